@@ -1,0 +1,289 @@
+//! Settings: command-line flags and environment variables first, then the optional TOML file,
+//! then defaults. A malformed file names the key and the problem.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` or `postgres://…`; when absent, SQLite at `DATA_DIR/agora.db`.
+    pub database_url: Option<String>,
+    /// The public address of the site, used in e-mails and feeds. Defaults to `http://LISTEN`.
+    pub base_url: Option<String>,
+    pub site: SiteSettings,
+    pub smtp: Option<SmtpSettings>,
+    pub storage: StorageSettings,
+    pub limits: Limits,
+    pub log: LogSettings,
+    /// Run background job workers in this process.
+    pub workers: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("./agora-data"),
+            listen: "127.0.0.1:8080".parse().expect("valid default address"),
+            database_url: None,
+            base_url: None,
+            site: SiteSettings::default(),
+            smtp: None,
+            storage: StorageSettings::default(),
+            limits: Limits::default(),
+            log: LogSettings::default(),
+            workers: 2,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("listen", &self.listen)
+            .field("database", &self.database_url.as_deref().map(redact_url))
+            .field("base_url", &self.base_url())
+            .field("smtp", &self.smtp.as_ref().map(|s| (&s.host, s.port)))
+            .field("storage", &self.storage.kind())
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSettings {
+    pub name_en: String,
+    pub name_fr: String,
+    pub jurisdiction_en: String,
+    pub jurisdiction_fr: String,
+    /// Address that e-mails come from.
+    pub mail_from: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            name_en: "Open Government".into(),
+            name_fr: "Gouvernement ouvert".into(),
+            jurisdiction_en: "Ontario".into(),
+            jurisdiction_fr: "Ontario".into(),
+            mail_from: "Agora <no-reply@agora.invalid>".into(),
+        }
+    }
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// `starttls` (default), `tls` or `none`.
+    #[serde(default = "default_smtp_security")]
+    pub security: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+fn default_smtp_security() -> String {
+    "starttls".into()
+}
+
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageSettings {
+    /// An S3-compatible bucket; when absent, files live under `DATA_DIR/files`.
+    pub s3: Option<S3Settings>,
+}
+
+impl StorageSettings {
+    pub fn kind(&self) -> &'static str {
+        if self.s3.is_some() { "s3" } else { "local" }
+    }
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings").field("bucket", &self.bucket).field("endpoint", &self.endpoint).finish()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Failed log-ins allowed per account within `login_window_minutes`.
+    pub login_failures_per_account: i64,
+    /// Failed log-ins allowed per client address within `login_window_minutes`.
+    pub login_failures_per_address: i64,
+    pub login_window_minutes: i64,
+    /// Seconds a request may take before it is answered with 503.
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 256 * 1024 * 1024,
+            login_failures_per_account: 5,
+            login_failures_per_address: 30,
+            login_window_minutes: 15,
+            request_timeout_seconds: 120,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    pub json: bool,
+}
+
+/// Values given on the command line or in the environment; they win over the file.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Settings {
+    pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
+        let mut settings = match &overrides.config {
+            Some(path) => Settings::from_file(path)?,
+            None => Settings::default(),
+        };
+        if let Some(d) = &overrides.data_dir {
+            settings.data_dir = d.clone();
+        }
+        if let Some(l) = overrides.listen {
+            settings.listen = l;
+        }
+        if let Some(u) = &overrides.database_url {
+            settings.database_url = Some(u.clone());
+        }
+        Ok(settings)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        Settings::from_toml(&text).map_err(|message| ConfigError::Invalid { path: path.into(), message })
+    }
+
+    /// Parses TOML; the error names the key and the line.
+    pub fn from_toml(text: &str) -> Result<Settings, String> {
+        toml::from_str::<Settings>(text).map_err(|e| {
+            let mut msg = e.message().trim().to_string();
+            if let Some(span) = e.span() {
+                let line = text[..span.start.min(text.len())].lines().count().max(1);
+                let key = text[span.clone()].split(['=', '\n']).next().unwrap_or("").trim().to_string();
+                if !key.is_empty() && !msg.contains(&key) {
+                    msg = format!("{msg} (at `{key}`)");
+                }
+                msg = format!("line {line}: {msg}");
+            }
+            msg
+        })
+    }
+
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url().starts_with("https://")
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("agora.db").display()),
+        }
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
+    }
+}
+
+/// The URL with its password replaced by `***`, for logs and error messages.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Settings::from_toml("listen = \"127.0.0.1:9000\"\nlistne = 3\n").err().unwrap();
+        assert!(err.contains("listne"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let err = Settings::from_toml("[limits]\nmax_body_bytes = \"big\"\n").err().unwrap();
+        assert!(err.contains("max_body_bytes") || err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn file_values_apply_and_flags_win() {
+        let s = Settings::from_toml("listen = \"127.0.0.1:9000\"\n[site]\nname_en = \"Open Ontario\"\n").unwrap();
+        assert_eq!(s.listen.port(), 9000);
+        assert_eq!(s.site.name_en, "Open Ontario");
+        assert_eq!(s.site.name_fr, "Gouvernement ouvert");
+    }
+
+    #[test]
+    fn password_is_redacted() {
+        assert_eq!(redact_url("postgres://agora:secret@db:5432/agora"), "postgres://agora:***@db:5432/agora");
+        assert!(!format!("{:?}", Settings { database_url: Some("postgres://a:pw@h/d".into()), ..Default::default() }).contains("pw"));
+    }
+}
