@@ -1,1 +1,21 @@
-fn main(){}
+//! `agora`: the open-government platform in one binary.
+
+mod cli;
+mod demo;
+mod home;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli::run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

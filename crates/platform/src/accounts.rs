@@ -13,7 +13,10 @@ use crate::auth::{self, ApiToken, CurrentUser, LoginLimits, NewUser, Purpose, Ro
 use crate::db::Actor;
 use crate::error::{Error, Result};
 use crate::mail::Email;
-use crate::web::{CsrfForm, FormErrors, Page, RequestContext, ShownError, SignedIn, render, render_status, see_other, session_cookie};
+use crate::web::{
+    CsrfForm, FormErrors, Page, RequestContext, ShownError, SignedIn, render, render_status,
+    see_other, session_cookie,
+};
 use crate::{Lang, Platform};
 
 pub fn pages() -> Router {
@@ -52,7 +55,11 @@ struct SignupPage {
 
 async fn signup_form(page: Page) -> Result<Response> {
     let page = fix_crumb(page.titled("account-sign-up").crumb("", "/account/signup"));
-    render(&SignupPage { page, form: SignupForm::default(), errors: FormErrors::default() })
+    render(&SignupPage {
+        page,
+        form: SignupForm::default(),
+        errors: FormErrors::default(),
+    })
 }
 
 /// The last breadcrumb is the page itself, labelled with the page's title.
@@ -63,16 +70,39 @@ fn fix_crumb(mut page: Page) -> Page {
     page
 }
 
-async fn signup(platform: Platform, page: Page, CsrfForm(form): CsrfForm<SignupForm>) -> Result<Response> {
+async fn signup(
+    platform: Platform,
+    page: Page,
+    CsrfForm(form): CsrfForm<SignupForm>,
+) -> Result<Response> {
     let page = fix_crumb(page.titled("account-sign-up").crumb("", "/account/signup"));
-    let problems = auth::validate_new_user(&form.email, &form.display_name, &form.password, Some(&form.password_confirm));
-    let outcome = if problems.is_empty() { create_account(&platform, page.lang, &form).await } else { Err(Error::Validation(problems)) };
+    let problems = auth::validate_new_user(
+        &form.email,
+        &form.display_name,
+        &form.password,
+        Some(&form.password_confirm),
+    );
+    let outcome = if problems.is_empty() {
+        create_account(&platform, page.lang, &form).await
+    } else {
+        Err(Error::Validation(problems))
+    };
     match outcome {
-        Ok(()) => Ok(see_other(&format!("{}?notice=notice-check-email", page.url("/account/login")))),
+        Ok(()) => Ok(see_other(&format!(
+            "{}?notice=notice-check-email",
+            page.url("/account/login")
+        ))),
         Err(e @ Error::Validation(_)) => {
             let errors = page.errors(&e);
-            let form = SignupForm { password: String::new(), password_confirm: String::new(), ..form };
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &SignupPage { page, form, errors })
+            let form = SignupForm {
+                password: String::new(),
+                password_confirm: String::new(),
+                ..form
+            };
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SignupPage { page, form, errors },
+            )
         }
         Err(e) => Err(e),
     }
@@ -82,15 +112,32 @@ async fn signup(platform: Platform, page: Page, CsrfForm(form): CsrfForm<SignupF
 /// sent, nothing is kept.
 async fn create_account(platform: &Platform, lang: Lang, form: &SignupForm) -> Result<()> {
     let mut tx = platform.db.begin().await?;
-    let new = NewUser { email: &form.email, display_name: &form.display_name, password: &form.password, role: Role::Participant, verified: false, locale: lang.code() };
+    let new = NewUser {
+        email: &form.email,
+        display_name: &form.display_name,
+        password: &form.password,
+        role: Role::Participant,
+        verified: false,
+        locale: lang.code(),
+    };
     let user = auth::create_user(&mut tx, &Actor::system("sign-up"), new).await?;
     let token = auth::issue_email_token(&mut tx, user.id, Purpose::Verify).await?;
     send_verification(platform, lang, &user.email, &token).await?;
     tx.commit().await
 }
 
-async fn send_verification(platform: &Platform, lang: Lang, email: &str, token: &str) -> Result<()> {
-    let link = format!("{}/{}/account/verify?token={}", platform.settings.base_url(), lang.code(), token);
+async fn send_verification(
+    platform: &Platform,
+    lang: Lang,
+    email: &str,
+    token: &str,
+) -> Result<()> {
+    let link = format!(
+        "{}/{}/account/verify?token={}",
+        platform.settings.base_url(),
+        lang.code(),
+        token
+    );
     let site = match lang {
         Lang::En => &platform.settings.site.name_en,
         Lang::Fr => &platform.settings.site.name_fr,
@@ -99,7 +146,10 @@ async fn send_verification(platform: &Platform, lang: Lang, email: &str, token: 
         .send_email(Email {
             to: email.to_string(),
             subject: lang.t_args("email-verify-subject", &[("site", site.clone())]),
-            body: lang.t_args("email-verify-body", &[("site", site.clone()), ("link", link)]),
+            body: lang.t_args(
+                "email-verify-body",
+                &[("site", site.clone()), ("link", link)],
+            ),
         })
         .await
 }
@@ -126,14 +176,29 @@ async fn verify(platform: Platform, page: Page, Query(q): Query<TokenQuery>) -> 
         Some(user_id) => {
             auth::mark_verified(&mut tx, user_id).await?;
             tx.commit().await?;
-            let link = if page.user.is_some() { (page.url("/account"), page.t("account-profile")) } else { (page.url("/account/login"), page.t("account-sign-in")) };
+            let link = if page.user.is_some() {
+                (page.url("/account"), page.t("account-profile"))
+            } else {
+                (page.url("/account/login"), page.t("account-sign-in"))
+            };
             let message = page.t("account-verified");
-            render(&MessagePage { page, message, link: Some(link) })
+            render(&MessagePage {
+                page,
+                message,
+                link: Some(link),
+            })
         }
         None => {
             let message = page.t("account-verify-invalid");
             let link = Some((page.url("/account"), page.t("account-profile")));
-            render_status(StatusCode::BAD_REQUEST, &MessagePage { page, message, link })
+            render_status(
+                StatusCode::BAD_REQUEST,
+                &MessagePage {
+                    page,
+                    message,
+                    link,
+                },
+            )
         }
     }
 }
@@ -141,14 +206,22 @@ async fn verify(platform: Platform, page: Page, Query(q): Query<TokenQuery>) -> 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn resend_verification(platform: Platform, page: Page, SignedIn(user): SignedIn, CsrfForm(_): CsrfForm<Empty>) -> Result<Response> {
+async fn resend_verification(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response> {
     if !user.verified {
         let mut tx = platform.db.begin().await?;
         let token = auth::issue_email_token(&mut tx, user.id, Purpose::Verify).await?;
         send_verification(&platform, page.lang, &user.email, &token).await?;
         tx.commit().await?;
     }
-    Ok(see_other(&format!("{}?notice=notice-check-email", page.url("/account"))))
+    Ok(see_other(&format!(
+        "{}?notice=notice-check-email",
+        page.url("/account")
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -177,15 +250,28 @@ struct LoginPage {
 
 async fn login_form(page: Page, Query(q): Query<NextQuery>) -> Result<Response> {
     let page = fix_crumb(page.titled("account-sign-in").crumb("", "/account/login"));
-    render(&LoginPage { page, form: LoginForm { next: safe_next(&q.next).unwrap_or_default(), ..Default::default() }, errors: FormErrors::default() })
+    render(&LoginPage {
+        page,
+        form: LoginForm {
+            next: safe_next(&q.next).unwrap_or_default(),
+            ..Default::default()
+        },
+        errors: FormErrors::default(),
+    })
 }
 
 /// Only local paths are followed after log-in, never another site.
 fn safe_next(next: &str) -> Option<String> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then(|| next.to_string())
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'))
+        .then(|| next.to_string())
 }
 
-async fn login(platform: Platform, ctx: RequestContext, page: Page, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response> {
+async fn login(
+    platform: Platform,
+    ctx: RequestContext,
+    page: Page,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response> {
     let page = fix_crumb(page.titled("account-sign-in").crumb("", "/account/login"));
     let limits = LoginLimits {
         per_account: platform.settings.limits.login_failures_per_account,
@@ -199,7 +285,18 @@ async fn login(platform: Platform, ctx: RequestContext, page: Page, CsrfForm(for
     if form.password.is_empty() {
         problems.push(crate::FieldError::new("password", "error-required"));
     }
-    let result = if problems.is_empty() { auth::login(&platform.db, &limits, &form.email, &form.password, &ctx.client).await } else { Err(Error::Validation(problems)) };
+    let result = if problems.is_empty() {
+        auth::login(
+            &platform.db,
+            &limits,
+            &form.email,
+            &form.password,
+            &ctx.client,
+        )
+        .await
+    } else {
+        Err(Error::Validation(problems))
+    };
     match result {
         Ok(user) => {
             auth::clear_login_failures(&platform.db, &user.email).await?;
@@ -207,28 +304,59 @@ async fn login(platform: Platform, ctx: RequestContext, page: Page, CsrfForm(for
             let to = safe_next(&form.next).unwrap_or_else(|| page.url("/account"));
             let mut res = see_other(&to);
             let cookie = session_cookie(&platform, secret);
-            res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&cookie.to_string()).map_err(Error::internal)?);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&cookie.to_string()).map_err(Error::internal)?,
+            );
             Ok(res)
         }
         Err(e @ (Error::Validation(_) | Error::RateLimited(_) | Error::Forbidden(_))) => {
             let errors = match &e {
                 Error::Validation(_) => page.errors(&e),
-                other => FormErrors(vec![ShownError { field: "email".into(), message: page.lang.msg(&other.message()) }]),
+                other => FormErrors(vec![ShownError {
+                    field: "email".into(),
+                    message: page.lang.msg(&other.message()),
+                }]),
             };
-            let status = if matches!(e, Error::RateLimited(_)) { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
-            render_status(status, &LoginPage { page, form: LoginForm { password: String::new(), ..form }, errors })
+            let status = if matches!(e, Error::RateLimited(_)) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            render_status(
+                status,
+                &LoginPage {
+                    page,
+                    form: LoginForm {
+                        password: String::new(),
+                        ..form
+                    },
+                    errors,
+                },
+            )
         }
         Err(e) => Err(e),
     }
 }
 
-async fn logout(platform: Platform, page: Page, jar: axum_extra::extract::CookieJar, CsrfForm(_): CsrfForm<Empty>) -> Result<Response> {
+async fn logout(
+    platform: Platform,
+    page: Page,
+    jar: axum_extra::extract::CookieJar,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response> {
     if let Some(c) = jar.get(auth::SESSION_COOKIE) {
         auth::end_session(&platform.db, c.value()).await?;
     }
     let mut res = see_other(&format!("{}?notice=notice-signed-out", page.url("/")));
-    let gone = axum_extra::extract::cookie::Cookie::build((auth::SESSION_COOKIE, "")).path("/").max_age(time::Duration::ZERO).build();
-    res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&gone.to_string()).map_err(Error::internal)?);
+    let gone = axum_extra::extract::cookie::Cookie::build((auth::SESSION_COOKIE, ""))
+        .path("/")
+        .max_age(time::Duration::ZERO)
+        .build();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&gone.to_string()).map_err(Error::internal)?,
+    );
     Ok(res)
 }
 
@@ -247,31 +375,62 @@ struct ForgotPage {
 }
 
 async fn forgot_form(page: Page) -> Result<Response> {
-    let page = fix_crumb(page.titled("account-forgot-title").crumb("", "/account/password/forgot"));
-    render(&ForgotPage { page, form: ForgotForm::default(), errors: FormErrors::default() })
+    let page = fix_crumb(
+        page.titled("account-forgot-title")
+            .crumb("", "/account/password/forgot"),
+    );
+    render(&ForgotPage {
+        page,
+        form: ForgotForm::default(),
+        errors: FormErrors::default(),
+    })
 }
 
 /// Always answers the same way, so that the form does not tell which e-mails have accounts.
-async fn forgot(platform: Platform, page: Page, CsrfForm(form): CsrfForm<ForgotForm>) -> Result<Response> {
-    let page = fix_crumb(page.titled("account-forgot-title").crumb("", "/account/password/forgot"));
+async fn forgot(
+    platform: Platform,
+    page: Page,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> Result<Response> {
+    let page = fix_crumb(
+        page.titled("account-forgot-title")
+            .crumb("", "/account/password/forgot"),
+    );
     if !auth::valid_email(&auth::normalize_email(&form.email)) {
         let errors = page.errors(&Error::field("email", "error-email-invalid"));
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ForgotPage { page, form, errors });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ForgotPage { page, form, errors },
+        );
     }
-    if let Some(user) = auth::find_user_by_email(&platform.db, &form.email).await?.filter(|u| u.blocked_at.is_none()) {
+    if let Some(user) = auth::find_user_by_email(&platform.db, &form.email)
+        .await?
+        .filter(|u| u.blocked_at.is_none())
+    {
         let mut tx = platform.db.begin().await?;
         let token = auth::issue_email_token(&mut tx, user.id, Purpose::Reset).await?;
-        let link = format!("{}/{}/account/password/reset?token={}", platform.settings.base_url(), page.lang.code(), token);
+        let link = format!(
+            "{}/{}/account/password/reset?token={}",
+            platform.settings.base_url(),
+            page.lang.code(),
+            token
+        );
         platform
             .send_email(Email {
                 to: user.email.clone(),
                 subject: page.t1("email-reset-subject", "site", &page.site_name),
-                body: page.lang.t_args("email-reset-body", &[("site", page.site_name.clone()), ("link", link)]),
+                body: page.lang.t_args(
+                    "email-reset-body",
+                    &[("site", page.site_name.clone()), ("link", link)],
+                ),
             })
             .await?;
         tx.commit().await?;
     }
-    Ok(see_other(&format!("{}?notice=notice-reset-sent", page.url("/account/login"))))
+    Ok(see_other(&format!(
+        "{}?notice=notice-reset-sent",
+        page.url("/account/login")
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -294,26 +453,59 @@ struct ResetPage {
 
 async fn reset_form(page: Page, Query(q): Query<TokenQuery>) -> Result<Response> {
     let page = page.titled("account-reset-title");
-    render(&ResetPage { page, token: q.token, errors: FormErrors::default() })
+    render(&ResetPage {
+        page,
+        token: q.token,
+        errors: FormErrors::default(),
+    })
 }
 
-async fn reset(platform: Platform, page: Page, CsrfForm(form): CsrfForm<ResetForm>) -> Result<Response> {
+async fn reset(
+    platform: Platform,
+    page: Page,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<Response> {
     let page = page.titled("account-reset-title");
-    let mut problems: Vec<_> = auth::validate_new_user("x@example.org", "", &form.password, Some(&form.password_confirm));
+    let mut problems: Vec<_> = auth::validate_new_user(
+        "x@example.org",
+        "",
+        &form.password,
+        Some(&form.password_confirm),
+    );
     let mut tx = platform.db.begin().await?;
-    let user = if problems.is_empty() { auth::consume_email_token(&mut tx, &form.token, Purpose::Reset).await? } else { None };
+    let user = if problems.is_empty() {
+        auth::consume_email_token(&mut tx, &form.token, Purpose::Reset).await?
+    } else {
+        None
+    };
     match user {
         Some(user_id) => {
-            auth::set_password(&mut tx, &Actor::user(user_id, "self"), user_id, &form.password).await?;
+            auth::set_password(
+                &mut tx,
+                &Actor::user(user_id, "self"),
+                user_id,
+                &form.password,
+            )
+            .await?;
             tx.commit().await?;
-            Ok(see_other(&format!("{}?notice=notice-password-changed", page.url("/account/login"))))
+            Ok(see_other(&format!(
+                "{}?notice=notice-password-changed",
+                page.url("/account/login")
+            )))
         }
         None => {
             if problems.is_empty() {
                 problems.push(crate::FieldError::new("password", "account-reset-invalid"));
             }
             let errors = page.errors(&Error::Validation(problems));
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { page, token: form.token, errors })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ResetPage {
+                    page,
+                    token: form.token,
+                    errors,
+                },
+            )
         }
     }
 }
@@ -331,7 +523,13 @@ struct ProfilePage {
 async fn profile(platform: Platform, page: Page, SignedIn(user): SignedIn) -> Result<Response> {
     let tokens = auth::list_api_tokens(&platform.db, user.id).await?;
     let page = fix_crumb(page.titled("account-profile").crumb("", "/account"));
-    render(&ProfilePage { page, user, tokens, new_token: None, errors: FormErrors::default() })
+    render(&ProfilePage {
+        page,
+        user,
+        tokens,
+        new_token: None,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -342,11 +540,19 @@ struct NewTokenForm {
     expires: String,
 }
 
-async fn create_token(platform: Platform, page: Page, SignedIn(user): SignedIn, CsrfForm(form): CsrfForm<NewTokenForm>) -> Result<Response> {
+async fn create_token(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    CsrfForm(form): CsrfForm<NewTokenForm>,
+) -> Result<Response> {
     let page = fix_crumb(page.titled("account-profile").crumb("", "/account"));
     let expires = match form.expires.trim() {
         "" => Ok(None),
-        days => days.parse::<i64>().map(Some).map_err(|_| Error::field("expires", "error-not-a-number")),
+        days => days
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| Error::field("expires", "error-not-a-number")),
     };
     let created = match expires {
         Ok(days) => {
@@ -358,26 +564,52 @@ async fn create_token(platform: Platform, page: Page, SignedIn(user): SignedIn, 
         }
         Err(e) => Err(e),
     };
-    let tokens_after = |platform: Platform, id: Uuid| async move { auth::list_api_tokens(&platform.db, id).await };
+    let tokens_after =
+        |platform: Platform, id: Uuid| async move { auth::list_api_tokens(&platform.db, id).await };
     match created {
         Ok(secret) => {
             let tokens = tokens_after(platform, user.id).await?;
-            let mut res = render(&ProfilePage { page, user, tokens, new_token: Some(secret), errors: FormErrors::default() })?;
-            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            let mut res = render(&ProfilePage {
+                page,
+                user,
+                tokens,
+                new_token: Some(secret),
+                errors: FormErrors::default(),
+            })?;
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(res)
         }
         Err(e @ Error::Validation(_)) => {
             let errors = page.errors(&e);
             let tokens = tokens_after(platform, user.id).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &ProfilePage { page, user, tokens, new_token: None, errors })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ProfilePage {
+                    page,
+                    user,
+                    tokens,
+                    new_token: None,
+                    errors,
+                },
+            )
         }
         Err(e) => Err(e),
     }
 }
 
-async fn revoke_token(platform: Platform, page: Page, SignedIn(user): SignedIn, Path(id): Path<Uuid>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response> {
+async fn revoke_token(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    Path(id): Path<Uuid>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response> {
     let mut tx = platform.db.begin().await?;
     auth::revoke_api_token(&mut tx, &user.actor(), user.id, id).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("{}?notice=notice-token-revoked", page.url("/account"))))
+    Ok(see_other(&format!(
+        "{}?notice=notice-token-revoked",
+        page.url("/account")
+    )))
 }

@@ -9,12 +9,12 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::Platform;
 use crate::auth::{self, Role, UserRow};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::read;
 use crate::web::{Admin, CsrfForm, Page, Pager, render, see_other};
-use crate::Platform;
 
 pub fn pages() -> Router {
     Router::new()
@@ -50,10 +50,14 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     pub fn before_pretty(&self) -> Option<String> {
-        self.before_state.as_ref().and_then(|j| serde_json::to_string_pretty(&j.0).ok())
+        self.before_state
+            .as_ref()
+            .and_then(|j| serde_json::to_string_pretty(&j.0).ok())
     }
     pub fn after_pretty(&self) -> Option<String> {
-        self.after_state.as_ref().and_then(|j| serde_json::to_string_pretty(&j.0).ok())
+        self.after_state
+            .as_ref()
+            .and_then(|j| serde_json::to_string_pretty(&j.0).ok())
     }
 }
 
@@ -70,12 +74,23 @@ pub struct AuditFilter {
 }
 
 /// The audit log, newest first, filtered by actor, action prefix, entity type and id.
-pub async fn list_audit(db: &Db, f: &AuditFilter, limit: i64, offset: i64) -> Result<(Vec<AuditEntry>, i64)> {
+pub async fn list_audit(
+    db: &Db,
+    f: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditEntry>, i64)> {
     let actor = like(&f.actor);
-    let action = if f.action.trim().is_empty() { String::new() } else { format!("{}%", escape_like(f.action.trim())) };
+    let action = if f.action.trim().is_empty() {
+        String::new()
+    } else {
+        format!("{}%", escape_like(f.action.trim()))
+    };
     let where_ = "WHERE ($1 = '' OR LOWER(actor_label) LIKE $1 ESCAPE '\\') AND ($2 = '' OR action LIKE $2 ESCAPE '\\') \
                   AND ($3 = '' OR entity_type = $3) AND ($4 = '' OR entity_id = $4)";
-    let list_sql = format!("SELECT id, at, actor_label, action, entity_type, entity_id, before_state, after_state FROM audit_log {where_} ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6");
+    let list_sql = format!(
+        "SELECT id, at, actor_label, action, entity_type, entity_id, before_state, after_state FROM audit_log {where_} ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6"
+    );
     let count_sql = format!("SELECT COUNT(*) FROM audit_log {where_}");
     let (entity_type, entity_id) = (f.entity_type.trim(), f.entity_id.trim());
     Ok(read!(db, |c| {
@@ -88,18 +103,30 @@ pub async fn list_audit(db: &Db, f: &AuditFilter, limit: i64, offset: i64) -> Re
             .bind(offset)
             .fetch_all(&mut *c)
             .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&actor).bind(&action).bind(entity_type).bind(entity_id).fetch_one(&mut *c).await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+            .bind(&actor)
+            .bind(&action)
+            .bind(entity_type)
+            .bind(entity_id)
+            .fetch_one(&mut *c)
+            .await?;
         (rows, total)
     }))
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn like(s: &str) -> String {
     let s = s.trim().to_lowercase();
-    if s.is_empty() { s } else { format!("%{}%", escape_like(&s)) }
+    if s.is_empty() {
+        s
+    } else {
+        format!("%{}%", escape_like(&s))
+    }
 }
 
 #[derive(askama::Template)]
@@ -111,12 +138,26 @@ struct AuditPage {
     pager: Pager,
 }
 
-async fn audit(platform: Platform, page: Page, _: Admin, Query(filter): Query<AuditFilter>) -> Result<Response> {
+async fn audit(
+    platform: Platform,
+    page: Page,
+    _: Admin,
+    Query(filter): Query<AuditFilter>,
+) -> Result<Response> {
     let page = page.titled("admin-audit-title");
-    let page = page.clone().crumb(page.t("admin-title"), "/admin").crumb(page.title.clone(), "/admin/audit");
+    let page = page
+        .clone()
+        .crumb(page.t("admin-title"), "/admin")
+        .crumb(page.title.clone(), "/admin/audit");
     let pager = Pager::new(&page, 50);
-    let (entries, total) = list_audit(&platform.db, &filter, pager.per_page, pager.offset()).await?;
-    render(&AuditPage { page, filter, entries, pager: pager.with_total(total) })
+    let (entries, total) =
+        list_audit(&platform.db, &filter, pager.per_page, pager.offset()).await?;
+    render(&AuditPage {
+        page,
+        filter,
+        entries,
+        pager: pager.with_total(total),
+    })
 }
 
 #[derive(askama::Template)]
@@ -130,10 +171,18 @@ struct UsersPage {
 
 async fn users(platform: Platform, page: Page, _: Admin) -> Result<Response> {
     let page = page.titled("admin-users-title");
-    let page = page.clone().crumb(page.t("admin-title"), "/admin").crumb(page.title.clone(), "/admin/users");
+    let page = page
+        .clone()
+        .crumb(page.t("admin-title"), "/admin")
+        .crumb(page.title.clone(), "/admin/users");
     let pager = Pager::new(&page, 50);
     let (users, total) = auth::list_users(&platform.db, pager.per_page, pager.offset()).await?;
-    render(&UsersPage { page, users, roles: Role::ALL, pager: pager.with_total(total) })
+    render(&UsersPage {
+        page,
+        users,
+        roles: Role::ALL,
+        pager: pager.with_total(total),
+    })
 }
 
 #[derive(Deserialize)]
@@ -141,16 +190,27 @@ struct RoleForm {
     role: String,
 }
 
-async fn change_role(platform: Platform, page: Page, Admin(admin): Admin, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<RoleForm>) -> Result<Response> {
+async fn change_role(
+    platform: Platform,
+    page: Page,
+    Admin(admin): Admin,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> Result<Response> {
     let role = Role::parse(&form.role).ok_or_else(|| Error::field("role", "error-not-in-list"))?;
-    let user = auth::find_user(&platform.db, id).await?.ok_or(Error::NotFound)?;
+    let user = auth::find_user(&platform.db, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     if user.id == admin.id && role != Role::Admin {
         return Err(Error::forbidden("error-cannot-demote-self"));
     }
     let mut tx = platform.db.begin().await?;
     auth::set_role(&mut tx, &admin.actor(), &user, role).await?;
     tx.commit().await?;
-    Ok(see_other(&format!("{}?notice=notice-saved", page.url("/admin/users"))))
+    Ok(see_other(&format!(
+        "{}?notice=notice-saved",
+        page.url("/admin/users")
+    )))
 }
 
 #[derive(Deserialize)]
@@ -158,13 +218,24 @@ struct BlockForm {
     blocked: String,
 }
 
-async fn block(platform: Platform, page: Page, Admin(admin): Admin, Path(id): Path<Uuid>, CsrfForm(form): CsrfForm<BlockForm>) -> Result<Response> {
-    let user = auth::find_user(&platform.db, id).await?.ok_or(Error::NotFound)?;
+async fn block(
+    platform: Platform,
+    page: Page,
+    Admin(admin): Admin,
+    Path(id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<BlockForm>,
+) -> Result<Response> {
+    let user = auth::find_user(&platform.db, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     if user.id == admin.id {
         return Err(Error::forbidden("error-cannot-block-self"));
     }
     let mut tx = platform.db.begin().await?;
     auth::set_blocked(&mut tx, &admin.actor(), &user, form.blocked == "true").await?;
     tx.commit().await?;
-    Ok(see_other(&format!("{}?notice=notice-saved", page.url("/admin/users"))))
+    Ok(see_other(&format!(
+        "{}?notice=notice-saved",
+        page.url("/admin/users")
+    )))
 }

@@ -36,11 +36,18 @@ pub async fn serve(Path((version, path)): Path<(String, String)>) -> Response {
     let Some(file) = Assets::get(&path) else {
         return crate::error::Error::NotFound.into_response();
     };
-    let cache = if version == *VERSION { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cache = if version == *VERSION {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let mime = file.metadata.mimetype();
     let mut res = (StatusCode::OK, file.data.into_owned()).into_response();
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res
 }

@@ -3,8 +3,10 @@
 //! Secrets (session ids, e-mail tokens, API tokens) are random 32-byte values shown once; only
 //! their SHA-256 is stored. Passwords are hashed with argon2id off the async threads.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,7 +27,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Editor, Role::Moderator, Role::Participant];
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Editor,
+        Role::Moderator,
+        Role::Participant,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -91,7 +98,11 @@ impl CurrentUser {
         Actor::user(self.id, &self.email)
     }
     pub fn name(&self) -> &str {
-        if self.display_name.is_empty() { &self.email } else { &self.display_name }
+        if self.display_name.is_empty() {
+            &self.email
+        } else {
+            &self.display_name
+        }
     }
 }
 
@@ -140,17 +151,26 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.rsplit_once('@') else { return false };
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && email.len() <= 254
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',')
 }
 
 /// Checks the fields of a new account; every problem at once.
-pub fn validate_new_user(email: &str, display_name: &str, password: &str, confirm: Option<&str>) -> Vec<FieldError> {
+pub fn validate_new_user(
+    email: &str,
+    display_name: &str,
+    password: &str,
+    confirm: Option<&str>,
+) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if email.trim().is_empty() {
         errors.push(FieldError::new("email", "error-required"));
@@ -158,16 +178,28 @@ pub fn validate_new_user(email: &str, display_name: &str, password: &str, confir
         errors.push(FieldError::new("email", "error-email-invalid"));
     }
     if display_name.chars().count() > 100 {
-        errors.push(FieldError::with("display_name", Msg::new("error-too-long").arg("max", 100)));
+        errors.push(FieldError::with(
+            "display_name",
+            Msg::new("error-too-long").arg("max", 100),
+        ));
     }
     if password.chars().count() < MIN_PASSWORD_LEN {
-        errors.push(FieldError::with("password", Msg::new("error-password-short").arg("min", MIN_PASSWORD_LEN)));
+        errors.push(FieldError::with(
+            "password",
+            Msg::new("error-password-short").arg("min", MIN_PASSWORD_LEN),
+        ));
     } else if password.len() > MAX_PASSWORD_LEN {
-        errors.push(FieldError::with("password", Msg::new("error-too-long").arg("max", MAX_PASSWORD_LEN)));
+        errors.push(FieldError::with(
+            "password",
+            Msg::new("error-too-long").arg("max", MAX_PASSWORD_LEN),
+        ));
     }
     if let Some(confirm) = confirm {
         if confirm != password {
-            errors.push(FieldError::new("password_confirm", "error-password-mismatch"));
+            errors.push(FieldError::new(
+                "password_confirm",
+                "error-password-mismatch",
+            ));
         }
     }
     errors
@@ -177,7 +209,9 @@ pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(Error::internal)?
@@ -188,7 +222,11 @@ pub async fn verify_password(password: &str, hash: &str) -> bool {
     let password = password.to_string();
     let hash = hash.to_string();
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -205,7 +243,8 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, locale, verified_at, blocked_at, created_at";
+const USER_COLUMNS: &str =
+    "id, email, display_name, password_hash, role, locale, verified_at, blocked_at, created_at";
 
 pub async fn create_user(tx: &mut Tx, actor: &Actor, new: NewUser<'_>) -> Result<UserRow> {
     let errors = validate_new_user(new.email, new.display_name, new.password, None);
@@ -248,35 +287,62 @@ pub async fn create_user(tx: &mut Tx, actor: &Actor, new: NewUser<'_>) -> Result
         }
         return Err(e.into());
     }
-    tx.audit(actor, "user.create", "user", &user.id.to_string(), None::<&()>, Some(&UserSummary::from(&user))).await?;
+    tx.audit(
+        actor,
+        "user.create",
+        "user",
+        &user.id.to_string(),
+        None::<&()>,
+        Some(&UserSummary::from(&user)),
+    )
+    .await?;
     Ok(user)
 }
 
 pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>> {
     let email = normalize_email(email);
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(&email).fetch_optional(&mut *c).await?))
+    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(&email)
+    .fetch_optional(&mut *c)
+    .await?))
 }
 
 pub async fn find_user(db: &Db, id: Uuid) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(&mut *c).await?))
+    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?))
 }
 
 pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<(Vec<UserRow>, i64)> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2");
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2");
     Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).bind(offset).fetch_all(&mut *c).await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *c).await?;
+        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *c)
+            .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&mut *c)
+            .await?;
         (rows, total)
     }))
 }
 
 async fn current_user(db: &Db, user: UserRow) -> Result<CurrentUser> {
-    let organizations: Vec<Uuid> = read!(db, |c| sqlx::query_scalar("SELECT organization_id FROM memberships WHERE user_id = $1")
-        .bind(user.id)
-        .fetch_all(&mut *c)
-        .await?);
+    let organizations: Vec<Uuid> = read!(db, |c| sqlx::query_scalar(
+        "SELECT organization_id FROM memberships WHERE user_id = $1"
+    )
+    .bind(user.id)
+    .fetch_all(&mut *c)
+    .await?);
     Ok(CurrentUser {
         id: user.id,
         email: user.email,
@@ -288,14 +354,24 @@ async fn current_user(db: &Db, user: UserRow) -> Result<CurrentUser> {
 }
 
 pub async fn set_role(tx: &mut Tx, actor: &Actor, user: &UserRow, role: Role) -> Result<()> {
-    exec!(tx, |c| sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-        .bind(role.as_str())
-        .bind(now())
-        .bind(user.id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
-    tx.audit(actor, "user.role", "user", &user.id.to_string(), Some(&user.role), Some(&role.as_str())).await
+    exec!(tx, |c| sqlx::query(
+        "UPDATE users SET role = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(role.as_str())
+    .bind(now())
+    .bind(user.id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.audit(
+        actor,
+        "user.role",
+        "user",
+        &user.id.to_string(),
+        Some(&user.role),
+        Some(&role.as_str()),
+    )
+    .await
 }
 
 pub async fn set_blocked(tx: &mut Tx, actor: &Actor, user: &UserRow, blocked: bool) -> Result<()> {
@@ -308,15 +384,36 @@ pub async fn set_blocked(tx: &mut Tx, actor: &Actor, user: &UserRow, blocked: bo
             .execute(&mut *c)
             .await?;
         if blocked {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *c).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *c)
+                .await?;
         }
     });
-    tx.audit(actor, if blocked { "user.block" } else { "user.unblock" }, "user", &user.id.to_string(), None::<&()>, None::<&()>).await
+    tx.audit(
+        actor,
+        if blocked {
+            "user.block"
+        } else {
+            "user.unblock"
+        },
+        "user",
+        &user.id.to_string(),
+        None::<&()>,
+        None::<&()>,
+    )
+    .await
 }
 
 /// Makes a person an editor for an organization.
-pub async fn add_membership(tx: &mut Tx, actor: &Actor, user_id: Uuid, organization_id: Uuid) -> Result<()> {
-    exec!(tx, |c| sqlx::query(
+pub async fn add_membership(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: Uuid,
+    organization_id: Uuid,
+) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
         "INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ($1, $2, 'editor', $3) ON CONFLICT (user_id, organization_id) DO NOTHING"
     )
     .bind(user_id)
@@ -324,18 +421,43 @@ pub async fn add_membership(tx: &mut Tx, actor: &Actor, user_id: Uuid, organizat
     .bind(now())
     .execute(&mut *c)
     .await?
-    .rows_affected());
-    tx.audit(actor, "membership.add", "user", &user_id.to_string(), None::<&()>, Some(&organization_id)).await
+    .rows_affected()
+    });
+    tx.audit(
+        actor,
+        "membership.add",
+        "user",
+        &user_id.to_string(),
+        None::<&()>,
+        Some(&organization_id),
+    )
+    .await
 }
 
 pub async fn set_password(tx: &mut Tx, actor: &Actor, user_id: Uuid, password: &str) -> Result<()> {
     let hash = hash_password(password).await?;
     exec!(tx, |c| {
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3").bind(&hash).bind(now()).bind(user_id).execute(&mut *c).await?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(&hash)
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut *c)
+            .await?;
         // A new password ends every session.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *c).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await?;
     });
-    tx.audit(actor, "user.password", "user", &user_id.to_string(), None::<&()>, None::<&()>).await
+    tx.audit(
+        actor,
+        "user.password",
+        "user",
+        &user_id.to_string(),
+        None::<&()>,
+        None::<&()>,
+    )
+    .await
 }
 
 // ---- sessions ----
@@ -347,7 +469,11 @@ pub async fn create_session(db: &Db, user_id: Uuid) -> Result<String> {
     let mut tx = db.begin().await?;
     exec!(tx, |c| {
         // Sweep this person's expired sessions while we are here.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2").bind(user_id).bind(at).execute(&mut *c).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+            .bind(user_id)
+            .bind(at)
+            .execute(&mut *c)
+            .await?;
         sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)")
             .bind(hash_secret(&secret))
             .bind(user_id)
@@ -363,10 +489,20 @@ pub async fn create_session(db: &Db, user_id: Uuid) -> Result<String> {
 pub async fn session_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>> {
     let sql = format!(
         "SELECT {} FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.blocked_at IS NULL",
-        USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let hash = hash_secret(secret);
-    let row = read!(db, |c| sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(&hash).bind(now()).fetch_optional(&mut *c).await?);
+    let row = read!(db, |c| sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(&hash)
+    .bind(now())
+    .fetch_optional(&mut *c)
+    .await?);
     match row {
         Some(user) => Ok(Some(current_user(db, user).await?)),
         None => Ok(None),
@@ -375,7 +511,13 @@ pub async fn session_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>> 
 
 pub async fn end_session(db: &Db, secret: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec!(tx, |c| sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(hash_secret(secret)).execute(&mut *c).await?.rows_affected());
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE id_hash = $1"
+    )
+    .bind(hash_secret(secret))
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     tx.commit().await
 }
 
@@ -405,7 +547,8 @@ impl Purpose {
 pub async fn issue_email_token(tx: &mut Tx, user_id: Uuid, purpose: Purpose) -> Result<String> {
     let secret = new_secret();
     let at = now();
-    exec!(tx, |c| sqlx::query("INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    exec!(tx, |c| {
+        sqlx::query("INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(hash_secret(&secret))
         .bind(user_id)
         .bind(purpose.as_str())
@@ -413,28 +556,50 @@ pub async fn issue_email_token(tx: &mut Tx, user_id: Uuid, purpose: Purpose) -> 
         .bind(at + purpose.lifetime())
         .execute(&mut *c)
         .await?
-        .rows_affected());
+        .rows_affected()
+    });
     Ok(secret)
 }
 
 /// Uses a one-time token: returns its user when the token is valid, unused and unexpired.
-pub async fn consume_email_token(tx: &mut Tx, secret: &str, purpose: Purpose) -> Result<Option<Uuid>> {
+pub async fn consume_email_token(
+    tx: &mut Tx,
+    secret: &str,
+    purpose: Purpose,
+) -> Result<Option<Uuid>> {
     let at = now();
-    let user: Option<Uuid> = exec!(tx, |c| sqlx::query_scalar(
+    let user: Option<Uuid> = exec!(tx, |c| {
+        sqlx::query_scalar(
         "UPDATE user_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id"
     )
     .bind(at)
     .bind(hash_secret(secret))
     .bind(purpose.as_str())
     .fetch_optional(&mut *c)
-    .await?);
+    .await?
+    });
     Ok(user)
 }
 
 pub async fn mark_verified(tx: &mut Tx, user_id: Uuid) -> Result<()> {
     let at = now();
-    exec!(tx, |c| sqlx::query("UPDATE users SET verified_at = COALESCE(verified_at, $1), updated_at = $1 WHERE id = $2").bind(at).bind(user_id).execute(&mut *c).await?.rows_affected());
-    tx.audit(&Actor::user(user_id, "self"), "user.verify", "user", &user_id.to_string(), None::<&()>, None::<&()>).await
+    exec!(tx, |c| sqlx::query(
+        "UPDATE users SET verified_at = COALESCE(verified_at, $1), updated_at = $1 WHERE id = $2"
+    )
+    .bind(at)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.audit(
+        &Actor::user(user_id, "self"),
+        "user.verify",
+        "user",
+        &user_id.to_string(),
+        None::<&()>,
+        None::<&()>,
+    )
+    .await
 }
 
 // ---- API tokens ----
@@ -483,17 +648,31 @@ impl TokenProblem {
 }
 
 /// Creates a named token; the secret is returned once and only its hash is kept.
-pub async fn create_api_token(tx: &mut Tx, actor: &Actor, user_id: Uuid, name: &str, expires_in_days: Option<i64>) -> Result<(String, ApiToken)> {
+pub async fn create_api_token(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: Uuid,
+    name: &str,
+    expires_in_days: Option<i64>,
+) -> Result<(String, ApiToken)> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::field("name", "error-required"));
     }
     if name.chars().count() > 100 {
-        return Err(Error::Validation(vec![FieldError::with("name", Msg::new("error-too-long").arg("max", 100))]));
+        return Err(Error::Validation(vec![FieldError::with(
+            "name",
+            Msg::new("error-too-long").arg("max", 100),
+        )]));
     }
     if let Some(days) = expires_in_days {
         if !(1..=3650).contains(&days) {
-            return Err(Error::Validation(vec![FieldError::with("expires", Msg::new("error-out-of-range").arg("min", 1).arg("max", 3650))]));
+            return Err(Error::Validation(vec![FieldError::with(
+                "expires",
+                Msg::new("error-out-of-range")
+                    .arg("min", 1)
+                    .arg("max", 3650),
+            )]));
         }
     }
     let secret = format!("{API_TOKEN_PREFIX}{}", new_secret());
@@ -508,7 +687,8 @@ pub async fn create_api_token(tx: &mut Tx, actor: &Actor, user_id: Uuid, name: &
         revoked_at: None,
         last_used_at: None,
     };
-    exec!(tx, |c| sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    exec!(tx, |c| {
+        sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(token.id)
         .bind(user_id)
         .bind(&token.name)
@@ -518,38 +698,78 @@ pub async fn create_api_token(tx: &mut Tx, actor: &Actor, user_id: Uuid, name: &
         .bind(token.expires_at)
         .execute(&mut *c)
         .await?
-        .rows_affected());
-    tx.audit(actor, "token.create", "api_token", &token.id.to_string(), None::<&()>, Some(&token)).await?;
+        .rows_affected()
+    });
+    tx.audit(
+        actor,
+        "token.create",
+        "api_token",
+        &token.id.to_string(),
+        None::<&()>,
+        Some(&token),
+    )
+    .await?;
     Ok((secret, token))
 }
 
-const TOKEN_COLUMNS: &str = "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at";
+const TOKEN_COLUMNS: &str =
+    "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at";
 
 pub async fn list_api_tokens(db: &Db, user_id: Uuid) -> Result<Vec<ApiToken>> {
-    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC");
-    Ok(read!(db, |c| sqlx::query_as::<_, ApiToken>(sqlx::AssertSqlSafe(sql.as_str())).bind(user_id).fetch_all(&mut *c).await?))
+    let sql = format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC"
+    );
+    Ok(read!(db, |c| sqlx::query_as::<_, ApiToken>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await?))
 }
 
-pub async fn revoke_api_token(tx: &mut Tx, actor: &Actor, user_id: Uuid, token_id: Uuid) -> Result<()> {
+pub async fn revoke_api_token(
+    tx: &mut Tx,
+    actor: &Actor,
+    user_id: Uuid,
+    token_id: Uuid,
+) -> Result<()> {
     let at = now();
-    let done = exec!(tx, |c| sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3")
-        .bind(at)
-        .bind(token_id)
-        .bind(user_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+    let done = exec!(tx, |c| sqlx::query(
+        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3"
+    )
+    .bind(at)
+    .bind(token_id)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     if done == 0 {
         return Err(Error::NotFound);
     }
-    tx.audit(actor, "token.revoke", "api_token", &token_id.to_string(), None::<&()>, None::<&()>).await
+    tx.audit(
+        actor,
+        "token.revoke",
+        "api_token",
+        &token_id.to_string(),
+        None::<&()>,
+        None::<&()>,
+    )
+    .await
 }
 
 /// Finds who a presented API token belongs to, or why it is refused.
-pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Result<CurrentUser, TokenProblem>> {
+pub async fn authenticate_token(
+    db: &Db,
+    secret: &str,
+) -> Result<Result<CurrentUser, TokenProblem>> {
     let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
     let hash = hash_secret(secret.trim());
-    let Some(token) = read!(db, |c| sqlx::query_as::<_, ApiToken>(sqlx::AssertSqlSafe(sql.as_str())).bind(&hash).fetch_optional(&mut *c).await?) else {
+    let Some(token) = read!(db, |c| sqlx::query_as::<_, ApiToken>(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(&hash)
+    .fetch_optional(&mut *c)
+    .await?) else {
         return Ok(Err(TokenProblem::Unknown));
     };
     if token.revoked_at.is_some() {
@@ -565,9 +785,19 @@ pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Result<CurrentU
         return Ok(Err(TokenProblem::Blocked));
     }
     // Record use at most once a minute, to keep reads from turning into writes.
-    if token.last_used_at.is_none_or(|t| now() - t > Duration::minutes(1)) {
+    if token
+        .last_used_at
+        .is_none_or(|t| now() - t > Duration::minutes(1))
+    {
         let mut tx = db.begin().await?;
-        exec!(tx, |c| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now()).bind(token.id).execute(&mut *c).await?.rows_affected());
+        exec!(tx, |c| sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"
+        )
+        .bind(now())
+        .bind(token.id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
         tx.commit().await?;
     }
     Ok(Ok(current_user(db, user).await?))
@@ -576,7 +806,10 @@ pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Result<CurrentU
 // ---- log-in ----
 
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Argon2::default().hash_password(new_secret().as_bytes(), &SaltString::generate(&mut OsRng)).map(|h| h.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(new_secret().as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .unwrap_or_default()
 });
 
 pub struct LoginLimits {
@@ -586,16 +819,35 @@ pub struct LoginLimits {
 }
 
 /// Checks a password log-in, counting failures per account and per client address.
-pub async fn login(db: &Db, limits: &LoginLimits, email: &str, password: &str, address: &str) -> Result<CurrentUser> {
+pub async fn login(
+    db: &Db,
+    limits: &LoginLimits,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> Result<CurrentUser> {
     let email = normalize_email(email);
     let since = now() - limits.window;
     let (by_account, by_address): (i64, i64) = read!(db, |c| {
-        let a: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2").bind(&email).bind(since).fetch_one(&mut *c).await?;
-        let b: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2").bind(address).bind(since).fetch_one(&mut *c).await?;
+        let a: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+                .bind(&email)
+                .bind(since)
+                .fetch_one(&mut *c)
+                .await?;
+        let b: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2",
+        )
+        .bind(address)
+        .bind(since)
+        .fetch_one(&mut *c)
+        .await?;
         (a, b)
     });
     if by_account >= limits.per_account || by_address >= limits.per_address {
-        return Err(Error::RateLimited(Msg::new("error-login-rate-limited").arg("minutes", limits.window.whole_minutes())));
+        return Err(Error::RateLimited(
+            Msg::new("error-login-rate-limited").arg("minutes", limits.window.whole_minutes()),
+        ));
     }
     let user = find_user_by_email(db, &email).await?;
     let ok = match &user {
@@ -616,11 +868,22 @@ pub async fn login(db: &Db, limits: &LoginLimits, email: &str, password: &str, a
         _ => {
             let mut tx = db.begin().await?;
             exec!(tx, |c| {
-                sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)").bind(&email).bind(address).bind(now()).execute(&mut *c).await?;
-                sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(now() - Duration::days(1)).execute(&mut *c).await?;
+                sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
+                    .bind(&email)
+                    .bind(address)
+                    .bind(now())
+                    .execute(&mut *c)
+                    .await?;
+                sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                    .bind(now() - Duration::days(1))
+                    .execute(&mut *c)
+                    .await?;
             });
             tx.commit().await?;
-            Err(Error::Validation(vec![FieldError::new("email", "error-login-failed")]))
+            Err(Error::Validation(vec![FieldError::new(
+                "email",
+                "error-login-failed",
+            )]))
         }
     }
 }
@@ -628,6 +891,12 @@ pub async fn login(db: &Db, limits: &LoginLimits, email: &str, password: &str, a
 /// Clears an account's failure count after a successful log-in.
 pub async fn clear_login_failures(db: &Db, email: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec!(tx, |c| sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(normalize_email(email)).execute(&mut *c).await?.rows_affected());
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM login_failures WHERE email = $1"
+    )
+    .bind(normalize_email(email))
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     tx.commit().await
 }

@@ -124,7 +124,10 @@ pub struct S3Settings {
 
 impl std::fmt::Debug for S3Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3Settings").field("bucket", &self.bucket).field("endpoint", &self.endpoint).finish()
+        f.debug_struct("S3Settings")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .finish()
     }
 }
 
@@ -172,7 +175,10 @@ pub struct Overrides {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("config file {path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
@@ -196,8 +202,14 @@ impl Settings {
     }
 
     pub fn from_file(path: &Path) -> Result<Settings, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
-        Settings::from_toml(&text).map_err(|message| ConfigError::Invalid { path: path.into(), message })
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
+        Settings::from_toml(&text).map_err(|message| ConfigError::Invalid {
+            path: path.into(),
+            message,
+        })
     }
 
     /// Parses TOML; the error names the key and the line.
@@ -206,7 +218,12 @@ impl Settings {
             let mut msg = e.message().trim().to_string();
             if let Some(span) = e.span() {
                 let line = text[..span.start.min(text.len())].lines().count().max(1);
-                let key = text[span.clone()].split(['=', '\n']).next().unwrap_or("").trim().to_string();
+                let key = text[span.clone()]
+                    .split(['=', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 if !key.is_empty() && !msg.contains(&key) {
                     msg = format!("{msg} (at `{key}`)");
                 }
@@ -262,20 +279,30 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let err = Settings::from_toml("listen = \"127.0.0.1:9000\"\nlistne = 3\n").err().unwrap();
+        let err = Settings::from_toml("listen = \"127.0.0.1:9000\"\nlistne = 3\n")
+            .err()
+            .unwrap();
         assert!(err.contains("listne"), "{err}");
         assert!(err.contains("line 2"), "{err}");
     }
 
     #[test]
     fn wrong_type_is_named() {
-        let err = Settings::from_toml("[limits]\nmax_body_bytes = \"big\"\n").err().unwrap();
-        assert!(err.contains("max_body_bytes") || err.contains("line 2"), "{err}");
+        let err = Settings::from_toml("[limits]\nmax_body_bytes = \"big\"\n")
+            .err()
+            .unwrap();
+        assert!(
+            err.contains("max_body_bytes") || err.contains("line 2"),
+            "{err}"
+        );
     }
 
     #[test]
     fn file_values_apply_and_flags_win() {
-        let s = Settings::from_toml("listen = \"127.0.0.1:9000\"\n[site]\nname_en = \"Open Ontario\"\n").unwrap();
+        let s = Settings::from_toml(
+            "listen = \"127.0.0.1:9000\"\n[site]\nname_en = \"Open Ontario\"\n",
+        )
+        .unwrap();
         assert_eq!(s.listen.port(), 9000);
         assert_eq!(s.site.name_en, "Open Ontario");
         assert_eq!(s.site.name_fr, "Gouvernement ouvert");
@@ -283,7 +310,19 @@ mod tests {
 
     #[test]
     fn password_is_redacted() {
-        assert_eq!(redact_url("postgres://agora:secret@db:5432/agora"), "postgres://agora:***@db:5432/agora");
-        assert!(!format!("{:?}", Settings { database_url: Some("postgres://a:pw@h/d".into()), ..Default::default() }).contains("pw"));
+        assert_eq!(
+            redact_url("postgres://agora:secret@db:5432/agora"),
+            "postgres://agora:***@db:5432/agora"
+        );
+        assert!(
+            !format!(
+                "{:?}",
+                Settings {
+                    database_url: Some("postgres://a:pw@h/d".into()),
+                    ..Default::default()
+                }
+            )
+            .contains("pw")
+        );
     }
 }

@@ -19,7 +19,8 @@ use crate::config::redact_url;
 use crate::error::{Error, Result};
 
 pub static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
-pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+pub static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator =
+    sqlx::migrate!("../../migrations/postgres");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -31,7 +32,10 @@ pub enum Engine {
 #[derive(Clone, Debug)]
 pub enum Db {
     /// One writer connection (SQLite allows one writer at a time) and a pool of readers.
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -44,27 +48,48 @@ pub enum ConnectError {
     #[error("cannot create the folder for database {url}: {source}")]
     Folder { url: String, source: std::io::Error },
     #[error("cannot apply migrations to {url}: {source}")]
-    Migrate { url: String, source: sqlx::migrate::MigrateError },
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
 }
 
 impl Db {
     /// Connects by URL. An unknown scheme is refused rather than silently creating a file.
     pub async fn connect(url: &str) -> Result<Db, ConnectError> {
         let shown = redact_url(url);
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let path = path.split('?').next().unwrap_or(path);
             let memory = path == ":memory:" || path.is_empty();
             if !memory {
-                if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder { url: shown.clone(), source })?;
+                if let Some(parent) = std::path::Path::new(path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
+                        url: shown.clone(),
+                        source,
+                    })?;
                 }
             }
             let opts = if memory {
                 // A shared in-memory database, private to this process, for tests.
-                SqliteConnectOptions::from_str(&format!("sqlite:file:mem{}?mode=memory&cache=shared", Uuid::new_v4().simple()))
-                    .map_err(|source| ConnectError::Unreachable { url: shown.clone(), source })?
+                SqliteConnectOptions::from_str(&format!(
+                    "sqlite:file:mem{}?mode=memory&cache=shared",
+                    Uuid::new_v4().simple()
+                ))
+                .map_err(|source| ConnectError::Unreachable {
+                    url: shown.clone(),
+                    source,
+                })?
             } else {
-                SqliteConnectOptions::new().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal)
+                SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
             }
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
@@ -72,28 +97,49 @@ impl Db {
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(if memory { 1 } else { 0 })
-                .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
-                .max_lifetime(if memory { None } else { Some(Duration::from_secs(1800)) })
+                .idle_timeout(if memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(600))
+                })
+                .max_lifetime(if memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(1800))
+                })
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts.clone())
                 .await
-                .map_err(|source| ConnectError::Unreachable { url: shown.clone(), source })?;
+                .map_err(|source| ConnectError::Unreachable {
+                    url: shown.clone(),
+                    source,
+                })?;
             let reader = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
                 .await
-                .map_err(|source| ConnectError::Unreachable { url: shown.clone(), source })?;
+                .map_err(|source| ConnectError::Unreachable {
+                    url: shown.clone(),
+                    source,
+                })?;
             return Ok(Db::Sqlite { writer, reader });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|source| ConnectError::Unreachable { url: shown.clone(), source })?;
+            let opts =
+                PgConnectOptions::from_str(url).map_err(|source| ConnectError::Unreachable {
+                    url: shown.clone(),
+                    source,
+                })?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await
-                .map_err(|source| ConnectError::Unreachable { url: shown.clone(), source })?;
+                .map_err(|source| ConnectError::Unreachable {
+                    url: shown.clone(),
+                    source,
+                })?;
             return Ok(Db::Postgres(pool));
         }
         Err(ConnectError::Scheme(shown))
@@ -102,7 +148,10 @@ impl Db {
     /// Connects and applies the migrations.
     pub async fn open(url: &str) -> Result<Db, ConnectError> {
         let db = Db::connect(url).await?;
-        db.migrate().await.map_err(|source| ConnectError::Migrate { url: redact_url(url), source })?;
+        db.migrate().await.map_err(|source| ConnectError::Migrate {
+            url: redact_url(url),
+            source,
+        })?;
         Ok(db)
     }
 
@@ -125,7 +174,9 @@ impl Db {
     /// process (the CLI beside a running server) writes too.
     pub async fn begin(&self) -> Result<Tx> {
         let inner = match self {
-            Db::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { writer, .. } => {
+                TxInner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx { inner })
@@ -198,10 +249,16 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: Uuid, email: &str) -> Self {
-        Actor { user_id: Some(id), label: email.to_string() }
+        Actor {
+            user_id: Some(id),
+            label: email.to_string(),
+        }
     }
     pub fn system(label: &str) -> Self {
-        Actor { user_id: None, label: label.to_string() }
+        Actor {
+            user_id: None,
+            label: label.to_string(),
+        }
     }
     pub fn anonymous() -> Self {
         Actor::system("anonymous")
@@ -247,8 +304,14 @@ impl Tx {
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<()> {
-        let before = before.map(serde_json::to_value).transpose().map_err(Error::internal)?;
-        let after = after.map(serde_json::to_value).transpose().map_err(Error::internal)?;
+        let before = before
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(Error::internal)?;
+        let after = after
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(Error::internal)?;
         let id = Uuid::now_v7();
         let at = OffsetDateTime::now_utc();
         crate::exec!(self, |c| {

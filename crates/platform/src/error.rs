@@ -17,7 +17,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(key: impl Into<Cow<'static, str>>) -> Self {
-        Msg { key: key.into(), args: Vec::new() }
+        Msg {
+            key: key.into(),
+            args: Vec::new(),
+        }
     }
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));
@@ -34,10 +37,16 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: &'static str) -> Self {
-        FieldError { field: field.into(), msg: Msg::new(key) }
+        FieldError {
+            field: field.into(),
+            msg: Msg::new(key),
+        }
     }
     pub fn with(field: impl Into<String>, msg: Msg) -> Self {
-        FieldError { field: field.into(), msg }
+        FieldError {
+            field: field.into(),
+            msg,
+        }
     }
 }
 
@@ -117,9 +126,13 @@ impl Error {
         match self {
             Error::NotFound => Msg::new("error-not-found"),
             Error::Unauthorized => Msg::new("error-unauthorized"),
-            Error::Forbidden(m) | Error::Conflict(m) | Error::BadRequest(m) | Error::RateLimited(m) => m.clone(),
+            Error::Forbidden(m)
+            | Error::Conflict(m)
+            | Error::BadRequest(m)
+            | Error::RateLimited(m) => m.clone(),
             Error::Validation(_) => Msg::new("error-validation"),
-            Error::PayloadTooLarge { limit } => Msg::new("error-payload-too-large").arg("limit", crate::i18n::human_bytes(*limit as u64)),
+            Error::PayloadTooLarge { limit } => Msg::new("error-payload-too-large")
+                .arg("limit", crate::i18n::human_bytes(*limit as u64)),
             Error::Unavailable => Msg::new("error-unavailable"),
             Error::Internal(_) => Msg::new("error-internal"),
         }

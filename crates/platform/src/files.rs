@@ -28,7 +28,9 @@ impl Files {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Files> {
         let store: Arc<dyn ObjectStore> = match &settings.storage.s3 {
             Some(s3) => {
-                let mut b = AmazonS3Builder::from_env().with_bucket_name(&s3.bucket).with_allow_http(s3.allow_http);
+                let mut b = AmazonS3Builder::from_env()
+                    .with_bucket_name(&s3.bucket)
+                    .with_allow_http(s3.allow_http);
                 if let Some(r) = &s3.region {
                     b = b.with_region(r);
                 }
@@ -50,7 +52,9 @@ impl Files {
     }
 
     pub fn in_memory() -> Files {
-        Files { store: Arc::new(InMemory::new()) }
+        Files {
+            store: Arc::new(InMemory::new()),
+        }
     }
 
     /// The underlying store, for code that streams (e.g. the datastore's Parquet reader).
@@ -59,7 +63,9 @@ impl Files {
     }
 
     pub async fn put(&self, key: &str, data: Bytes) -> Result<()> {
-        self.store.put(&path(key)?, PutPayload::from_bytes(data)).await?;
+        self.store
+            .put(&path(key)?, PutPayload::from_bytes(data))
+            .await?;
         Ok(())
     }
 
@@ -79,7 +85,11 @@ impl Files {
 
 /// Keys are relative paths of plain segments; anything that could climb out is refused.
 fn path(key: &str) -> Result<StorePath> {
-    if key.is_empty() || key.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+    if key.is_empty()
+        || key
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+    {
         return Err(Error::bad_request("error-bad-file-key"));
     }
     StorePath::parse(key).map_err(|_| Error::bad_request("error-bad-file-key"))
@@ -90,11 +100,20 @@ mod tests {
     use super::*;
 
     async fn round_trip(files: Files) {
-        files.put("uploads/a/data.csv", Bytes::from_static(b"x,y\n1,2\n")).await.unwrap();
-        assert_eq!(files.get("uploads/a/data.csv").await.unwrap(), Bytes::from_static(b"x,y\n1,2\n"));
+        files
+            .put("uploads/a/data.csv", Bytes::from_static(b"x,y\n1,2\n"))
+            .await
+            .unwrap();
+        assert_eq!(
+            files.get("uploads/a/data.csv").await.unwrap(),
+            Bytes::from_static(b"x,y\n1,2\n")
+        );
         assert_eq!(files.size("uploads/a/data.csv").await.unwrap(), 8);
         files.delete("uploads/a/data.csv").await.unwrap();
-        assert!(matches!(files.get("uploads/a/data.csv").await, Err(Error::NotFound)));
+        assert!(matches!(
+            files.get("uploads/a/data.csv").await,
+            Err(Error::NotFound)
+        ));
         assert!(files.put("../escape", Bytes::new()).await.is_err());
     }
 
@@ -106,7 +125,10 @@ mod tests {
     #[tokio::test]
     async fn local_store() {
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings { data_dir: dir.path().into(), ..Default::default() };
+        let settings = Settings {
+            data_dir: dir.path().into(),
+            ..Default::default()
+        };
         round_trip(Files::from_settings(&settings).unwrap()).await;
         assert!(dir.path().join("files").is_dir());
     }

@@ -81,13 +81,27 @@ impl Lang {
     }
 
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'_>> =
-            args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
-        LOCALES.try_lookup_with_args(self.langid(), key, &map).unwrap_or_else(|| key.to_string())
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.langid(), key, &map)
+            .unwrap_or_else(|| key.to_string())
     }
 
     pub fn msg(self, msg: &crate::error::Msg) -> String {
-        if msg.args.is_empty() { self.t(&msg.key) } else { self.t_args(&msg.key, &msg.args.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()) }
+        if msg.args.is_empty() {
+            self.t(&msg.key)
+        } else {
+            self.t_args(
+                &msg.key,
+                &msg.args
+                    .iter()
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect::<Vec<_>>(),
+            )
+        }
     }
 
     /// Picks the language from an `Accept-Language` header, honouring q-values; English when
@@ -98,7 +112,11 @@ impl Lang {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(lang) = Lang::from_code(primary) {
@@ -115,12 +133,42 @@ impl Lang {
         let month = d.month() as usize - 1;
         match self {
             Lang::En => {
-                const M: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+                const M: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
                 format!("{} {}, {}", M[month], d.day(), d.year())
             }
             Lang::Fr => {
-                const M: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-                let day = if d.day() == 1 { "1er".to_string() } else { d.day().to_string() };
+                const M: [&str; 12] = [
+                    "janvier",
+                    "février",
+                    "mars",
+                    "avril",
+                    "mai",
+                    "juin",
+                    "juillet",
+                    "août",
+                    "septembre",
+                    "octobre",
+                    "novembre",
+                    "décembre",
+                ];
+                let day = if d.day() == 1 {
+                    "1er".to_string()
+                } else {
+                    d.day().to_string()
+                };
                 format!("{} {} {}", day, M[month], d.year())
             }
         }
@@ -129,8 +177,18 @@ impl Lang {
     pub fn datetime(self, t: time::OffsetDateTime) -> String {
         let t = t.to_offset(time::UtcOffset::UTC);
         match self {
-            Lang::En => format!("{} {:02}:{:02} UTC", self.date(t.date()), t.hour(), t.minute()),
-            Lang::Fr => format!("{} à {:02} h {:02} UTC", self.date(t.date()), t.hour(), t.minute()),
+            Lang::En => format!(
+                "{} {:02}:{:02} UTC",
+                self.date(t.date()),
+                t.hour(),
+                t.minute()
+            ),
+            Lang::Fr => format!(
+                "{} à {:02} h {:02} UTC",
+                self.date(t.date()),
+                t.hour(),
+                t.minute()
+            ),
         }
     }
 
@@ -161,7 +219,10 @@ pub struct Bilingual {
 
 impl Bilingual {
     pub fn new(en: impl Into<String>, fr: impl Into<String>) -> Self {
-        Bilingual { en: en.into(), fr: fr.into() }
+        Bilingual {
+            en: en.into(),
+            fr: fr.into(),
+        }
     }
     /// The text in `lang`, or in the other language when it is missing.
     pub fn get(&self, lang: Lang) -> &str {
@@ -188,7 +249,13 @@ pub fn human_bytes(n: u64) -> String {
         v /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{n} B") } else if v.fract() == 0.0 { format!("{v:.0} {}", UNITS[unit]) } else { format!("{v:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{n} B")
+    } else if v.fract() == 0.0 {
+        format!("{v:.0} {}", UNITS[unit])
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
 }
 
 #[cfg(test)]
@@ -198,7 +265,9 @@ mod tests {
     use std::path::Path;
 
     fn keys(lang: &str) -> BTreeSet<String> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales").join(lang);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../locales")
+            .join(lang);
         let mut out = BTreeSet::new();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -206,7 +275,12 @@ mod tests {
                 for line in std::fs::read_to_string(&path).unwrap().lines() {
                     if let Some((key, _)) = line.split_once('=') {
                         let key = key.trim();
-                        if !line.starts_with([' ', '#', '.', '\t']) && !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                        if !line.starts_with([' ', '#', '.', '\t'])
+                            && !key.is_empty()
+                            && key
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                        {
                             out.insert(key.to_string());
                         }
                     }
@@ -249,18 +323,29 @@ mod tests {
                     let rest = &text[i + 3..];
                     let key = &rest[..rest.find('"').unwrap_or(0)];
                     let before = text[..i].chars().last().unwrap_or(' ');
-                    if (before == '.' || before == ' ' || before == '(') && !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && key.contains('-') && !en.contains(key) {
+                    if (before == '.' || before == ' ' || before == '(')
+                        && !key.is_empty()
+                        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        && key.contains('-')
+                        && !en.contains(key)
+                    {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }
             }
         }
-        assert!(missing.is_empty(), "keys used but not defined: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys used but not defined: {missing:#?}"
+        );
     }
 
     #[test]
     fn accept_language() {
-        assert_eq!(Lang::from_accept_language("fr-CA,fr;q=0.9,en;q=0.8"), Lang::Fr);
+        assert_eq!(
+            Lang::from_accept_language("fr-CA,fr;q=0.9,en;q=0.8"),
+            Lang::Fr
+        );
         assert_eq!(Lang::from_accept_language("en-US,fr;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language("de-DE"), Lang::En);
         assert_eq!(Lang::from_accept_language("de, fr;q=0.3"), Lang::Fr);

@@ -54,8 +54,12 @@ impl Deref for Platform {
 impl Platform {
     /// Opens the database (applying migrations) and the other services named in `settings`.
     pub async fn open(settings: Settings, nav: Vec<NavItem>) -> anyhow::Result<Platform> {
-        std::fs::create_dir_all(&settings.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create data folder {}: {e}",
+                settings.data_dir.display()
+            )
+        })?;
         let db = Db::open(&settings.database_url()).await?;
         Platform::with_db(settings, db, nav)
     }
@@ -63,7 +67,13 @@ impl Platform {
     pub fn with_db(settings: Settings, db: Db, nav: Vec<NavItem>) -> anyhow::Result<Platform> {
         let mailer = Mailer::from_settings(&settings)?;
         let files = Files::from_settings(&settings)?;
-        Ok(Platform(Arc::new(PlatformInner { settings, db, mailer, files, nav: Arc::new(nav) })))
+        Ok(Platform(Arc::new(PlatformInner {
+            settings,
+            db,
+            mailer,
+            files,
+            nav: Arc::new(nav),
+        })))
     }
 
     /// Sends an e-mail from the site's address.
@@ -75,7 +85,9 @@ impl Platform {
 /// The process-wide Prometheus recorder behind `/metrics`.
 pub static METRICS: LazyLock<PrometheusHandle> = LazyLock::new(|| {
     let recorder = PrometheusBuilder::new()
-        .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+        .set_buckets(&[
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+        ])
         .expect("valid buckets")
         .build_recorder();
     let handle = recorder.handle();

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 
 #[derive(Clone)]
 pub enum Mailer {
-    Outbox { dir: PathBuf, transport: AsyncFileTransport<Tokio1Executor> },
+    Outbox {
+        dir: PathBuf,
+        transport: AsyncFileTransport<Tokio1Executor>,
+    },
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
 
@@ -29,14 +32,20 @@ impl Mailer {
             None => {
                 let dir = settings.outbox_dir();
                 std::fs::create_dir_all(&dir)?;
-                Ok(Mailer::Outbox { transport: AsyncFileTransport::new(&dir), dir })
+                Ok(Mailer::Outbox {
+                    transport: AsyncFileTransport::new(&dir),
+                    dir,
+                })
             }
         }
     }
 
     pub async fn send(&self, from: &str, email: Email) -> Result<()> {
         let from: Mailbox = from.parse().map_err(Error::internal)?;
-        let to: Mailbox = email.to.parse().map_err(|_| Error::field("email", "error-email-invalid"))?;
+        let to: Mailbox = email
+            .to
+            .parse()
+            .map_err(|_| Error::field("email", "error-email-invalid"))?;
         let message = Message::builder()
             .from(from)
             .to(to)

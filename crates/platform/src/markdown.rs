@@ -9,7 +9,10 @@ pub fn render(source: &str) -> String {
     options.insert(Options::ENABLE_STRIKETHROUGH);
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(source, options));
-    ammonia::Builder::default().link_rel(Some("nofollow noopener noreferrer")).clean(&unsafe_html).to_string()
+    ammonia::Builder::default()
+        .link_rel(Some("nofollow noopener noreferrer"))
+        .clean(&unsafe_html)
+        .to_string()
 }
 
 /// Plain text with the Markdown marks taken out, for snippets and search.
@@ -19,7 +22,9 @@ pub fn to_plain(source: &str) -> String {
     for event in Parser::new(source) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
             _ => {}
         }
     }
@@ -41,12 +46,18 @@ mod tests {
     #[test]
     fn links_are_nofollow_and_js_links_dropped() {
         let html = render("[site](https://ontario.ca) [bad](javascript:alert(1))");
-        assert!(html.contains("rel=\"nofollow noopener noreferrer\""), "{html}");
+        assert!(
+            html.contains("rel=\"nofollow noopener noreferrer\""),
+            "{html}"
+        );
         assert!(!html.contains("javascript:"), "{html}");
     }
 
     #[test]
     fn plain_text() {
-        assert_eq!(to_plain("# Title\n\nSome *emphasis* and `code`."), "Title Some emphasis and code.");
+        assert_eq!(
+            to_plain("# Title\n\nSome *emphasis* and `code`."),
+            "Title Some emphasis and code."
+        );
     }
 }

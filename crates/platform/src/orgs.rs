@@ -36,7 +36,8 @@ pub const CATEGORIES: [&str; 3] = ["ministry", "agency", "crown_corporation"];
 /// A slug: lower-case letters, digits and hyphens, 2 to 100 characters.
 pub fn valid_slug(s: &str) -> bool {
     (2..=100).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         && !s.starts_with('-')
 }
 
@@ -105,7 +106,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewOrganization) -> Result<
         created_at: at,
         updated_at: at,
     };
-    let result = exec!(tx, |c| sqlx::query(
+    let result = exec!(tx, |c| {
+        sqlx::query(
         "INSERT INTO organizations (id, slug, title_en, title_fr, description_en, description_fr, jurisdiction, category, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
     )
@@ -120,14 +122,23 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewOrganization) -> Result<
     .bind(at)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()));
+    .map(|r| r.rows_affected())
+    });
     if let Err(e) = result {
         if is_unique_violation(&e) {
             return Err(Error::field("slug", "error-slug-taken"));
         }
         return Err(e.into());
     }
-    tx.audit(actor, "organization.create", "organization", &org.id.to_string(), None::<&()>, Some(&org)).await?;
+    tx.audit(
+        actor,
+        "organization.create",
+        "organization",
+        &org.id.to_string(),
+        None::<&()>,
+        Some(&org),
+    )
+    .await?;
     tx.changed("organization", &org.id.to_string()).await?;
     Ok(org)
 }
@@ -136,17 +147,31 @@ const COLUMNS: &str = "id, slug, title_en, title_fr, description_en, description
 
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Organization>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations WHERE slug = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(sqlx::AssertSqlSafe(sql.as_str())).bind(slug).fetch_optional(&mut *c).await?))
+    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(slug)
+    .fetch_optional(&mut *c)
+    .await?))
 }
 
 pub async fn find(db: &Db, id: Uuid) -> Result<Option<Organization>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(&mut *c).await?))
+    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?))
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Organization>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY title_en");
-    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&mut *c).await?))
+    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .fetch_all(&mut *c)
+    .await?))
 }
 
 #[cfg(test)]
@@ -157,7 +182,10 @@ mod tests {
     fn slugs() {
         assert_eq!(slugify("Ministry of Health"), "ministry-of-health");
         assert_eq!(slugify("Ministère de l'Énergie"), "ministere-de-l-energie");
-        assert_eq!(slugify("Agriculture, Food & Rural Affairs"), "agriculture-food-and-rural-affairs");
+        assert_eq!(
+            slugify("Agriculture, Food & Rural Affairs"),
+            "agriculture-food-and-rural-affairs"
+        );
         assert!(valid_slug("ministry-of-health"));
         assert!(!valid_slug("Bad Slug"));
     }

@@ -10,8 +10,10 @@ use axum::http::{HeaderName, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower::Layer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -22,8 +24,15 @@ use crate::{Platform, accounts, admin, assets};
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application. `pages` holds the areas' pages with paths relative to the language
-/// prefix (`/datasets`, not `/en/datasets`); `api` holds absolute paths (`/api/…`).
-pub fn app(platform: Platform, pages: Router, api: Router) -> Router {
+/// prefix (`/datasets`, not `/en/datasets`); `api` holds absolute paths (`/api/…`). A trailing
+/// slash is ignored before routing, so `/en/` is the English home page.
+pub fn app(platform: Platform, pages: Router, api: Router) -> App {
+    NormalizePathLayer::trim_trailing_slash().layer(routes(platform, pages, api))
+}
+
+pub type App = NormalizePath<Router>;
+
+fn routes(platform: Platform, pages: Router, api: Router) -> Router {
     let pages = pages.merge(accounts::pages()).merge(admin::pages());
     let limit = platform.settings.limits.max_body_bytes;
     let timeout = Duration::from_secs(platform.settings.limits.request_timeout_seconds);
@@ -42,11 +51,16 @@ pub fn app(platform: Platform, pages: Router, api: Router) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn(security_headers))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(CatchPanicLayer::custom(|_| crate::Error::internal(anyhow::anyhow!("a request handler panicked")).into_response()))
+        .layer(CatchPanicLayer::custom(|_| {
+            crate::Error::internal(anyhow::anyhow!("a request handler panicked")).into_response()
+        }))
 }
 
 async fn healthz() -> &'static str {
@@ -64,24 +78,42 @@ async fn readyz(platform: Platform) -> Response {
 }
 
 async fn metrics() -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::METRICS.render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::METRICS.render(),
+    )
+        .into_response()
 }
 
 /// Logs to standard error, as JSON lines when asked.
 pub fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("AGORA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn,tantivy=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let filter = EnvFilter::try_from_env("AGORA_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn,tantivy=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub async fn serve(platform: &Platform, app: Router) -> anyhow::Result<()> {
+pub async fn serve(platform: &Platform, app: App) -> anyhow::Result<()> {
     let addr = platform.settings.listen;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let _ = &*crate::METRICS;
     tracing::info!(%addr, base_url = %platform.settings.base_url(), "serving");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -91,7 +123,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

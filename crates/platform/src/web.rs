@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{
+    ConnectInfo, FromRequest, FromRequestParts, MatchedPath, OriginalUri, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -15,10 +17,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::de::DeserializeOwned;
 
+use crate::Platform;
 use crate::auth::{self, CurrentUser, SESSION_COOKIE, TokenProblem};
 use crate::error::{Error, ErrorExt, FieldError, Result};
 use crate::i18n::Lang;
-use crate::Platform;
 
 pub const CSRF_COOKIE: &str = "agora_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
@@ -53,7 +55,10 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
     if path.starts_with("/api/") || path.starts_with("/datastore/") {
         return true;
     }
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     accept.contains("application/json") && !accept.contains("text/html")
 }
 
@@ -62,7 +67,11 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
     let started = Instant::now();
     let (lang_from_path, path) = split_lang(req.uri().path());
     let lang = lang_from_path.unwrap_or_else(|| {
-        req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default()
     });
     let json = wants_json(req.uri().path(), req.headers());
     let jar = CookieJar::from_headers(req.headers());
@@ -87,7 +96,11 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
     };
 
     let limit = platform.settings.limits.max_body_bytes;
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     let early = if declared.is_some_and(|n| n > limit as u64) {
         Some(Error::PayloadTooLarge { limit })
     } else {
@@ -109,11 +122,19 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
     };
 
     if let Some(ErrorExt(err)) = res.extensions().get::<ErrorExt>().cloned() {
-        res = if json { error_json(&err) } else { error_page(&platform, &ctx, &err) };
+        res = if json {
+            error_json(&err)
+        } else {
+            error_page(&platform, &ctx, &err)
+        };
     } else if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
         // Raised by axum's body limit on a body without a declared length.
         let err = Error::PayloadTooLarge { limit };
-        res = if json { error_json(&err) } else { error_page(&platform, &ctx, &err) };
+        res = if json {
+            error_json(&err)
+        } else {
+            error_page(&platform, &ctx, &err)
+        };
     }
     if new_csrf {
         let cookie = Cookie::build((CSRF_COOKIE, ctx.csrf.clone()))
@@ -131,21 +152,36 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
 }
 
 /// The visitor: an API token in `Authorization` (or `X-CKAN-API-Key`) wins over the session cookie.
-async fn identify(platform: &Platform, headers: HeaderMap, jar: &CookieJar) -> Result<(Option<CurrentUser>, Option<TokenProblem>)> {
+async fn identify(
+    platform: &Platform,
+    headers: HeaderMap,
+    jar: &CookieJar,
+) -> Result<(Option<CurrentUser>, Option<TokenProblem>)> {
     let token = headers
         .get(header::AUTHORIZATION)
         .or_else(|| headers.get("x-ckan-api-key"))
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().strip_prefix("Bearer ").unwrap_or(v.trim()).trim().to_string())
+        .map(|v| {
+            v.trim()
+                .strip_prefix("Bearer ")
+                .unwrap_or(v.trim())
+                .trim()
+                .to_string()
+        })
         .filter(|v| !v.is_empty());
     if let Some(token) = token {
-        return Ok(match auth::authenticate_token(&platform.db, &token).await? {
-            Ok(user) => (Some(user), None),
-            Err(problem) => (None, Some(problem)),
-        });
+        return Ok(
+            match auth::authenticate_token(&platform.db, &token).await? {
+                Ok(user) => (Some(user), None),
+                Err(problem) => (None, Some(problem)),
+            },
+        );
     }
     if let Some(secret) = jar.get(SESSION_COOKIE) {
-        return Ok((auth::session_user(&platform.db, secret.value()).await?, None));
+        return Ok((
+            auth::session_user(&platform.db, secret.value()).await?,
+            None,
+        ));
     }
     Ok((None, None))
 }
@@ -153,7 +189,9 @@ async fn identify(platform: &Platform, headers: HeaderMap, jar: &CookieJar) -> R
 fn error_json(err: &Error) -> Response {
     let mut fields = serde_json::Map::new();
     for FieldError { field, msg } in err.field_errors() {
-        let entry = fields.entry(field.clone()).or_insert_with(|| serde_json::Value::Array(vec![]));
+        let entry = fields
+            .entry(field.clone())
+            .or_insert_with(|| serde_json::Value::Array(vec![]));
         if let serde_json::Value::Array(list) = entry {
             list.push(Lang::En.msg(msg).into());
         }
@@ -186,7 +224,12 @@ fn error_page(platform: &Platform, ctx: &RequestContext, err: &Error) -> Respons
         _ => "error-title-500",
     });
     let fields = page.errors(err);
-    let tpl = ErrorPage { status: status.as_u16(), message: page.lang.msg(&err.message()), fields, page };
+    let tpl = ErrorPage {
+        status: status.as_u16(),
+        message: page.lang.msg(&err.message()),
+        fields,
+        page,
+    };
     match askama::Template::render(&tpl) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
@@ -213,20 +256,29 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     set(h, "x-content-type-options", "nosniff");
     set(h, "referrer-policy", "strict-origin-when-cross-origin");
     set(h, "x-frame-options", "DENY");
-    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=()");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=()",
+    );
     res
 }
 
 /// Counts requests and their latency by route for `/metrics`.
 pub async fn track_metrics(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".to_string());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
     let method = req.method().to_string();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("agora_http_requests_total", &labels).increment(1);
-    metrics::histogram!("agora_http_request_duration_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("agora_http_request_duration_seconds", &labels[..2])
+        .record(started.elapsed().as_secs_f64());
     res
 }
 
@@ -299,7 +351,11 @@ impl Page {
         let notice = ctx
             .query
             .as_deref()
-            .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "notice").map(|(_, v)| v.into_owned()))
+            .and_then(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "notice")
+                    .map(|(_, v)| v.into_owned())
+            })
             .filter(|k| k.starts_with("notice-") && crate::i18n::has_key(k))
             .map(|k| ctx.lang.t(&k));
         Page {
@@ -359,7 +415,11 @@ impl Page {
 
     /// Whether `path` is the current section, for `aria-current` in the navigation.
     pub fn is_current(&self, path: &str) -> bool {
-        if path == "/" { self.path == "/" } else { self.path.starts_with(path) }
+        if path == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(path)
+        }
     }
 
     pub fn titled(mut self, key: &str) -> Page {
@@ -373,13 +433,24 @@ impl Page {
     }
 
     pub fn crumb(mut self, label: impl Into<String>, path: &str) -> Page {
-        self.crumbs.push(Crumb { label: label.into(), href: self.url(path) });
+        self.crumbs.push(Crumb {
+            label: label.into(),
+            href: self.url(path),
+        });
         self
     }
 
     /// Translates the field errors of `err` for the error summary.
     pub fn errors(&self, err: &Error) -> FormErrors {
-        FormErrors(err.field_errors().iter().map(|f| ShownError { field: f.field.clone(), message: self.lang.msg(&f.msg) }).collect())
+        FormErrors(
+            err.field_errors()
+                .iter()
+                .map(|f| ShownError {
+                    field: f.field.clone(),
+                    message: self.lang.msg(&f.msg),
+                })
+                .collect(),
+        )
     }
 }
 
@@ -387,8 +458,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
-        let platform = parts.extensions.get::<Platform>().ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))?;
-        let ctx = parts.extensions.get::<RequestContext>().ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))?;
+        let platform = parts
+            .extensions
+            .get::<Platform>()
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))?;
+        let ctx = parts
+            .extensions
+            .get::<RequestContext>()
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))?;
         Ok(Page::from_parts(platform, ctx))
     }
 }
@@ -397,7 +474,11 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
-        parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))
     }
 }
 
@@ -405,7 +486,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Platform {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
-        parts.extensions.get::<Platform>().cloned().ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))
+        parts
+            .extensions
+            .get::<Platform>()
+            .cloned()
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("context middleware missing")))
     }
 }
 
@@ -415,9 +500,14 @@ pub struct SignedIn(pub CurrentUser);
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> std::result::Result<Self, Response> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> std::result::Result<Self, Response> {
         let Some(ctx) = parts.extensions.get::<RequestContext>() else {
-            return Err(Error::internal(anyhow::anyhow!("context middleware missing")).into_response());
+            return Err(
+                Error::internal(anyhow::anyhow!("context middleware missing")).into_response(),
+            );
         };
         if let Some(user) = &ctx.user {
             return Ok(SignedIn(user.clone()));
@@ -425,12 +515,20 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
         if let Some(problem) = ctx.token_problem {
             return Err(problem.error().into_response());
         }
-        if parts.uri.path().starts_with("/api/") || parts.method != Method::GET {
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|o| o.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        if uri.path().starts_with("/api/") || parts.method != Method::GET {
             return Err(Error::forbidden("error-sign-in-required").into_response());
         }
-        let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let back = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
-        Err(Redirect::to(&format!("/{}/account/login?next={next}", ctx.lang.code())).into_response())
+        Err(
+            Redirect::to(&format!("/{}/account/login?next={next}", ctx.lang.code()))
+                .into_response(),
+        )
     }
 }
 
@@ -440,7 +538,10 @@ pub struct Admin(pub CurrentUser);
 impl<S: Send + Sync> FromRequestParts<S> for Admin {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> std::result::Result<Self, Response> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> std::result::Result<Self, Response> {
         let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
         if !user.is_admin() {
             return Err(Error::forbidden("error-admin-only").into_response());
@@ -456,21 +557,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let expected = req.extensions().get::<RequestContext>().map(|c| c.csrf.clone()).unwrap_or_default();
+        let expected = req
+            .extensions()
+            .get::<RequestContext>()
+            .map(|c| c.csrf.clone())
+            .unwrap_or_default();
         let body = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { Error::PayloadTooLarge { limit: 0 } } else { Error::bad_request("error-form-invalid") }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::PayloadTooLarge { limit: 0 }
+            } else {
+                Error::bad_request("error-form-invalid")
+            }
         })?;
         check_csrf(&body, &expected)?;
-        serde_urlencoded::from_bytes(&body).map(CsrfForm).map_err(|e| {
-            tracing::debug!(error = %e, "form did not parse");
-            Error::bad_request("error-form-invalid")
-        })
+        serde_urlencoded::from_bytes(&body)
+            .map(CsrfForm)
+            .map_err(|e| {
+                tracing::debug!(error = %e, "form did not parse");
+                Error::bad_request("error-form-invalid")
+            })
     }
 }
 
 /// Checks the `_csrf` field of a URL-encoded body.
 pub fn check_csrf(body: &[u8], expected: &str) -> Result<()> {
-    let given = url::form_urlencoded::parse(body).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let given = url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         return Err(Error::forbidden("error-csrf"));
     }
@@ -508,9 +622,14 @@ pub fn session_cookie(platform: &Platform, secret: String) -> Cookie<'static> {
 
 /// `/` sends people to their language's home page.
 pub async fn root_redirect(headers: HeaderMap) -> Response {
-    let lang = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default();
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
     let mut res = Redirect::to(&format!("/{}/", lang.code())).into_response();
-    res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-language"));
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-language"));
     res
 }
 
@@ -548,11 +667,28 @@ impl Pager {
         let pairs: Vec<(String, String)> = page
             .query
             .as_deref()
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
             .unwrap_or_default();
-        let current = pairs.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<i64>().ok()).unwrap_or(1).max(1);
-        let base_query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs.iter().filter(|(k, _)| k != "page" && k != "notice")).finish();
-        Pager { current, per_page, total: 0, base_query, path: page.url(&page.path) }
+        let current = pairs
+            .iter()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+            .unwrap_or(1)
+            .max(1);
+        let base_query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().filter(|(k, _)| k != "page" && k != "notice"))
+            .finish();
+        Pager {
+            current,
+            per_page,
+            total: 0,
+            base_query,
+            path: page.url(&page.path),
+        }
     }
     pub fn offset(&self) -> i64 {
         (self.current - 1) * self.per_page
@@ -581,6 +717,13 @@ impl Pager {
         numbers.extend((self.current - 2).max(1)..=(self.current + 2).min(last));
         numbers.sort_unstable();
         numbers.dedup();
-        numbers.into_iter().map(|n| PageLink { number: n, href: self.href(n), current: n == self.current }).collect()
+        numbers
+            .into_iter()
+            .map(|n| PageLink {
+                number: n,
+                href: self.href(n),
+                current: n == self.current,
+            })
+            .collect()
     }
 }

@@ -1,0 +1,322 @@
+//! The command line. These forms are relied on by tools outside the project: keep them stable.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use platform::auth::{self, NewUser, Role};
+use platform::config::{Overrides, Settings};
+use platform::db::{Actor, Db, Engine};
+use platform::{Platform, orgs, server};
+
+#[derive(Parser)]
+#[command(
+    name = "agora",
+    version,
+    about = "Open government: open data, open dialogue, open information"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct Common {
+    /// Folder for the embedded database, files, search index and outbox.
+    #[arg(long, env = "AGORA_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "AGORA_LISTEN", global = true)]
+    listen: Option<std::net::SocketAddr>,
+    /// sqlite://PATH or postgres://USER@HOST/DB (default: SQLite at DATA_DIR/agora.db).
+    #[arg(long, env = "AGORA_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// A TOML settings file.
+    #[arg(long, env = "AGORA_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site.
+    Serve(Common),
+    /// Load the demo content (again, harmlessly), then serve.
+    Demo(Common),
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the SQLite database while the site runs.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Apply database migrations and exit.
+    Migrate(Common),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input; when none is given, one is
+    /// generated and printed.
+    Create {
+        email: String,
+        #[arg(long, value_parser = ["admin", "editor", "moderator", "participant"])]
+        role: String,
+        /// The organization an editor works for (its slug).
+        #[arg(long)]
+        org: Option<String>,
+        /// The name shown publicly.
+        #[arg(long, default_value = "")]
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an account; the token is the last line printed.
+    Create {
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Days until the token expires (default: never).
+        #[arg(long)]
+        expires: Option<i64>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn settings(common: &Common) -> anyhow::Result<Settings> {
+    let overrides = Overrides {
+        data_dir: common.data_dir.clone(),
+        listen: common.listen,
+        database_url: common.database_url.clone(),
+        config: common.config.clone(),
+    };
+    Ok(Settings::load(&overrides)?)
+}
+
+async fn open(common: &Common) -> anyhow::Result<Platform> {
+    let settings = settings(common)?;
+    server::init_tracing(settings.log.json);
+    Platform::open(settings, crate::home::nav()).await
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(common) => {
+            let platform = open(&common).await?;
+            serve(platform).await?;
+        }
+        Command::Demo(common) => {
+            let platform = open(&common).await?;
+            crate::demo::load(&platform).await?;
+            serve(platform).await?;
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    role,
+                    org,
+                    name,
+                    common,
+                },
+        } => {
+            let platform = open(&common).await?;
+            create_user(&platform, &email, &role, org.as_deref(), &name).await?;
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    email,
+                    name,
+                    expires,
+                    common,
+                },
+        } => {
+            let platform = open(&common).await?;
+            let user = auth::find_user_by_email(&platform.db, &email)
+                .await?
+                .with_context(|| format!("no account with e-mail {email}"))?;
+            let mut tx = platform.db.begin().await?;
+            let (secret, token) =
+                auth::create_api_token(&mut tx, &Actor::system("cli"), user.id, &name, expires)
+                    .await
+                    .map_err(explain)?;
+            tx.commit().await?;
+            match token.expires_at {
+                Some(at) => println!(
+                    "token \"{}\" for {} expires {}",
+                    token.name,
+                    user.email,
+                    at.date()
+                ),
+                None => println!(
+                    "token \"{}\" for {} does not expire",
+                    token.name, user.email
+                ),
+            }
+            println!("{secret}");
+        }
+        Command::Backup { to, common } => {
+            let platform = open(&common).await?;
+            return backup(&platform.db, &to).await;
+        }
+        Command::Migrate(common) => {
+            let platform = open(&common).await?;
+            let engine = match platform.db.engine() {
+                Engine::Sqlite => "SQLite",
+                Engine::Postgres => "PostgreSQL",
+            };
+            println!(
+                "{engine} database is up to date ({})",
+                platform::config::redact_url(&platform.settings.database_url())
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(platform: Platform) -> anyhow::Result<()> {
+    let app = crate::home::app(&platform).await?;
+    server::serve(&platform, app).await
+}
+
+/// Turns a validation error into a sentence that names each field.
+fn explain(e: platform::Error) -> anyhow::Error {
+    match &e {
+        platform::Error::Validation(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, platform::Lang::En.msg(&f.msg)))
+                .collect();
+            anyhow::anyhow!("{}", parts.join("; "))
+        }
+        other => anyhow::anyhow!("{}", platform::Lang::En.msg(&other.message())),
+    }
+}
+
+fn read_password() -> anyhow::Result<Option<String>> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    stdin.lock().read_to_string(&mut text)?;
+    let password = text.trim_end_matches(['\n', '\r']).to_string();
+    Ok((!password.is_empty()).then_some(password))
+}
+
+/// A password people can type: four groups of five letters and digits.
+pub fn generate_password() -> String {
+    let secret = auth::new_secret().replace(['-', '_'], "x");
+    secret
+        .as_bytes()
+        .chunks(5)
+        .take(4)
+        .map(|c| String::from_utf8_lossy(c).to_string())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+async fn create_user(
+    platform: &Platform,
+    email: &str,
+    role: &str,
+    org: Option<&str>,
+    name: &str,
+) -> anyhow::Result<()> {
+    let role = Role::parse(role).context("role must be admin, editor, moderator or participant")?;
+    let organization = match org {
+        Some(slug) => Some(
+            orgs::find_by_slug(&platform.db, slug)
+                .await?
+                .with_context(|| format!("no organization with slug `{slug}`"))?,
+        ),
+        None if role == Role::Editor => {
+            bail!("an editor works for an organization: give --org SLUG")
+        }
+        None => None,
+    };
+    let (password, generated) = match read_password()? {
+        Some(p) => (p, false),
+        None => (generate_password(), true),
+    };
+    let actor = Actor::system("cli");
+    let mut tx = platform.db.begin().await?;
+    let new = NewUser {
+        email,
+        display_name: name,
+        password: &password,
+        role,
+        verified: true,
+        locale: "en",
+    };
+    let user = auth::create_user(&mut tx, &actor, new)
+        .await
+        .map_err(explain)?;
+    if let Some(org) = &organization {
+        auth::add_membership(&mut tx, &actor, user.id, org.id).await?;
+    }
+    tx.commit().await?;
+    println!(
+        "created {} ({}){}",
+        user.email,
+        role.as_str(),
+        organization
+            .map(|o| format!(" for {}", o.slug))
+            .unwrap_or_default()
+    );
+    if generated {
+        println!("password: {password}");
+    }
+    Ok(())
+}
+
+async fn backup(db: &Db, to: &std::path::Path) -> anyhow::Result<ExitCode> {
+    match db {
+        Db::Postgres(_) => {
+            eprintln!(
+                "agora backup copies the embedded SQLite database. On PostgreSQL use pg_dump, for example:\n  pg_dump --format=custom --file=agora.dump \"$AGORA_DATABASE_URL\""
+            );
+            Ok(ExitCode::from(2))
+        }
+        Db::Sqlite { reader, .. } => {
+            if to.exists() {
+                bail!("{} exists already; choose a new file", to.display());
+            }
+            let target = to
+                .to_str()
+                .context("the backup path must be valid UTF-8")?
+                .to_string();
+            // VACUUM INTO writes a consistent snapshot while other connections keep writing.
+            sqlx::query("VACUUM INTO $1")
+                .bind(&target)
+                .execute(reader)
+                .await
+                .with_context(|| format!("cannot write {}", to.display()))?;
+            let size = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "wrote {} ({})",
+                to.display(),
+                platform::i18n::human_bytes(size)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Demo content for `agora demo`. Loading is idempotent: running it again changes nothing but
+//! the administrator's password, which is printed each time.
+
+use platform::Platform;
+use platform::auth::{self, NewUser, Role};
+use platform::db::Actor;
+
+pub const DEMO_ADMIN: &str = "admin@agora.example";
+
+pub async fn load(platform: &Platform) -> anyhow::Result<()> {
+    let password = crate::cli::generate_password();
+    let actor = Actor::system("demo");
+    let mut tx = platform.db.begin().await?;
+    match auth::find_user_by_email(&platform.db, DEMO_ADMIN).await? {
+        Some(user) => auth::set_password(&mut tx, &actor, user.id, &password).await?,
+        None => {
+            let new = NewUser {
+                email: DEMO_ADMIN,
+                display_name: "Demo administrator",
+                password: &password,
+                role: Role::Admin,
+                verified: true,
+                locale: "en",
+            };
+            auth::create_user(&mut tx, &actor, new).await?;
+        }
+    }
+    tx.commit().await?;
+    println!("demo administrator: {DEMO_ADMIN}");
+    println!("password: {password}");
+    println!("site: {}/", platform.settings.base_url());
+    Ok(())
+}
