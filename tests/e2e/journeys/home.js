@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { htmlLang, visit, VIEWPORTS, withPage } from '../lib/browser.js';
+import { press } from '../lib/page.js';
 
 export default function home(ctx) {
   describe('home', () => {
@@ -20,7 +21,7 @@ export default function home(ctx) {
             assert.equal(await page.locator('#main').count(), 1, `/${lang}/ has no element with id="main"`);
 
             // The first Tab from the top of the page reaches the skip link, which is visible then.
-            await page.keyboard.press('Tab');
+            await press(page, 'Tab');
             const skip = await page.evaluate(() => {
               const el = document.activeElement;
               const r = el.getBoundingClientRect();
@@ -41,11 +42,11 @@ export default function home(ctx) {
 
             // Following it moves focus to #main: either #main itself takes focus, or the next Tab
             // lands inside it (the focus navigation starting point moved there).
-            await page.keyboard.press('Enter');
+            await press(page, 'Enter');
             await page.waitForFunction(() => location.hash === '#main');
             const onMain = await page.evaluate(() => document.activeElement?.id === 'main');
             if (!onMain) {
-              await page.keyboard.press('Tab');
+              await press(page, 'Tab');
               const inside = await page.evaluate(() => {
                 const main = document.getElementById('main');
                 const el = document.activeElement;

@@ -64,6 +64,22 @@ export default function invalidSignup(ctx) {
             assert.ok(fields.includes('password'), `no error link to the password field (links: ${JSON.stringify(both.links)})`);
             texts[lang] = both.links.map((l) => l.text);
 
+            // Everything empty: each error in the summary must say which field it is about, so no
+            // two links may read the same (WCAG 2.4.4 link purpose, 3.3.1 error identification).
+            const empty = await submitInvalid(page, ctx, lang, vp, 'all-empty', {
+              email: '',
+              display_name: '',
+              password: '',
+              password_confirm: '',
+            });
+            const emptyTexts = empty.links.map((l) => l.text);
+            assert.ok(emptyTexts.length >= 2, `expected errors for at least e-mail and password, got ${JSON.stringify(empty.links)}`);
+            assert.equal(
+              new Set(emptyTexts).size,
+              emptyTexts.length,
+              `the error summary's links do not say which field they are about: ${JSON.stringify(empty.links)}`,
+            );
+
             // A valid address with a short password: refused, no account, no e-mail.
             const email = uniqueEmail(`invalid-${lang}-${vp.width}`);
             const short = await submitInvalid(page, ctx, lang, vp, 'short', {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { visit, VIEWPORTS, withPage } from '../lib/browser.js';
+import { press } from '../lib/page.js';
 
 /** Marks the header's tab stops (in document order) with data-e2e-stop and describes them. */
 function markHeaderStops() {
@@ -70,13 +71,13 @@ export default function keyboard(ctx) {
             }
             assert.equal(kinds['site name'], 0, `the site name is not the header's first tab stop: ${JSON.stringify(stops)}`);
 
-            await page.keyboard.press('Tab');
+            await press(page, 'Tab');
             let now = await page.evaluate(focused);
             assert.equal(now.href, '#main', `the first Tab stop is not the skip link: ${JSON.stringify(now)}`);
             assert.ok(now.indicator, `the skip link has no visible focus indicator (${now.style})`);
 
             for (let i = 0; i < stops.length; i++) {
-              await page.keyboard.press('Tab');
+              await press(page, 'Tab');
               now = await page.evaluate(focused);
               assert.equal(
                 now.stop,

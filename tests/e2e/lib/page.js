@@ -58,3 +58,9 @@ export async function signedInState(page, lang) {
     signIn: signIn.first(),
   };
 }
+
+/** Presses a key and waits for the CSS transitions it started (focus styles often animate). */
+export async function press(page, key) {
+  await page.keyboard.press(key);
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
+}
