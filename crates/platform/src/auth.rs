@@ -194,13 +194,13 @@ pub fn validate_new_user(
             Msg::new("error-too-long").arg("max", MAX_PASSWORD_LEN),
         ));
     }
-    if let Some(confirm) = confirm {
-        if confirm != password {
-            errors.push(FieldError::new(
-                "password_confirm",
-                "error-password-mismatch",
-            ));
-        }
+    if let Some(confirm) = confirm
+        && confirm != password
+    {
+        errors.push(FieldError::new(
+            "password_confirm",
+            "error-password-mismatch",
+        ));
     }
     errors
 }
@@ -665,15 +665,15 @@ pub async fn create_api_token(
             Msg::new("error-too-long").arg("max", 100),
         )]));
     }
-    if let Some(days) = expires_in_days {
-        if !(1..=3650).contains(&days) {
-            return Err(Error::Validation(vec![FieldError::with(
-                "expires",
-                Msg::new("error-out-of-range")
-                    .arg("min", 1)
-                    .arg("max", 3650),
-            )]));
-        }
+    if let Some(days) = expires_in_days
+        && !(1..=3650).contains(&days)
+    {
+        return Err(Error::Validation(vec![FieldError::with(
+            "expires",
+            Msg::new("error-out-of-range")
+                .arg("min", 1)
+                .arg("max", 3650),
+        )]));
     }
     let secret = format!("{API_TOKEN_PREFIX}{}", new_secret());
     let at = now();
@@ -734,7 +734,8 @@ pub async fn revoke_api_token(
     token_id: Uuid,
 ) -> Result<()> {
     let at = now();
-    let done = exec!(tx, |c| sqlx::query(
+    let done = exec!(tx, |c| {
+        sqlx::query(
         "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3"
     )
     .bind(at)
@@ -742,7 +743,8 @@ pub async fn revoke_api_token(
     .bind(user_id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     if done == 0 {
         return Err(Error::NotFound);
     }

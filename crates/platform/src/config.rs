@@ -215,21 +215,29 @@ impl Settings {
     /// Parses TOML; the error names the key and the line.
     pub fn from_toml(text: &str) -> Result<Settings, String> {
         toml::from_str::<Settings>(text).map_err(|e| {
-            let mut msg = e.message().trim().to_string();
-            if let Some(span) = e.span() {
-                let line = text[..span.start.min(text.len())].lines().count().max(1);
-                let key = text[span.clone()]
-                    .split(['=', '\n'])
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                if !key.is_empty() && !msg.contains(&key) {
-                    msg = format!("{msg} (at `{key}`)");
-                }
-                msg = format!("line {line}: {msg}");
+            let msg = e.message().trim().to_string();
+            // An unknown key is reported for its whole table: find the key's own line.
+            let unknown = msg
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.split('`').next());
+            let line = match unknown {
+                Some(key) => text
+                    .lines()
+                    .position(|l| {
+                        l.trim_start().starts_with(key)
+                            && l[l.find(key).unwrap_or(0) + key.len()..]
+                                .trim_start()
+                                .starts_with('=')
+                    })
+                    .map(|i| i + 1),
+                None => e
+                    .span()
+                    .map(|span| text[..span.start.min(text.len())].lines().count().max(1)),
+            };
+            match line {
+                Some(line) => format!("line {line}: {msg}"),
+                None => msg,
             }
-            msg
         })
     }
 

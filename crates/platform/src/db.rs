@@ -64,16 +64,15 @@ impl Db {
         {
             let path = path.split('?').next().unwrap_or(path);
             let memory = path == ":memory:" || path.is_empty();
-            if !memory {
-                if let Some(parent) = std::path::Path::new(path)
+            if !memory
+                && let Some(parent) = std::path::Path::new(path)
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
-                {
-                    std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
-                        url: shown.clone(),
-                        source,
-                    })?;
-                }
+            {
+                std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
+                    url: shown.clone(),
+                    source,
+                })?;
             }
             let opts = if memory {
                 // A shared in-memory database, private to this process, for tests.
@@ -280,8 +279,8 @@ impl Tx {
 
     pub fn conn(&mut self) -> TxConn<'_> {
         match &mut self.inner {
-            TxInner::Sqlite(t) => TxConn::Sqlite(&mut **t),
-            TxInner::Postgres(t) => TxConn::Postgres(&mut **t),
+            TxInner::Sqlite(t) => TxConn::Sqlite(t),
+            TxInner::Postgres(t) => TxConn::Postgres(t),
         }
     }
 

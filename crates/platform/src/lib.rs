@@ -15,6 +15,7 @@ pub mod mail;
 pub mod markdown;
 pub mod orgs;
 pub mod server;
+pub mod testing;
 pub mod web;
 
 use std::ops::Deref;

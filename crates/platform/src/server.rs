@@ -27,6 +27,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// prefix (`/datasets`, not `/en/datasets`); `api` holds absolute paths (`/api/…`). A trailing
 /// slash is ignored before routing, so `/en/` is the English home page.
 pub fn app(platform: Platform, pages: Router, api: Router) -> App {
+    let _ = &*crate::METRICS;
     NormalizePathLayer::trim_trailing_slash().layer(routes(platform, pages, api))
 }
 
@@ -41,6 +42,7 @@ fn routes(platform: Platform, pages: Router, api: Router) -> Router {
         .nest("/en", pages.clone())
         .nest("/fr", pages)
         .merge(api)
+        .route("/api/v1/me", get(me))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -61,6 +63,13 @@ fn routes(platform: Platform, pages: Router, api: Router) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             crate::Error::internal(anyhow::anyhow!("a request handler panicked")).into_response()
         }))
+}
+
+/// Who the presented token or session belongs to: lets API clients check their token.
+async fn me(
+    crate::web::SignedIn(user): crate::web::SignedIn,
+) -> axum::Json<crate::auth::CurrentUser> {
+    axum::Json(user)
 }
 
 async fn healthz() -> &'static str {

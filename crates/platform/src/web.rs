@@ -562,9 +562,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
             .get::<RequestContext>()
             .map(|c| c.csrf.clone())
             .unwrap_or_default();
+        let limit = req
+            .extensions()
+            .get::<Platform>()
+            .map(|p| p.settings.limits.max_body_bytes)
+            .unwrap_or_default();
         let body = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge { limit: 0 }
+                Error::PayloadTooLarge { limit }
             } else {
                 Error::bad_request("error-form-invalid")
             }

@@ -1,0 +1,81 @@
+//! Helpers for tests in every crate: the same test body on SQLite and, when
+//! `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL, each in a database of its own.
+
+use std::str::FromStr;
+
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tempfile::TempDir;
+
+use crate::Platform;
+use crate::config::Settings;
+use crate::db::Db;
+
+/// A migrated, empty database on one engine; its files live as long as this value.
+pub struct TestDb {
+    pub engine: &'static str,
+    pub db: Db,
+    pub dir: TempDir,
+}
+
+/// One empty database per available engine: SQLite always, PostgreSQL when configured.
+pub async fn engines() -> Vec<TestDb> {
+    let mut out = vec![sqlite().await];
+    if let Some(pg) = postgres().await {
+        out.push(pg);
+    }
+    out
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("agora.db").display());
+    let db = Db::open(&url).await.expect("sqlite opens");
+    TestDb {
+        engine: "sqlite",
+        db,
+        dir,
+    }
+}
+
+/// A fresh schema in the PostgreSQL test database, or `None` when none is configured.
+pub async fn postgres() -> Option<TestDb> {
+    let url = std::env::var("AGORA_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = PgConnectOptions::from_str(&url).expect("AGORA_TEST_POSTGRES_URL parses");
+    let mut conn = admin
+        .connect()
+        .await
+        .expect("PostgreSQL test database reachable");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await
+        .expect("create schema");
+    drop(conn);
+    let opts = admin.options([("search_path", schema.as_str())]);
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(opts)
+        .await
+        .expect("connect to schema");
+    let db = Db::Postgres(pool);
+    db.migrate().await.expect("postgres migrations apply");
+    Some(TestDb {
+        engine: "postgres",
+        db,
+        dir: tempfile::tempdir().expect("temp dir"),
+    })
+}
+
+impl TestDb {
+    /// The platform on this database, with its data folder (outbox, files, search) in a temp dir.
+    pub fn platform(&self) -> Platform {
+        let settings = Settings {
+            data_dir: self.dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        Platform::with_db(settings, self.db.clone(), Vec::new()).expect("platform builds")
+    }
+}
