@@ -1,0 +1,94 @@
+//! The command line, run as people run it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn agora(args: &[&str], data_dir: &std::path::Path, stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("AGORA_DATABASE_URL")
+        .env_remove("AGORA_CONFIG")
+        .env("AGORA_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("agora runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+#[test]
+fn users_tokens_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    let made = agora(&["user", "create", "ada@example.org", "--role", "admin"], d, "a long passphrase\n");
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(text(&made.stdout).contains("created ada@example.org (admin)"));
+    assert!(!text(&made.stdout).contains("password:"), "a given password is not printed");
+
+    let generated = agora(&["user", "create", "bob@example.org", "--role", "moderator"], d, "");
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    let line = text(&generated.stdout).lines().find(|l| l.starts_with("password: ")).map(str::to_string).expect("generated password printed");
+    assert!(line.len() > "password: ".len() + 15);
+
+    let dup = agora(&["user", "create", "ADA@example.org", "--role", "admin"], d, "another passphrase");
+    assert!(!dup.status.success());
+    assert!(text(&dup.stderr).contains("email: An account already uses this e-mail address"), "{}", text(&dup.stderr));
+
+    let editor = agora(&["user", "create", "ed@example.org", "--role", "editor"], d, "");
+    assert!(!editor.status.success());
+    assert!(text(&editor.stderr).contains("--org"), "{}", text(&editor.stderr));
+    let editor = agora(&["user", "create", "ed@example.org", "--role", "editor", "--org", "no-such-ministry"], d, "");
+    assert!(text(&editor.stderr).contains("no organization with slug `no-such-ministry`"), "{}", text(&editor.stderr));
+
+    let token = agora(&["token", "create", "ada@example.org", "--name", "harvest", "--expires", "30"], d, "");
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    let out = text(&token.stdout);
+    assert!(out.trim_end().lines().last().unwrap().starts_with("agora_"), "{out}");
+    let bad = agora(&["token", "create", "nobody@example.org"], d, "");
+    assert!(!bad.status.success() && text(&bad.stderr).contains("no account with e-mail nobody@example.org"));
+
+    let copy = d.join("backup.db");
+    let backup = agora(&["backup", "--to", copy.to_str().unwrap()], d, "");
+    assert!(backup.status.success(), "{}", text(&backup.stderr));
+    assert!(std::fs::metadata(&copy).unwrap().len() > 10_000);
+    let again = agora(&["backup", "--to", copy.to_str().unwrap()], d, "");
+    assert!(!again.status.success() && text(&again.stderr).contains("exists already"));
+
+    // The copy is a working database holding the accounts.
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&copy, restored.path().join("agora.db")).unwrap();
+    let token = agora(&["token", "create", "bob@example.org"], restored.path(), "");
+    assert!(token.status.success(), "{}", text(&token.stderr));
+}
+
+#[test]
+fn bad_configuration_and_databases_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("agora.toml");
+    std::fs::write(&config, "listen = \"127.0.0.1:0\"\n[site]\nname_en = \"x\"\nnmae_fr = \"y\"\n").unwrap();
+    let out = agora(&["migrate", "--config", config.to_str().unwrap()], dir.path(), "");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("nmae_fr") && err.contains("line 4") && err.contains("agora.toml"), "{err}");
+
+    let out = agora(&["migrate", "--database-url", "postgres://agora:hunter2@127.0.0.1:1/agora"], dir.path(), "");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("127.0.0.1:1") && !err.contains("hunter2"), "{err}");
+
+    let out = agora(&["migrate", "--database-url", "mysql://x@y/z"], dir.path(), "");
+    assert!(!out.status.success() && text(&out.stderr).contains("unsupported database URL"));
+
+    let out = agora(&["migrate"], dir.path(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("SQLite database is up to date"));
+}
