@@ -16,8 +16,18 @@ pub fn nav() -> Vec<NavItem> {
 
 pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
     let pages = Router::new().route("/", get(home));
-    let api = Router::new();
+    let api = Router::new().route("/api/v1/openapi.json", get(openapi_json));
     Ok(server::app(platform.clone(), pages, api))
+}
+
+/// The OpenAPI document of the native API: the platform's endpoints and every area's.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    platform::server::ApiDoc::openapi()
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(openapi())
 }
 
 #[derive(askama::Template)]
@@ -28,4 +38,15 @@ struct HomePage {
 
 async fn home(page: Page) -> Result<Response> {
     render(&HomePage { page })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The native API's contract is reviewed like code: a change to it shows in this snapshot.
+    #[test]
+    fn openapi_document() {
+        let doc = serde_json::to_value(super::openapi()).unwrap();
+        assert!(doc["paths"]["/api/v1/me"]["get"].is_object());
+        insta::assert_json_snapshot!("openapi", doc);
+    }
 }

@@ -16,7 +16,12 @@ fn agora(args: &[&str], data_dir: &std::path::Path, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("agora runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -29,32 +34,97 @@ fn users_tokens_and_backup() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
 
-    let made = agora(&["user", "create", "ada@example.org", "--role", "admin"], d, "a long passphrase\n");
+    let made = agora(
+        &["user", "create", "ada@example.org", "--role", "admin"],
+        d,
+        "a long passphrase\n",
+    );
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(text(&made.stdout).contains("created ada@example.org (admin)"));
-    assert!(!text(&made.stdout).contains("password:"), "a given password is not printed");
+    assert!(
+        !text(&made.stdout).contains("password:"),
+        "a given password is not printed"
+    );
 
-    let generated = agora(&["user", "create", "bob@example.org", "--role", "moderator"], d, "");
+    let generated = agora(
+        &["user", "create", "bob@example.org", "--role", "moderator"],
+        d,
+        "",
+    );
     assert!(generated.status.success(), "{}", text(&generated.stderr));
-    let line = text(&generated.stdout).lines().find(|l| l.starts_with("password: ")).map(str::to_string).expect("generated password printed");
+    let line = text(&generated.stdout)
+        .lines()
+        .find(|l| l.starts_with("password: "))
+        .map(str::to_string)
+        .expect("generated password printed");
     assert!(line.len() > "password: ".len() + 15);
 
-    let dup = agora(&["user", "create", "ADA@example.org", "--role", "admin"], d, "another passphrase");
+    let dup = agora(
+        &["user", "create", "ADA@example.org", "--role", "admin"],
+        d,
+        "another passphrase",
+    );
     assert!(!dup.status.success());
-    assert!(text(&dup.stderr).contains("email: An account already uses this e-mail address"), "{}", text(&dup.stderr));
+    assert!(
+        text(&dup.stderr).contains("email: An account already uses this e-mail address"),
+        "{}",
+        text(&dup.stderr)
+    );
 
-    let editor = agora(&["user", "create", "ed@example.org", "--role", "editor"], d, "");
+    let editor = agora(
+        &["user", "create", "ed@example.org", "--role", "editor"],
+        d,
+        "",
+    );
     assert!(!editor.status.success());
-    assert!(text(&editor.stderr).contains("--org"), "{}", text(&editor.stderr));
-    let editor = agora(&["user", "create", "ed@example.org", "--role", "editor", "--org", "no-such-ministry"], d, "");
-    assert!(text(&editor.stderr).contains("no organization with slug `no-such-ministry`"), "{}", text(&editor.stderr));
+    assert!(
+        text(&editor.stderr).contains("--org"),
+        "{}",
+        text(&editor.stderr)
+    );
+    let editor = agora(
+        &[
+            "user",
+            "create",
+            "ed@example.org",
+            "--role",
+            "editor",
+            "--org",
+            "no-such-ministry",
+        ],
+        d,
+        "",
+    );
+    assert!(
+        text(&editor.stderr).contains("no organization with slug `no-such-ministry`"),
+        "{}",
+        text(&editor.stderr)
+    );
 
-    let token = agora(&["token", "create", "ada@example.org", "--name", "harvest", "--expires", "30"], d, "");
+    let token = agora(
+        &[
+            "token",
+            "create",
+            "ada@example.org",
+            "--name",
+            "harvest",
+            "--expires",
+            "30",
+        ],
+        d,
+        "",
+    );
     assert!(token.status.success(), "{}", text(&token.stderr));
     let out = text(&token.stdout);
-    assert!(out.trim_end().lines().last().unwrap().starts_with("agora_"), "{out}");
+    assert!(
+        out.trim_end().lines().last().unwrap().starts_with("agora_"),
+        "{out}"
+    );
     let bad = agora(&["token", "create", "nobody@example.org"], d, "");
-    assert!(!bad.status.success() && text(&bad.stderr).contains("no account with e-mail nobody@example.org"));
+    assert!(
+        !bad.status.success()
+            && text(&bad.stderr).contains("no account with e-mail nobody@example.org")
+    );
 
     let copy = d.join("backup.db");
     let backup = agora(&["backup", "--to", copy.to_str().unwrap()], d, "");
@@ -74,18 +144,44 @@ fn users_tokens_and_backup() {
 fn bad_configuration_and_databases_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("agora.toml");
-    std::fs::write(&config, "listen = \"127.0.0.1:0\"\n[site]\nname_en = \"x\"\nnmae_fr = \"y\"\n").unwrap();
-    let out = agora(&["migrate", "--config", config.to_str().unwrap()], dir.path(), "");
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:0\"\n[site]\nname_en = \"x\"\nnmae_fr = \"y\"\n",
+    )
+    .unwrap();
+    let out = agora(
+        &["migrate", "--config", config.to_str().unwrap()],
+        dir.path(),
+        "",
+    );
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("nmae_fr") && err.contains("line 4") && err.contains("agora.toml"), "{err}");
+    assert!(
+        err.contains("nmae_fr") && err.contains("line 4") && err.contains("agora.toml"),
+        "{err}"
+    );
 
-    let out = agora(&["migrate", "--database-url", "postgres://agora:hunter2@127.0.0.1:1/agora"], dir.path(), "");
+    let out = agora(
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://agora:hunter2@127.0.0.1:1/agora",
+        ],
+        dir.path(),
+        "",
+    );
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("127.0.0.1:1") && !err.contains("hunter2"), "{err}");
+    assert!(
+        err.contains("127.0.0.1:1") && !err.contains("hunter2"),
+        "{err}"
+    );
 
-    let out = agora(&["migrate", "--database-url", "mysql://x@y/z"], dir.path(), "");
+    let out = agora(
+        &["migrate", "--database-url", "mysql://x@y/z"],
+        dir.path(),
+        "",
+    );
     assert!(!out.status.success() && text(&out.stderr).contains("unsupported database URL"));
 
     let out = agora(&["migrate"], dir.path(), "");

@@ -17,7 +17,7 @@ use crate::db::{Actor, Db, Tx, now};
 use crate::error::{Error, FieldError, Msg, Result, is_unique_violation};
 use crate::{exec, read};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
@@ -72,7 +72,7 @@ pub struct UserRow {
 }
 
 /// The person making a request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,

@@ -65,7 +65,40 @@ fn routes(platform: Platform, pages: Router, api: Router) -> Router {
         }))
 }
 
+/// The native API's description of the platform's own endpoints; areas merge theirs into it.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Agora API", description = "The native JSON API of Agora: open dialogue, open information and the platform. The catalogue speaks the CKAN Action API at /api/3/action/."),
+    paths(me),
+    components(schemas(crate::auth::CurrentUser, crate::auth::Role)),
+    modifiers(&TokenAuth)
+)]
+pub struct ApiDoc;
+
+struct TokenAuth;
+
+impl utoipa::Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("Authorization"))),
+        );
+    }
+}
+
 /// Who the presented token or session belongs to: lets API clients check their token.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "platform",
+    responses(
+        (status = 200, description = "The account the token belongs to", body = crate::auth::CurrentUser),
+        (status = 403, description = "No token, or the token is unknown, expired or revoked (the message says which)")
+    ),
+    security(("token" = []))
+)]
 async fn me(
     crate::web::SignedIn(user): crate::web::SignedIn,
 ) -> axum::Json<crate::auth::CurrentUser> {
