@@ -1,0 +1,24 @@
+//! Open data: the catalogue of every data holding, open or not, with its access status; the
+//! CKAN Action API; search; imports.
+
+pub mod import;
+pub mod model;
+pub mod store;
+
+use platform::Platform;
+
+/// Loads Ontario's published inventory into the demo, when the shared data is present.
+pub async fn load_demo(platform: &Platform, shared_data: &std::path::Path) -> anyhow::Result<()> {
+    let csv = shared_data.join("ontario-catalogue/data-ontario-ca-catalogue-2020-09-10.csv");
+    if !csv.exists() {
+        println!(
+            "catalogue demo: {} not found, skipping the Ontario inventory",
+            csv.display()
+        );
+        return Ok(());
+    }
+    let file = std::fs::File::open(&csv)?;
+    let summary = import::ontario_catalogue(platform, file, &|_, _| {}).await?;
+    print!("catalogue demo: Ontario inventory: {summary}");
+    Ok(())
+}

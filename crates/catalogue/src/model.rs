@@ -1,0 +1,323 @@
+//! The catalogue's vocabulary: access levels, exemptions, update frequencies, licences, and the
+//! dataset and resource records as stored.
+
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use platform::{Bilingual, Lang};
+
+/// Whether a holding is published, and if not, why not or when.
+pub const ACCESS_LEVELS: [&str; 4] = ["open", "under_review", "restricted", "to_be_opened"];
+pub const EXEMPTIONS: [&str; 6] = [
+    "none",
+    "privacy",
+    "security",
+    "confidentiality",
+    "commercial_sensitivity",
+    "legal_and_contractual_obligations",
+];
+pub const UPDATE_FREQUENCIES: [&str; 14] = [
+    "as_required",
+    "biannually",
+    "current",
+    "daily",
+    "historical",
+    "monthly",
+    "never",
+    "on_demand",
+    "other",
+    "periodically",
+    "quarterly",
+    "weekly",
+    "yearly",
+    "quinquennial",
+];
+pub const RESOURCE_TYPES: [&str; 5] = [
+    "data",
+    "information",
+    "technical_document",
+    "data_dictionary",
+    "application",
+];
+pub const RESOURCE_LANGUAGES: [&str; 3] = ["english", "french", "english_and_french"];
+pub const STATES: [&str; 3] = ["active", "draft", "deleted"];
+
+pub struct Licence {
+    pub id: &'static str,
+    pub title_en: &'static str,
+    pub title_fr: &'static str,
+    pub url: &'static str,
+    pub open: bool,
+}
+
+impl Licence {
+    pub fn title(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.title_en,
+            Lang::Fr => self.title_fr,
+        }
+    }
+}
+
+/// The licences a dataset may carry. Open licences first.
+pub const LICENCES: &[Licence] = &[
+    Licence {
+        id: "OGL-ON-1.0",
+        title_en: "Open Government Licence – Ontario",
+        title_fr: "Licence du gouvernement ouvert – Ontario",
+        url: "https://www.ontario.ca/page/open-government-licence-ontario",
+        open: true,
+    },
+    Licence {
+        id: "OGL-CA-2.0",
+        title_en: "Open Government Licence – Canada",
+        title_fr: "Licence du gouvernement ouvert – Canada",
+        url: "https://open.canada.ca/en/open-government-licence-canada",
+        open: true,
+    },
+    Licence {
+        id: "cc-by",
+        title_en: "Creative Commons Attribution",
+        title_fr: "Creative Commons Attribution",
+        url: "https://creativecommons.org/licenses/by/4.0/",
+        open: true,
+    },
+    Licence {
+        id: "cc-by-sa",
+        title_en: "Creative Commons Attribution Share-Alike",
+        title_fr: "Creative Commons Attribution – Partage dans les mêmes conditions",
+        url: "https://creativecommons.org/licenses/by-sa/4.0/",
+        open: true,
+    },
+    Licence {
+        id: "cc-zero",
+        title_en: "Creative Commons CCZero",
+        title_fr: "Creative Commons CC0",
+        url: "https://creativecommons.org/publicdomain/zero/1.0/",
+        open: true,
+    },
+    Licence {
+        id: "odc-by",
+        title_en: "Open Data Commons Attribution License",
+        title_fr: "Licence d’attribution Open Data Commons",
+        url: "https://opendatacommons.org/licenses/by/",
+        open: true,
+    },
+    Licence {
+        id: "odc-odbl",
+        title_en: "Open Data Commons Open Database License (ODbL)",
+        title_fr: "Licence ODbL d’Open Data Commons",
+        url: "https://opendatacommons.org/licenses/odbl/",
+        open: true,
+    },
+    Licence {
+        id: "odc-pddl",
+        title_en: "Open Data Commons Public Domain Dedication and License (PDDL)",
+        title_fr: "Licence PDDL d’Open Data Commons",
+        url: "https://opendatacommons.org/licenses/pddl/",
+        open: true,
+    },
+    Licence {
+        id: "ontario-open-data-terms",
+        title_en: "Ontario Open Data Terms of Use",
+        title_fr: "Conditions d’utilisation des données ouvertes de l’Ontario",
+        url: "",
+        open: true,
+    },
+    Licence {
+        id: "other-open",
+        title_en: "Other (Open)",
+        title_fr: "Autre (ouverte)",
+        url: "",
+        open: true,
+    },
+    Licence {
+        id: "queens-printer-ontario",
+        title_en: "Queen's Printer for Ontario",
+        title_fr: "Imprimeur de la Reine pour l’Ontario",
+        url: "https://www.ontario.ca/page/copyright-information",
+        open: false,
+    },
+    Licence {
+        id: "ontario-terms-of-use",
+        title_en: "Ontario.ca Terms of Use",
+        title_fr: "Conditions d’utilisation d’Ontario.ca",
+        url: "https://www.ontario.ca/page/terms-use",
+        open: false,
+    },
+    Licence {
+        id: "ministry-terms-of-use",
+        title_en: "Ministry Terms of Use",
+        title_fr: "Conditions d’utilisation du ministère",
+        url: "",
+        open: false,
+    },
+    Licence {
+        id: "pssda",
+        title_en: "Public Sector Salary Disclosure Act",
+        title_fr: "Loi sur la divulgation des traitements dans le secteur public",
+        url: "https://www.ontario.ca/laws/statute/96p01",
+        open: false,
+    },
+    Licence {
+        id: "other-closed",
+        title_en: "Other (Not Open)",
+        title_fr: "Autre (non ouverte)",
+        url: "",
+        open: false,
+    },
+    Licence {
+        id: "notspecified",
+        title_en: "License Not Specified",
+        title_fr: "Licence non précisée",
+        url: "",
+        open: false,
+    },
+];
+
+pub fn licence(id: &str) -> Option<&'static Licence> {
+    LICENCES.iter().find(|l| l.id == id)
+}
+
+/// A licence by its English title, as catalogues export them.
+pub fn licence_by_title(title: &str) -> Option<&'static Licence> {
+    let t = title.trim();
+    LICENCES
+        .iter()
+        .find(|l| l.title_en.eq_ignore_ascii_case(t) || l.id.eq_ignore_ascii_case(t))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct DatasetRow {
+    pub id: Uuid,
+    pub name: String,
+    pub title_en: String,
+    pub title_fr: String,
+    pub notes_en: String,
+    pub notes_fr: String,
+    pub organization_id: Uuid,
+    pub license_id: String,
+    pub url: String,
+    pub version: String,
+    pub author: String,
+    pub author_email: String,
+    pub maintainer: String,
+    pub maintainer_email: String,
+    pub maintainer_branch_en: String,
+    pub maintainer_branch_fr: String,
+    pub update_frequency: String,
+    pub geographic_coverage_en: String,
+    pub geographic_coverage_fr: String,
+    pub geographic_granularity: String,
+    pub temporal_start: Option<Date>,
+    pub temporal_end: Option<Date>,
+    pub access_level: String,
+    pub exemption: String,
+    pub exemption_rationale_en: String,
+    pub exemption_rationale_fr: String,
+    pub planned_open_date: Option<Date>,
+    pub opened_date: Option<Date>,
+    pub current_as_of: Option<Date>,
+    pub state: String,
+    pub private: bool,
+    pub creator_user_id: Option<Uuid>,
+    pub extras: Json<Vec<Extra>>,
+    pub metadata_created: OffsetDateTime,
+    pub metadata_modified: OffsetDateTime,
+}
+
+pub const DATASET_COLUMNS: &str = "id, name, title_en, title_fr, notes_en, notes_fr, organization_id, license_id, url, version, author, author_email, \
+    maintainer, maintainer_email, maintainer_branch_en, maintainer_branch_fr, update_frequency, geographic_coverage_en, geographic_coverage_fr, \
+    geographic_granularity, temporal_start, temporal_end, access_level, exemption, exemption_rationale_en, exemption_rationale_fr, planned_open_date, \
+    opened_date, current_as_of, state, private, creator_user_id, extras, metadata_created, metadata_modified";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extra {
+    pub key: String,
+    pub value: String,
+}
+
+impl DatasetRow {
+    pub fn title(&self) -> Bilingual {
+        Bilingual::new(&self.title_en, &self.title_fr)
+    }
+    pub fn notes(&self) -> Bilingual {
+        Bilingual::new(&self.notes_en, &self.notes_fr)
+    }
+    pub fn is_public(&self) -> bool {
+        self.state == "active" && !self.private
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct ResourceRow {
+    pub id: Uuid,
+    pub dataset_id: Uuid,
+    pub position: i64,
+    pub name_en: String,
+    pub name_fr: String,
+    pub description_en: String,
+    pub description_fr: String,
+    pub url: String,
+    pub url_type: String,
+    pub file_key: Option<String>,
+    pub format: String,
+    pub mimetype: String,
+    pub size: Option<i64>,
+    pub hash: String,
+    pub resource_type: String,
+    pub language: String,
+    pub data_range_start: Option<Date>,
+    pub data_range_end: Option<Date>,
+    pub data_last_updated: Option<Date>,
+    pub state: String,
+    pub datastore_active: bool,
+    pub extras: Json<serde_json::Map<String, serde_json::Value>>,
+    pub created: OffsetDateTime,
+    pub last_modified: Option<OffsetDateTime>,
+    pub metadata_modified: OffsetDateTime,
+}
+
+pub const RESOURCE_COLUMNS: &str = "id, dataset_id, position, name_en, name_fr, description_en, description_fr, url, url_type, file_key, format, mimetype, \
+    size, hash, resource_type, language, data_range_start, data_range_end, data_last_updated, state, datastore_active, extras, created, last_modified, metadata_modified";
+
+impl ResourceRow {
+    pub fn name(&self) -> Bilingual {
+        Bilingual::new(&self.name_en, &self.name_fr)
+    }
+}
+
+/// A dataset with everything that hangs off it, as pages and the API show it.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub row: DatasetRow,
+    pub organization: platform::orgs::Organization,
+    pub keywords_en: Vec<String>,
+    pub keywords_fr: Vec<String>,
+    pub groups: Vec<GroupRow>,
+    pub resources: Vec<ResourceRow>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct GroupRow {
+    pub id: Uuid,
+    pub name: String,
+    pub title_en: String,
+    pub title_fr: String,
+    pub description_en: String,
+    pub description_fr: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct AccessChange {
+    pub id: Uuid,
+    pub dataset_id: Uuid,
+    pub at: OffsetDateTime,
+    pub access_level: String,
+    pub exemption: String,
+    pub planned_open_date: Option<Date>,
+    pub actor_label: String,
+}

@@ -1,0 +1,14 @@
+//! The catalogue's integration tests: one binary, one module per subject.
+
+mod import;
+mod store;
+
+pub fn shared_data() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/data is not present");
+        None
+    }
+}

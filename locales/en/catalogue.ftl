@@ -1,0 +1,10 @@
+catalogue-error-name = Use 2 to 100 lower-case letters, digits, hyphens and underscores.
+catalogue-error-name-taken = That URL is already in use.
+catalogue-error-organization = Choose the organization that holds this data.
+catalogue-error-licence = Choose a licence from the list.
+catalogue-error-rationale = Explain publicly why this data is restricted.
+catalogue-error-planned-date = Give the date when this data is planned to be opened.
+catalogue-error-open-exemption = Open data has no exemption: choose “none”.
+catalogue-error-end-before-start = The end date is before the start date.
+catalogue-error-resource-url = Give the address of the file, or upload one.
+catalogue-error-group = There is no group named “{ $name }”.

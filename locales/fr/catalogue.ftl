@@ -1,0 +1,10 @@
+catalogue-error-name = Utilisez de 2 à 100 lettres minuscules, chiffres, traits d’union et traits de soulignement.
+catalogue-error-name-taken = Cette adresse est déjà utilisée.
+catalogue-error-organization = Choisissez l’organisation qui détient ces données.
+catalogue-error-licence = Choisissez une licence dans la liste.
+catalogue-error-rationale = Expliquez publiquement pourquoi ces données sont restreintes.
+catalogue-error-planned-date = Indiquez la date à laquelle l’ouverture de ces données est prévue.
+catalogue-error-open-exemption = Des données ouvertes n’ont pas d’exemption : choisissez « aucune ».
+catalogue-error-end-before-start = La date de fin précède la date de début.
+catalogue-error-resource-url = Indiquez l’adresse du fichier, ou téléversez-en un.
+catalogue-error-group = Il n’y a pas de groupe nommé « { $name } ».
