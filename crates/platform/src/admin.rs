@@ -23,6 +23,10 @@ pub fn pages() -> Router {
         .route("/admin/users", get(users))
         .route("/admin/users/{id}/role", post(change_role))
         .route("/admin/users/{id}/block", post(block))
+        .route("/admin/jobs", get(crate::jobs::admin_list))
+        .route("/admin/jobs/{id}", get(crate::jobs::admin_detail))
+        .route("/admin/jobs/{id}/retry", post(crate::jobs::admin_retry))
+        .route("/admin/jobs/{id}/cancel", post(crate::jobs::admin_cancel))
 }
 
 #[derive(askama::Template)]

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod i18n;
+pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod orgs;

@@ -1,5 +1,6 @@
 //! The platform's integration tests: one binary, one module per subject.
 
 mod accounts;
+mod jobs;
 mod schema;
 mod web;
