@@ -64,6 +64,20 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate(Common),
+    /// List background jobs, newest first.
+    Jobs {
+        /// Only jobs in this state (queued, running, succeeded, failed, cancelled).
+        #[arg(long)]
+        state: Option<String>,
+        /// Only jobs of this kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// How many to show.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -177,6 +191,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let platform = open(&common).await?;
             return backup(&platform.db, &to).await;
         }
+        Command::Jobs {
+            state,
+            kind,
+            limit,
+            common,
+        } => {
+            let platform = open(&common).await?;
+            print_jobs(&platform, state, kind, limit).await?;
+        }
         Command::Migrate(common) => {
             let platform = open(&common).await?;
             let engine = match platform.db.engine() {
@@ -193,8 +216,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(platform: Platform) -> anyhow::Result<()> {
+    let registry = std::sync::Arc::new(crate::home::job_registry());
+    let workers =
+        platform::jobs::spawn_workers(platform.clone(), registry, platform.settings.workers);
     let app = crate::home::app(&platform).await?;
-    server::serve(&platform, app).await
+    let served = server::serve(&platform, app).await;
+    workers.shutdown().await;
+    platform.db.close().await;
+    served
+}
+
+async fn print_jobs(
+    platform: &Platform,
+    state: Option<String>,
+    kind: Option<String>,
+    limit: i64,
+) -> anyhow::Result<()> {
+    use platform::jobs::{self, JobState};
+    let state = match state {
+        Some(s) => JobState::parse(&s)
+            .with_context(|| {
+                format!("unknown state `{s}`: use queued, running, succeeded, failed or cancelled")
+            })?
+            .as_str()
+            .to_string(),
+        None => String::new(),
+    };
+    let filter = jobs::JobFilter {
+        state,
+        kind: kind.unwrap_or_default(),
+    };
+    let (list, total) = jobs::list(&platform.db, &filter, limit, 0).await?;
+    print!("{}", jobs::format_table(&list));
+    if total > list.len() as i64 {
+        println!("({} of {total} shown)", list.len());
+    }
+    Ok(())
 }
 
 /// Turns a validation error into a sentence that names each field.

@@ -20,6 +20,11 @@ pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
     Ok(server::app(platform.clone(), pages, api))
 }
 
+/// The kinds of background job this server runs, registered by each area.
+pub fn job_registry() -> platform::jobs::Registry {
+    platform::jobs::Registry::new()
+}
+
 /// The OpenAPI document of the native API: the platform's endpoints and every area's.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;

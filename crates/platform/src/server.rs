@@ -119,7 +119,10 @@ async fn readyz(platform: Platform) -> Response {
     }
 }
 
-async fn metrics() -> Response {
+async fn metrics(platform: Platform) -> Response {
+    if let Err(e) = crate::jobs::update_metrics(&platform.db).await {
+        tracing::warn!(error = %e, "cannot count jobs for metrics");
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::METRICS.render(),

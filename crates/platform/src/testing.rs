@@ -43,7 +43,11 @@ pub async fn postgres() -> Option<TestDb> {
     let url = std::env::var("AGORA_TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.is_empty())?;
-    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let schema = format!("t_{started}_{}", uuid::Uuid::new_v4().simple());
     let admin = PgConnectOptions::from_str(&url).expect("AGORA_TEST_POSTGRES_URL parses");
     let mut conn = admin
         .connect()
@@ -53,6 +57,26 @@ pub async fn postgres() -> Option<TestDb> {
         .execute(&mut conn)
         .await
         .expect("create schema");
+    // A test's schema is not dropped when the test ends (there is no async drop); schemas of
+    // test runs that started more than an hour ago are swept here instead.
+    let old: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't!_%' ESCAPE '!'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap_or_default();
+    for name in old {
+        let stamp = name
+            .strip_prefix("t_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|n| n.parse::<u64>().ok());
+        if stamp.is_none_or(|t| t + 3600 < started) {
+            let drop_sql = format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(drop_sql))
+                .execute(&mut conn)
+                .await;
+        }
+    }
     drop(conn);
     let opts = admin.options([("search_path", schema.as_str())]);
     let pool = PgPoolOptions::new()
