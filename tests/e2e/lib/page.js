@@ -62,5 +62,12 @@ export async function signedInState(page, lang) {
 /** Presses a key and waits for the CSS transitions it started (focus styles often animate). */
 export async function press(page, key) {
   await page.keyboard.press(key);
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
 }

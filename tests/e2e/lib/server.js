@@ -97,8 +97,9 @@ export async function startAgora() {
   while (Date.now() < deadline) {
     if (exited) {
       const why = exited.error ? exited.error.message : `code ${exited.code}, signal ${exited.signal}`;
+      const output = tail();
       await stop();
-      throw new Error(`agora demo exited before it was ready (${why}); its output:\n${tail()}`);
+      throw new Error(`agora demo exited before it was ready (${why}); its output:\n${output}`);
     }
     try {
       const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2_000) });
@@ -111,8 +112,7 @@ export async function startAgora() {
     }
     await sleep(250);
   }
+  const output = tail();
   await stop();
-  throw new Error(
-    `agora demo was not ready within ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); its output:\n${tail()}`,
-  );
+  throw new Error(`agora demo was not ready within ${READY_TIMEOUT_MS / 1000} s (${lastProblem}); its output:\n${output}`);
 }
