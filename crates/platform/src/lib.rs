@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod orgs;
+pub mod search;
 pub mod server;
 pub mod testing;
 pub mod web;
@@ -32,6 +33,7 @@ pub use crate::web::{Page, SignedIn};
 use crate::config::Settings;
 use crate::files::Files;
 use crate::mail::Mailer;
+use crate::search::Search;
 use crate::web::NavItem;
 
 /// The shared services, handed to every area. Cheap to clone.
@@ -43,6 +45,7 @@ pub struct PlatformInner {
     pub db: Db,
     pub mailer: Mailer,
     pub files: Files,
+    pub search: Search,
     pub nav: Arc<Vec<NavItem>>,
 }
 
@@ -69,11 +72,13 @@ impl Platform {
     pub fn with_db(settings: Settings, db: Db, nav: Vec<NavItem>) -> anyhow::Result<Platform> {
         let mailer = Mailer::from_settings(&settings)?;
         let files = Files::from_settings(&settings)?;
+        let search = Search::open(&settings.search_dir())?;
         Ok(Platform(Arc::new(PlatformInner {
             settings,
             db,
             mailer,
             files,
+            search,
             nav: Arc::new(nav),
         })))
     }
