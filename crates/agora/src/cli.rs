@@ -62,6 +62,13 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Rebuild the search index from the database.
+    Reindex(Common),
+    /// Bring a catalogue in.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Apply database migrations and exit.
     Migrate(Common),
     /// List background jobs, newest first.
@@ -75,6 +82,22 @@ enum Command {
         /// How many to show.
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A ckanapi dump: one package dictionary per line (`ckanapi dump datasets --all`).
+    CkanDump {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Ontario's inventory CSV (the columns of data.ontario.ca's catalogue export).
+    OntarioCatalogue {
+        file: PathBuf,
         #[command(flatten)]
         common: Common,
     },
@@ -200,6 +223,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let platform = open(&common).await?;
             print_jobs(&platform, state, kind, limit).await?;
         }
+        Command::Reindex(common) => {
+            let platform = open(&common).await?;
+            reindex(&platform).await?;
+        }
+        Command::Import { command } => {
+            let (common, file, kind) = match &command {
+                ImportCommand::CkanDump { common, file } => (common, file, "ckan-dump"),
+                ImportCommand::OntarioCatalogue { common, file } => {
+                    (common, file, "ontario-catalogue")
+                }
+            };
+            let platform = open(common).await?;
+            let reader = std::fs::File::open(file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let bar = progress_bar("records");
+            let tick = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let summary = match kind {
+                "ckan-dump" => {
+                    catalogue::import::ckan_dump(&platform, std::io::BufReader::new(reader), &tick)
+                        .await?
+                }
+                _ => catalogue::import::ontario_catalogue(&platform, reader, &tick).await?,
+            };
+            bar.finish_and_clear();
+            print!("{summary}");
+            // Bring the search index up to date before returning, so the site shows the import.
+            platform
+                .search
+                .follow(&platform.db, &crate::home::search_sources())
+                .await?;
+        }
         Command::Migrate(common) => {
             let platform = open(&common).await?;
             let engine = match platform.db.engine() {
@@ -219,11 +276,51 @@ async fn serve(platform: Platform) -> anyhow::Result<()> {
     let registry = std::sync::Arc::new(crate::home::job_registry());
     let workers =
         platform::jobs::spawn_workers(platform.clone(), registry, platform.settings.workers);
+    let follower = platform::search::spawn_follower(
+        &platform,
+        crate::home::search_sources(),
+        std::time::Duration::from_millis(500),
+    );
     let app = crate::home::app(&platform).await?;
     let served = server::serve(&platform, app).await;
     workers.shutdown().await;
+    follower.abort();
     platform.db.close().await;
     served
+}
+
+fn progress_bar(unit: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    let template = format!(
+        "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+async fn reindex(platform: &Platform) -> anyhow::Result<()> {
+    let bar = progress_bar("documents");
+    let started = std::time::Instant::now();
+    let n = platform
+        .search
+        .reindex(
+            &platform.db,
+            &crate::home::search_sources(),
+            |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            },
+        )
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "indexed {n} documents in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn print_jobs(

@@ -26,8 +26,22 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    catalogue::load_demo(platform, &shared_data()).await?;
     println!("demo administrator: {DEMO_ADMIN}");
     println!("password: {password}");
     println!("site: {}/", platform.settings.base_url());
     Ok(())
+}
+
+/// The public data the demo is built from: `AGORA_SHARED_DATA`, or `../shared/data` beside the
+/// project (where it is when Agora runs from its source tree).
+pub fn shared_data() -> std::path::PathBuf {
+    if let Ok(dir) = std::env::var("AGORA_SHARED_DATA") {
+        return dir.into();
+    }
+    let from_source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if from_source.is_dir() {
+        return from_source;
+    }
+    std::path::PathBuf::from("../shared/data")
 }

@@ -8,16 +8,27 @@ use platform::{Page, Platform, Result, server};
 
 /// The main navigation, in order.
 pub fn nav() -> Vec<NavItem> {
-    vec![NavItem {
+    let mut items = vec![NavItem {
         label: "nav-home",
         path: "/",
-    }]
+    }];
+    items.extend(catalogue::nav());
+    items
 }
 
 pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
-    let pages = Router::new().route("/", get(home));
-    let api = Router::new().route("/api/v1/openapi.json", get(openapi_json));
+    let pages = Router::new()
+        .route("/", get(home))
+        .merge(catalogue::pages());
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .merge(catalogue::api());
     Ok(server::app(platform.clone(), pages, api))
+}
+
+/// Every area's searchable entities.
+pub fn search_sources() -> Vec<std::sync::Arc<dyn platform::search::SearchSource>> {
+    vec![catalogue::search::source()]
 }
 
 /// The kinds of background job this server runs, registered by each area.

@@ -403,3 +403,125 @@ pub async fn upsert(platform: &Platform, actor: &Actor, mut input: DatasetInput)
     tx.commit().await?;
     Ok(result)
 }
+
+/// Imports a ckanapi dump (`ckanapi dump datasets` writes one package dictionary per line).
+/// Organizations named in the dump are created when missing.
+pub async fn ckan_dump(
+    platform: &Platform,
+    reader: impl std::io::BufRead,
+    progress: &dyn Fn(u64, u64),
+) -> anyhow::Result<Summary> {
+    let actor = Actor::system("import ckan-dump");
+    let lines: Vec<String> = reader.lines().collect::<std::io::Result<_>>()?;
+    let total = lines.len() as u64;
+    let mut summary = Summary::default();
+    for (i, line) in lines.iter().enumerate() {
+        progress(i as u64 + 1, total);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = format!("line {}", i + 1);
+        let mut dict = match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(m)) => m,
+            Ok(_) => {
+                summary.skipped.push((record, "not a JSON object".into()));
+                continue;
+            }
+            Err(e) => {
+                summary.skipped.push((record, format!("not JSON: {e}")));
+                continue;
+            }
+        };
+        let name = dict
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        let record = if name.is_empty() {
+            record
+        } else {
+            format!("{record} ({name})")
+        };
+        if let Some(org) = dict
+            .get("organization")
+            .and_then(|o| o.as_object())
+            .cloned()
+        {
+            let slug = org
+                .get("name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
+            if !slug.is_empty() && orgs::find_by_slug(&platform.db, &slug).await?.is_none() {
+                let title = org
+                    .get("title")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or(&slug)
+                    .to_string();
+                let mut tx = platform.db.begin().await?;
+                let made = orgs::create(
+                    &mut tx,
+                    &actor,
+                    NewOrganization {
+                        slug: slug.clone(),
+                        title: Bilingual::new(title, ""),
+                        description: Bilingual::default(),
+                        jurisdiction: "provincial".into(),
+                        category: "agency".into(),
+                    },
+                )
+                .await;
+                match made {
+                    Ok(_) => tx.commit().await?,
+                    Err(e) => {
+                        summary
+                            .skipped
+                            .push((record, format!("organization `{slug}`: {e}")));
+                        continue;
+                    }
+                }
+            }
+            if !slug.is_empty() {
+                dict.insert("owner_org".into(), serde_json::Value::String(slug));
+            }
+        }
+        // Groups that do not exist here are created, so the dataset keeps them.
+        if let Some(groups) = dict.get("groups").and_then(|g| g.as_array()).cloned() {
+            let known = store::groups(&platform.db).await?;
+            for g in groups {
+                let Some(gname) = g.get("name").and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                if known.iter().all(|k| k.name != gname) {
+                    let title = g.get("title").and_then(|v| v.as_str()).unwrap_or(gname);
+                    let mut tx = platform.db.begin().await?;
+                    store::create_group(&mut tx, &actor, gname, title, "").await?;
+                    tx.commit().await?;
+                }
+            }
+        }
+        let mut input = match crate::ckan::dataset_input(platform, &dict).await {
+            Ok(i) => i,
+            Err(e) => {
+                summary.skipped.push((record, e.to_string()));
+                continue;
+            }
+        };
+        input.metadata_created = crate::ckan::timestamp_field(&dict, "metadata_created");
+        input.metadata_modified = crate::ckan::timestamp_field(&dict, "metadata_modified");
+        match upsert(platform, &actor, input).await {
+            Ok(Upsert::Created) => summary.created += 1,
+            Ok(Upsert::Updated) => summary.updated += 1,
+            Ok(Upsert::Unchanged) => summary.unchanged += 1,
+            Err(Error::Validation(fields)) => {
+                let reasons: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, platform::Lang::En.msg(&f.msg)))
+                    .collect();
+                summary.skipped.push((record, reasons.join("; ")));
+            }
+            Err(e) => return Err(anyhow::anyhow!("{record}: {e}")),
+        }
+    }
+    Ok(summary)
+}

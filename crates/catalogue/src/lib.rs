@@ -1,11 +1,31 @@
+#![recursion_limit = "256"]
 //! Open data: the catalogue of every data holding, open or not, with its access status; the
 //! CKAN Action API; search; imports.
 
+pub mod ckan;
 pub mod import;
 pub mod model;
+pub mod pages;
+pub mod search;
+pub mod standards;
 pub mod store;
 
 use platform::Platform;
+use platform::web::NavItem;
+
+pub use pages::pages;
+
+/// The API and the downloads, at absolute paths.
+pub fn api() -> axum::Router {
+    ckan::api().merge(pages::downloads())
+}
+
+pub fn nav() -> Vec<NavItem> {
+    vec![NavItem {
+        label: "nav-data",
+        path: "/dataset",
+    }]
+}
 
 /// Loads Ontario's published inventory into the demo, when the shared data is present.
 pub async fn load_demo(platform: &Platform, shared_data: &std::path::Path) -> anyhow::Result<()> {

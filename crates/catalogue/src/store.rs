@@ -470,9 +470,11 @@ pub async fn public_names(db: &Db, limit: i64, offset: i64) -> Result<Vec<String
     }))
 }
 
-/// Public, active datasets in keyset order of id, for search indexing and exports.
+/// Datasets that are not deleted, in keyset order of id, for search indexing and exports.
 pub async fn rows_after(db: &Db, after: Option<Uuid>, batch: i64) -> Result<Vec<DatasetRow>> {
-    let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE id > $1 ORDER BY id LIMIT $2");
+    let sql = format!(
+        "SELECT {DATASET_COLUMNS} FROM datasets WHERE id > $1 AND state <> 'deleted' ORDER BY id LIMIT $2"
+    );
     Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(
         sqlx::AssertSqlSafe(sql.as_str())
     )
