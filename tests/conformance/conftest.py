@@ -115,3 +115,17 @@ def agora_server():
 def base_url(agora_server: AgoraServer) -> str:
     """The live server's base URL, e.g. http://127.0.0.1:41234 (no trailing slash)."""
     return agora_server.base_url
+
+
+@pytest.fixture(scope="session")
+def admin_token(agora_server: AgoraServer) -> str:
+    """A fresh API token of the demo administrator, made with the CLI beside the running server."""
+    out = subprocess.run(
+        [str(agora_bin()), "token", "create", "admin@agora.example", "--name", "conformance", "--data-dir", str(agora_server.data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "AGORA_LOG": "warn"},
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]

@@ -273,6 +273,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(platform: Platform) -> anyhow::Result<()> {
+    // Catch the search index up (or build it, the first time) before answering anyone.
+    let caught_up = platform
+        .search
+        .follow(&platform.db, &crate::home::search_sources())
+        .await?;
+    if caught_up.changes > 0 || caught_up.rebuilt {
+        tracing::info!(
+            changes = caught_up.changes,
+            rebuilt = caught_up.rebuilt,
+            "search index up to date"
+        );
+    }
     let registry = std::sync::Arc::new(crate::home::job_registry());
     let workers =
         platform::jobs::spawn_workers(platform.clone(), registry, platform.settings.workers);

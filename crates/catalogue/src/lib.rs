@@ -3,6 +3,7 @@
 //! CKAN Action API; search; imports.
 
 pub mod ckan;
+pub mod dcat;
 pub mod import;
 pub mod model;
 pub mod pages;
@@ -17,7 +18,7 @@ pub use pages::pages;
 
 /// The API and the downloads, at absolute paths.
 pub fn api() -> axum::Router {
-    ckan::api().merge(pages::downloads())
+    ckan::api().merge(pages::downloads()).merge(dcat::routes())
 }
 
 pub fn nav() -> Vec<NavItem> {

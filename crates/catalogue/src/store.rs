@@ -484,6 +484,31 @@ pub async fn rows_after(db: &Db, after: Option<Uuid>, batch: i64) -> Result<Vec<
     .await?))
 }
 
+/// Public datasets changed at or after `since`, newest last, with their total count.
+pub async fn public_modified_since(
+    db: &Db,
+    since: OffsetDateTime,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<DatasetRow>, i64)> {
+    let sql = format!(
+        "SELECT {DATASET_COLUMNS} FROM datasets WHERE state = 'active' AND private = FALSE AND metadata_modified >= $1 ORDER BY metadata_modified, id LIMIT $2 OFFSET $3"
+    );
+    Ok(read!(db, |c| {
+        let rows = sqlx::query_as::<_, DatasetRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(since)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *c)
+            .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM datasets WHERE state = 'active' AND private = FALSE AND metadata_modified >= $1")
+            .bind(since)
+            .fetch_one(&mut *c)
+            .await?;
+        (rows, total)
+    }))
+}
+
 pub async fn count_all(db: &Db) -> Result<i64> {
     Ok(read!(db, |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM datasets"

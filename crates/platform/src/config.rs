@@ -61,6 +61,9 @@ pub struct SiteSettings {
     pub name_fr: String,
     pub jurisdiction_en: String,
     pub jurisdiction_fr: String,
+    /// The government's name as publisher of data and documents.
+    pub government_en: String,
+    pub government_fr: String,
     /// Address that e-mails come from.
     pub mail_from: String,
 }
@@ -72,6 +75,8 @@ impl Default for SiteSettings {
             name_fr: "Gouvernement ouvert".into(),
             jurisdiction_en: "Ontario".into(),
             jurisdiction_fr: "Ontario".into(),
+            government_en: "Government of Ontario".into(),
+            government_fr: "Gouvernement de l’Ontario".into(),
             mail_from: "Agora <no-reply@agora.invalid>".into(),
         }
     }
