@@ -32,7 +32,7 @@ use tantivy::columnar::{Cardinality, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, JsonObjectOptions, NumericOptions, OwnedValue, STORED,
@@ -79,6 +79,9 @@ pub const KIND_FACET: &str = "kind";
 
 /// The French analyzer's name in the index.
 pub const FR_ANALYZER: &str = "fr_stem";
+
+/// The most hits one query returns.
+pub const MAX_LIMIT: usize = 10_000;
 
 const WRITER_BUDGET: usize = 64 << 20;
 const LOG_PAGE: i64 = 1000;
@@ -181,7 +184,7 @@ pub struct SearchQuery {
     /// Only these kinds; empty = all.
     pub kinds: Vec<String>,
     /// `(facet, values)`: a document matches a filter when it has any of the values; it must
-    /// match every filter.
+    /// match every filter. A filter without values is ignored.
     pub filters: Vec<(String, Vec<String>)>,
     /// `(facet, value)` pairs a document must not have.
     pub exclude: Vec<(String, String)>,
@@ -194,6 +197,7 @@ pub struct SearchQuery {
     pub facet_limit: Option<usize>,
     pub sort: Sort,
     pub offset: usize,
+    /// At most [`MAX_LIMIT`]; 0 counts without returning hits.
     pub limit: usize,
     /// Also return private documents visible to any of these (organization ids…);
     /// [`ALL_PRIVATE`] returns every private document. `None`: public documents only.
@@ -1048,8 +1052,11 @@ impl Search {
             columns: facet_columns,
             cache: &self.0.facet_cache,
         };
-        let window = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
-        let want_hits = q.limit > 0;
+        // Bounded by the index size, so that odd paging values cost nothing.
+        let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let limit = q.limit.min(MAX_LIMIT);
+        let want_hits = limit > 0 && q.offset < num_docs;
+        let window = TopDocs::with_limit(limit.max(1)).and_offset(q.offset.min(num_docs));
         let date_field = "date";
         let sort_field = match q.lang {
             Lang::En => "sort_en",
@@ -1060,7 +1067,7 @@ impl Search {
             other => other,
         };
         // (score, address) for each hit, best first.
-        let (total, facet_maps, top): (usize, Vec<HashMap<String, u64>>, Ranked) = match sort {
+        let (total, facet_maps, top): (usize, Vec<Vec<(String, u64)>>, Ranked) = match sort {
             Sort::Relevance => {
                 let top = want_hits.then(|| {
                     window.order_by((
@@ -1145,24 +1152,44 @@ impl Search {
             .collect();
 
         let mut highlighter = Highlighter::new(&searcher, text.as_ref().map(|t| &*t.highlight), f);
-        let mut columns: HashMap<u32, (Option<StrColumn>, Option<tantivy::columnar::Column<i64>>)> =
-            HashMap::new();
+        let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let (key_column, date_column) = match columns.entry(address.segment_ord) {
+            let columns = match columns.entry(address.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    let reader = searcher.segment_reader(address.segment_ord);
-                    let key = reader.fast_fields().str("key").map_err(internal)?;
-                    let date = reader
-                        .fast_fields()
-                        .column_opt::<i64>(date_field)
-                        .map_err(internal)?;
-                    v.insert((key, date))
+                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                    v.insert(SegmentColumns {
+                        key: if q.highlight {
+                            None
+                        } else {
+                            fast.str("key").map_err(internal)?
+                        },
+                        date: fast.column_opt::<i64>(date_field).map_err(internal)?,
+                    })
                 }
             };
-            let mut key = String::new();
-            if let Some(column) = key_column
+            let date = columns
+                .date
+                .as_ref()
+                .and_then(|c| c.first(address.doc_id))
+                .and_then(from_micros);
+            // With snippets the stored document is read anyway; without, the key column is
+            // cheaper than the document store.
+            let doc: Option<TantivyDocument> = if q.highlight {
+                Some(searcher.doc(address).map_err(internal)?)
+            } else {
+                None
+            };
+            let stored = |field: Field| {
+                doc.as_ref()
+                    .and_then(|d| d.get_first(field))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let mut key = stored(f.key);
+            if let Some(column) = &columns.key
                 && let Some(ord) = column.ords().first(address.doc_id)
             {
                 column.ord_to_str(ord, &mut key).map_err(internal)?;
@@ -1170,10 +1197,6 @@ impl Search {
             let Some((kind, id)) = key.split_once(':') else {
                 continue;
             };
-            let date = date_column
-                .as_ref()
-                .and_then(|c| c.first(address.doc_id))
-                .and_then(from_micros);
             let mut hit = SearchHit {
                 kind: kind.to_string(),
                 id: id.to_string(),
@@ -1184,14 +1207,7 @@ impl Search {
                 body_html: String::new(),
                 body_lang: q.lang,
             };
-            if q.highlight {
-                let doc: TantivyDocument = searcher.doc(address).map_err(internal)?;
-                let stored = |field: Field| {
-                    doc.get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("")
-                        .to_string()
-                };
+            if doc.is_some() {
                 let title = Bilingual::new(stored(f.title_en), stored(f.title_fr));
                 let body = Bilingual::new(stored(f.body_en), stored(f.body_fr));
                 hit.title_lang = if title.missing(q.lang) {
@@ -1231,31 +1247,36 @@ impl Search {
         let filter = |query: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
             (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
         };
-        let any_of = |terms: Vec<Term>| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                terms
-                    .into_iter()
-                    .map(|t| {
-                        (
-                            Occur::Should,
-                            Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
-                        )
-                    })
-                    .collect(),
-            ))
+        // One term: its postings; several: a set query (one bitset), cheap to intersect.
+        let any_of = |mut terms: Vec<Term>| -> Box<dyn Query> {
+            if terms.len() == 1 {
+                let term = terms.pop().expect("one term");
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+            } else {
+                Box::new(TermSetQuery::new(terms))
+            }
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match &q.include_private_for {
-            None => clauses.push(filter(Box::new(TermQuery::new(
-                Term::from_field_bool(f.public, true),
+        // Private documents are few: excluding them costs less than requiring `public`.
+        let private = || -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_bool(f.public, false),
                 IndexRecordOption::Basic,
-            )))),
+            ))
+        };
+        match &q.include_private_for {
             Some(who) if who.iter().any(|w| w == ALL_PRIVATE) => {}
-            Some(who) => {
-                let mut terms = vec![Term::from_field_bool(f.public, true)];
-                terms.extend(who.iter().map(|w| Term::from_field_text(f.visible_to, w)));
-                clauses.push(filter(any_of(terms)));
+            Some(who) if !who.is_empty() => {
+                let visible = any_of(
+                    who.iter()
+                        .map(|w| Term::from_field_text(f.visible_to, w))
+                        .collect(),
+                );
+                let hidden =
+                    BooleanQuery::new(vec![(Occur::Must, private()), (Occur::MustNot, visible)]);
+                clauses.push((Occur::MustNot, Box::new(hidden)));
             }
+            _ => clauses.push((Occur::MustNot, private())),
         }
         if !q.kinds.is_empty() {
             clauses.push(filter(any_of(
@@ -1265,7 +1286,7 @@ impl Search {
                     .collect(),
             )));
         }
-        for (name, values) in &q.filters {
+        for (name, values) in q.filters.iter().filter(|(_, values)| !values.is_empty()) {
             clauses.push(filter(any_of(
                 values.iter().map(|v| self.facet_term(name, v)).collect(),
             )));
@@ -1406,17 +1427,12 @@ impl Search {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match content.len() {
             0 => {}
-            1 => clauses.push((Occur::Must, content.pop().expect("one clause"))),
+            // All required: an intersection, cheaper than counting matches per document.
+            1 | 2 => clauses.extend(content.into_iter().map(|q| (Occur::Must, q))),
             n => {
                 // CKAN's (Solr dismax) `mm` = "2<-1 5<80%": up to two words all required, up to
                 // five all but one, beyond that 80%.
-                let min = if n <= 2 {
-                    n
-                } else if n <= 5 {
-                    n - 1
-                } else {
-                    n * 8 / 10
-                };
+                let min = if n <= 5 { n - 1 } else { n * 8 / 10 };
                 let should = content.into_iter().map(|q| (Occur::Should, q)).collect();
                 clauses.push((
                     Occur::Must,
@@ -1451,6 +1467,12 @@ impl Search {
             highlight,
         })
     }
+}
+
+/// The columns read per hit, once per segment.
+struct SegmentColumns {
+    key: Option<StrColumn>,
+    date: Option<tantivy::columnar::Column<i64>>,
 }
 
 /// Hits as (score, address), best first.
@@ -1890,7 +1912,7 @@ impl SegmentFacetCounter {
 }
 
 impl Collector for FacetCounter<'_> {
-    type Fruit = Vec<HashMap<String, u64>>;
+    type Fruit = Vec<Vec<(String, u64)>>;
     type Child = SegmentFacetCounter;
 
     fn for_segment(
@@ -1924,17 +1946,27 @@ impl Collector for FacetCounter<'_> {
         false
     }
 
+    /// Each segment's values come sorted (dictionary order): concatenate, sort (runs merge
+    /// cheaply) and add up equal values.
     fn merge_fruits(
         &self,
         segments: Vec<Vec<Vec<(String, u64)>>>,
-    ) -> tantivy::Result<Vec<HashMap<String, u64>>> {
-        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); self.columns.len()];
+    ) -> tantivy::Result<Vec<Vec<(String, u64)>>> {
+        let mut merged: Vec<Vec<(String, u64)>> = vec![Vec::new(); self.columns.len()];
         for segment in segments {
             for (i, values) in segment.into_iter().enumerate() {
-                for (value, count) in values {
-                    *merged[i].entry(value).or_default() += count;
-                }
+                merged[i].extend(values);
             }
+        }
+        for values in &mut merged {
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            values.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    earlier.1 += later.1;
+                }
+                same
+            });
         }
         Ok(merged)
     }
