@@ -88,3 +88,4 @@ catalogue-sort-relevance = Best match
 catalogue-sort-newest = Most recently changed
 catalogue-sort-title = Title (A to Z)
 catalogue-error-date = Give a date like 2024-03-31 or 2024-03-31T12:00:00Z.
+catalogue-history-feed = Follow changes to its access (Atom feed)

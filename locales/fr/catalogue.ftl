@@ -88,3 +88,4 @@ catalogue-sort-relevance = Pertinence
 catalogue-sort-newest = Modification la plus récente
 catalogue-sort-title = Titre (A à Z)
 catalogue-error-date = Indiquez une date comme 2024-03-31 ou 2024-03-31T12:00:00Z.
+catalogue-history-feed = Suivre les changements de son accès (fil Atom)

@@ -4,6 +4,7 @@
 
 pub mod ckan;
 pub mod dcat;
+pub mod feeds;
 pub mod import;
 pub mod model;
 pub mod pages;
@@ -18,7 +19,10 @@ pub use pages::pages;
 
 /// The API and the downloads, at absolute paths.
 pub fn api() -> axum::Router {
-    ckan::api().merge(pages::downloads()).merge(dcat::routes())
+    ckan::api()
+        .merge(pages::downloads())
+        .merge(dcat::routes())
+        .merge(feeds::routes())
 }
 
 pub fn nav() -> Vec<NavItem> {

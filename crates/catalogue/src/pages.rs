@@ -310,6 +310,7 @@ async fn search_page(
         lang: page.lang,
         kinds: vec![crate::search::KIND.into()],
         filters,
+        exclude: vec![("state".into(), "draft".into())],
         facets: PAGE_FACETS.iter().map(|s| s.to_string()).collect(),
         facet_limit: Some(12),
         sort,

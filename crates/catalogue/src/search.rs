@@ -65,7 +65,8 @@ pub fn document(d: &Dataset) -> SearchDoc {
         .facet("license_id", &r.license_id)
         .facet("access_level", &r.access_level)
         .facet("update_frequency", &r.update_frequency)
-        .facet("exemption", &r.exemption);
+        .facet("exemption", &r.exemption)
+        .facet("state", &r.state);
     for k in d.keywords_en.iter().chain(&d.keywords_fr) {
         doc = doc.facet("tags", k);
     }
@@ -458,6 +459,7 @@ pub async fn package_search(
     let facet_limit = param_int(params, "facet.limit", 50)?;
     let mincount = param_int(params, "facet.mincount", 1)?.max(0) as u64;
     let include_private = param_bool(params, "include_private", false)?;
+    let include_drafts = param_bool(params, "include_drafts", false)?;
     let include_private_for = match (include_private, user) {
         (true, Some(u)) if u.is_admin() => Some(vec![ALL_PRIVATE.to_string()]),
         (true, Some(u)) => Some(u.organizations.iter().map(|o| o.to_string()).collect()),
@@ -468,7 +470,13 @@ pub async fn package_search(
         lang: Lang::En,
         kinds: vec![KIND.to_string()],
         filters: filters.include.clone(),
-        exclude: filters.exclude.clone(),
+        exclude: {
+            let mut ex = filters.exclude.clone();
+            if !include_drafts {
+                ex.push(("state".to_string(), "draft".to_string()));
+            }
+            ex
+        },
         date_from: filters.modified_from,
         date_to: filters.modified_to,
         facets: if facet_on {

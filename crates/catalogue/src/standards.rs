@@ -49,3 +49,72 @@ pub fn schema_org(d: &Dataset, base_url: &str, lang: Lang) -> String {
     // `</` would end the script element early.
     v.to_string().replace("</", "<\\/")
 }
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub struct FeedEntry {
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub updated: time::OffsetDateTime,
+    pub summary: String,
+}
+
+/// An Atom feed.
+pub fn atom(
+    id: &str,
+    title: &str,
+    self_link: &str,
+    alternate: &str,
+    entries: &[FeedEntry],
+) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let stamp = |t: time::OffsetDateTime| {
+        t.to_offset(time::UtcOffset::UTC)
+            .replace_nanosecond(0)
+            .unwrap_or(t)
+            .format(&Rfc3339)
+            .unwrap_or_default()
+    };
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(id),
+        xml_escape(title),
+        stamp(updated),
+        xml_escape(self_link),
+        xml_escape(alternate)
+    );
+    for e in entries {
+        out.push_str(&format!(
+            "<entry>\n<id>{}</id>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            xml_escape(&e.id),
+            xml_escape(&e.title),
+            xml_escape(&e.link),
+            stamp(e.updated),
+            xml_escape(title),
+            xml_escape(&e.summary)
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}

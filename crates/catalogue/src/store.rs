@@ -509,6 +509,25 @@ pub async fn public_modified_since(
     }))
 }
 
+/// The most recently changed public datasets, optionally of one organization.
+pub async fn recent_public(
+    db: &Db,
+    organization: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<DatasetRow>> {
+    let sql = format!(
+        "SELECT {DATASET_COLUMNS} FROM datasets WHERE state = 'active' AND private = FALSE AND ($1 OR organization_id = $2) ORDER BY metadata_modified DESC, id DESC LIMIT $3"
+    );
+    Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(organization.is_none())
+    .bind(organization.unwrap_or(Uuid::nil()))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
 pub async fn count_all(db: &Db) -> Result<i64> {
     Ok(read!(db, |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM datasets"

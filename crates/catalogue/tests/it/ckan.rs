@@ -17,6 +17,7 @@ pub struct Api {
     pub app: App,
     pub token: String,
     pub other_token: String,
+    pub platform: platform::Platform,
 }
 
 pub async fn setup(t: &TestDb) -> Api {
@@ -92,6 +93,7 @@ pub async fn setup(t: &TestDb) -> Api {
         app,
         token,
         other_token,
+        platform,
     }
 }
 

@@ -3,6 +3,7 @@
 mod ckan;
 mod import;
 mod store;
+mod visibility;
 
 pub fn shared_data() -> Option<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
