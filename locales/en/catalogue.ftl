@@ -89,3 +89,5 @@ catalogue-sort-newest = Most recently changed
 catalogue-sort-title = Title (A to Z)
 catalogue-error-date = Give a date like 2024-03-31 or 2024-03-31T12:00:00Z.
 catalogue-history-feed = Follow changes to its access (Atom feed)
+catalogue-access-title = Access: { $level }
+catalogue-exemption-line = Exemption: { $exemption }

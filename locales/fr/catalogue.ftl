@@ -89,3 +89,5 @@ catalogue-sort-newest = Modification la plus récente
 catalogue-sort-title = Titre (A à Z)
 catalogue-error-date = Indiquez une date comme 2024-03-31 ou 2024-03-31T12:00:00Z.
 catalogue-history-feed = Suivre les changements de son accès (fil Atom)
+catalogue-access-title = Accès : { $level }
+catalogue-exemption-line = Exemption : { $exemption }

@@ -10,6 +10,7 @@ import { launchBrowser, SCREENSHOT_DIR } from './lib/browser.js';
 import { startAgora } from './lib/server.js';
 
 import account from './journeys/account.js';
+import catalogue from './journeys/catalogue.js';
 import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
@@ -43,3 +44,4 @@ invalidSignup(ctx);
 languageToggle(ctx);
 notFound(ctx);
 keyboard(ctx);
+catalogue(ctx);
