@@ -64,6 +64,24 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate(Common),
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// OGP commitment data (CSV with OGP's columns). Nothing is imported if any row is wrong.
+    OgpCommitments {
+        file: PathBuf,
+        /// The language of the text in the file.
+        #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
+        lang: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -177,6 +195,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let platform = open(&common).await?;
             return backup(&platform.db, &to).await;
         }
+        Command::Import {
+            command: ImportCommand::OgpCommitments { file, lang, common },
+        } => {
+            let platform = open(&common).await?;
+            return import_ogp(&platform, &file, &lang).await;
+        }
         Command::Migrate(common) => {
             let platform = open(&common).await?;
             let engine = match platform.db.engine() {
@@ -286,6 +310,44 @@ async fn create_user(
         println!("password: {password}");
     }
     Ok(())
+}
+
+async fn import_ogp(
+    platform: &Platform,
+    file: &std::path::Path,
+    lang: &str,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let lang = platform::Lang::from_code(lang).unwrap_or_default();
+    let base = platform.settings.base_url();
+    let actor = Actor::system("cli import");
+    match tracker::ogp::import(&platform.db, &actor, &bytes, lang, &base).await? {
+        Ok(r) => {
+            println!(
+                "imported {}: {} new commitments, {} updated",
+                file.display(),
+                r.commitments_created,
+                r.commitments_updated
+            );
+            for (what, list) in [
+                ("action plans", &r.plans_created),
+                ("organizations", &r.organizations_created),
+                ("themes", &r.themes_created),
+            ] {
+                if !list.is_empty() {
+                    println!("new {what}: {}", list.join(", "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("nothing was imported from {}:", file.display());
+            for line in e.describe(platform::Lang::En) {
+                eprintln!("  {line}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 async fn backup(db: &Db, to: &std::path::Path) -> anyhow::Result<ExitCode> {
