@@ -72,7 +72,7 @@ tracker-overdue-count = { $count ->
    *[other] { $count } overdue milestones
 }
 tracker-rollup-average = Progress is the average of the milestones: not started counts as 0%, limited as 25%, substantial as 75% and complete as 100%.
-tracker-rollup-weighted = Progress weighs each milestone by its weight: not started counts as 0%, limited as 25%, substantial as 75% and complete as 100%. A milestone without a weight counts for nothing.
+tracker-rollup-weighted = Progress weighs each milestone by its weight: not started counts as 0%, limited as 25%, substantial as 75% and complete as 100%. A milestone without a weight counts as 1.
 
 tracker-short-title = Short title
 tracker-section-lead = Lead agency and contact

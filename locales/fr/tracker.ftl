@@ -72,7 +72,7 @@ tracker-overdue-count = { $count ->
    *[other] { $count } jalons en retard
 }
 tracker-rollup-average = L'avancement est la moyenne des jalons : pas commencé compte pour 0 %, limité pour 25 %, substantiel pour 75 % et terminé pour 100 %.
-tracker-rollup-weighted = L'avancement pondère chaque jalon selon son poids : pas commencé compte pour 0 %, limité pour 25 %, substantiel pour 75 % et terminé pour 100 %. Un jalon sans poids ne compte pas.
+tracker-rollup-weighted = L'avancement pondère chaque jalon selon son poids : pas commencé compte pour 0 %, limité pour 25 %, substantiel pour 75 % et terminé pour 100 %. Un jalon sans poids compte pour 1.
 
 tracker-short-title = Titre abrégé
 tracker-section-lead = Organisme responsable et personne-ressource

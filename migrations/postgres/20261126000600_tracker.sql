@@ -9,8 +9,8 @@ CREATE TABLE tracker_plans (
     summary_fr TEXT NOT NULL DEFAULT '',
     country TEXT NOT NULL DEFAULT '',
     region TEXT NOT NULL DEFAULT '',
-    plan_number INTEGER NOT NULL,
-    year_submitted INTEGER,
+    plan_number BIGINT NOT NULL,
+    year_submitted BIGINT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     UNIQUE (country, plan_number)
@@ -28,7 +28,7 @@ CREATE TABLE tracker_items (
     slug TEXT NOT NULL UNIQUE,
     plan_id UUID REFERENCES tracker_plans(id) ON DELETE RESTRICT,
     number TEXT NOT NULL DEFAULT '',
-    position INTEGER NOT NULL DEFAULT 0,
+    position BIGINT NOT NULL DEFAULT 0,
     ogp_id TEXT NOT NULL DEFAULT '',
     organization_id UUID NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
     title_en TEXT NOT NULL DEFAULT '',
@@ -85,7 +85,7 @@ CREATE TABLE tracker_item_themes (
 CREATE TABLE tracker_milestones (
     id UUID PRIMARY KEY NOT NULL,
     item_id UUID NOT NULL REFERENCES tracker_items(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
+    position BIGINT NOT NULL,
     activity_en TEXT NOT NULL DEFAULT '',
     activity_fr TEXT NOT NULL DEFAULT '',
     novelty TEXT NOT NULL DEFAULT 'new',
@@ -94,7 +94,7 @@ CREATE TABLE tracker_milestones (
     end_date DATE,
     end_precision TEXT NOT NULL DEFAULT 'day',
     completion TEXT NOT NULL DEFAULT 'not_started',
-    weight INTEGER,
+    weight BIGINT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );

@@ -354,21 +354,22 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Weighted by the milestones' weights when at least one has a weight above zero (a
-    /// milestone without a weight then counts for nothing); otherwise the plain average.
+    /// Weighted when any milestone has a weight (a milestone without one counts as 1);
+    /// otherwise, or when every weight is zero, the plain average.
     pub fn of<M: Weighed>(milestones: &[M]) -> Progress {
         let complete = milestones
             .iter()
             .filter(|m| m.completion() == Completion::Complete)
             .count();
-        let total_weight: i64 = milestones.iter().filter_map(|m| m.weight()).sum();
-        let weighted = total_weight > 0;
+        let weight = |m: &M| m.weight().unwrap_or(1);
+        let total_weight: i64 = milestones.iter().map(weight).sum();
+        let weighted = total_weight > 0 && milestones.iter().any(|m| m.weight().is_some());
         let percent = if milestones.is_empty() {
             0.0
         } else if weighted {
             milestones
                 .iter()
-                .map(|m| m.completion().percent() * m.weight().unwrap_or(0) as f64)
+                .map(|m| m.completion().percent() * weight(m) as f64)
                 .sum::<f64>()
                 / total_weight as f64
         } else {
@@ -580,6 +581,12 @@ mod tests {
             M(Completion::NotStarted, Some(0)),
         ]);
         assert_eq!((zeros.percent, zeros.weighted), (50, false));
+        // A milestone without a weight counts as 1.
+        let partly = Progress::of(&[
+            M(Completion::Complete, Some(2)),
+            M(Completion::NotStarted, None),
+        ]);
+        assert_eq!((partly.percent, partly.weighted), (67, true));
         let none: [M; 0] = [];
         assert_eq!(Progress::of(&none).status(), Status::NotStarted);
         let done = Progress::of(&[M(Completion::Complete, None)]);

@@ -611,23 +611,35 @@ async fn import_rows(
                 p
             }
         };
-        let org_slug = ensure_org(tx, actor, &row.lead, lang, report).await?;
+        let existing = find_commitment(tx, row, plan_id).await?;
+        let (current_org, current_themes) = match existing {
+            Some(id) => current_links(tx, id).await?,
+            None => (None, Vec::new()),
+        };
+        let org_slug = ensure_org(tx, actor, &row.lead, lang, current_org, report).await?;
         let mut theme_slugs = Vec::new();
-        for t in &row.themes {
-            theme_slugs.push(ensure_theme(tx, t, lang, report).await?);
+        for (i, t) in row.themes.iter().enumerate() {
+            let current = current_themes.get(i).map(String::as_str);
+            theme_slugs.push(ensure_theme(tx, t, lang, current, report).await?);
         }
-        let own_page = format!(
-            "{base_url}/{}/tracker/{}/",
-            lang.code(),
-            Kind::Commitment.segment()
-        );
-        let source_url = if row.url.starts_with(&own_page) {
+        // A URL of our own commitment pages names the slug to keep; any other is the
+        // commitment's page elsewhere.
+        let own_slug = Lang::ALL.iter().find_map(|l| {
+            let prefix = format!(
+                "{base_url}/{}/tracker/{}/",
+                l.code(),
+                Kind::Commitment.segment()
+            );
+            row.url
+                .strip_prefix(&prefix)
+                .map(|rest| rest.split(['#', '?', '/']).next().unwrap_or("").to_string())
+        });
+        let source_url = if own_slug.is_some() {
             String::new()
         } else {
             row.url.clone()
         };
         let (government, civil) = parse_supporting(&row.supporting);
-        let existing = find_commitment(tx, row, plan_id).await?;
         let item_id = match existing {
             Some(id) => {
                 update_commitment(
@@ -655,8 +667,13 @@ async fn import_rows(
                         text: Bilingual::default(),
                     })
                     .collect();
+                let slug = match own_slug.filter(|s| orgs::valid_slug(s)) {
+                    Some(s) if store::tx_item_by_slug(tx, &s).await?.is_none() => s,
+                    _ => String::new(),
+                };
                 let input = ItemInput {
                     kind: Kind::Commitment.as_str().to_string(),
+                    slug,
                     plan: plan_slug.clone(),
                     number: row.number.clone(),
                     ogp_id: row.identifier.clone(),
@@ -757,13 +774,44 @@ async fn ensure_plan(
     Ok((plan.id, plan.slug))
 }
 
-/// The slug of the organization named `title` (in either language, any case), created when
-/// there is none.
+/// The lead organization and the themes (ordered as exports list them) of a commitment.
+async fn current_links(tx: &mut Tx, item: Uuid) -> Result<(Option<String>, Vec<String>)> {
+    let org: Option<String> = exec!(tx, |c| {
+        sqlx::query_scalar(
+            "SELECT o.slug FROM tracker_items i JOIN organizations o ON o.id = i.organization_id WHERE i.id = $1",
+        )
+        .bind(item)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    let themes: Vec<String> = exec!(tx, |c| {
+        sqlx::query_scalar(
+            "SELECT th.slug FROM tracker_item_themes t JOIN tracker_themes th ON th.slug = t.theme_slug WHERE t.item_id = $1 ORDER BY th.title_en",
+        )
+        .bind(item)
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok((org, themes))
+}
+
+/// The title column of `lang`; the name comes from this fixed list, never from a file.
+fn title_column(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "title_en",
+        Lang::Fr => "title_fr",
+    }
+}
+
+/// The slug of the organization named `title` (in either language, any case). A commitment
+/// being updated keeps its organization when that has no name in this language yet (the file
+/// is the other language's version of the same plan); otherwise a new organization is made.
 async fn ensure_org(
     tx: &mut Tx,
     actor: &Actor,
     title: &str,
     lang: Lang,
+    current: Option<String>,
     report: &mut ImportReport,
 ) -> Result<String> {
     let wanted = title.trim().to_lowercase();
@@ -779,6 +827,21 @@ async fn ensure_org(
     });
     if let Some(slug) = found {
         return Ok(slug);
+    }
+    if let Some(current) = current {
+        let sql = format!(
+            "SELECT COUNT(*) FROM organizations WHERE slug = $1 AND {} = ''",
+            title_column(lang)
+        );
+        let untitled: i64 = exec!(tx, |c| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&current)
+                .fetch_one(&mut *c)
+                .await?
+        });
+        if untitled > 0 {
+            return Ok(current);
+        }
     }
     let org = orgs::create(
         tx,
@@ -800,10 +863,13 @@ async fn ensure_org(
     Ok(org.slug)
 }
 
+/// The slug of the theme named `title`. A commitment being updated keeps its theme in the same
+/// place when that theme has no name in this language yet, and the name is filled in.
 async fn ensure_theme(
     tx: &mut Tx,
     title: &str,
     lang: Lang,
+    current: Option<&str>,
     report: &mut ImportReport,
 ) -> Result<String> {
     let wanted = title.trim().to_lowercase();
@@ -819,6 +885,23 @@ async fn ensure_theme(
     });
     if let Some(slug) = found {
         return Ok(slug);
+    }
+    if let Some(current) = current {
+        let sql = format!(
+            "UPDATE tracker_themes SET {0} = $2 WHERE slug = $1 AND {0} = ''",
+            title_column(lang)
+        );
+        let filled = exec!(tx, |c| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(current)
+                .bind(title.trim())
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+        if filled > 0 {
+            return Ok(current.to_string());
+        }
     }
     let slug = if slug_guess.len() >= 2 {
         slug_guess

@@ -726,7 +726,7 @@ async fn milestone_create(
             page.url(&item.path())
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = milestone_errors(&page, &e);
             milestone_page(
                 page,
                 item,
@@ -739,6 +739,23 @@ async fn milestone_create(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The form asks for the activity in English and in French; a missing activity points at the
+/// English field.
+fn milestone_errors(page: &Page, e: &Error) -> FormErrors {
+    let mut errors = page.errors(e);
+    for shown in errors.0.iter_mut() {
+        if shown.field == "activity" {
+            shown.field = "activity_en".into();
+        }
+    }
+    errors
+}
+
+/// A milestone's number from the URL; anything else is a page that does not exist.
+fn position(n: &str) -> Result<i64> {
+    n.parse().map_err(|_| Error::NotFound)
 }
 
 async fn find_milestone(platform: &Platform, item: &Item, n: i64) -> Result<Milestone> {
@@ -754,10 +771,11 @@ async fn milestone_edit(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
-    Path((kind, slug, n)): Path<(String, String, i64)>,
+    Path((kind, slug, n)): Path<(String, String, String)>,
 ) -> Result<Response> {
     let item = find_item(&platform, &kind, &slug).await?;
     require_team(&user, &item)?;
+    let n = position(&n)?;
     let m = find_milestone(&platform, &item, n).await?;
     let form = MilestoneForm::from_milestone(&m);
     milestone_page(
@@ -775,11 +793,12 @@ async fn milestone_save(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
-    Path((kind, slug, n)): Path<(String, String, i64)>,
+    Path((kind, slug, n)): Path<(String, String, String)>,
     CsrfForm(form): CsrfForm<MilestoneForm>,
 ) -> Result<Response> {
     let item = find_item(&platform, &kind, &slug).await?;
     require_team(&user, &item)?;
+    let n = position(&n)?;
     let m = find_milestone(&platform, &item, n).await?;
     let outcome = match form.input() {
         Ok(input) => {
@@ -798,7 +817,7 @@ async fn milestone_save(
             page.url(&item.path())
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = milestone_errors(&page, &e);
             milestone_page(
                 page,
                 item,
