@@ -16,6 +16,7 @@ import keyboard from './journeys/keyboard.js';
 import languageToggle from './journeys/language-toggle.js';
 import notFound from './journeys/not-found.js';
 import rootRedirect from './journeys/root-redirect.js';
+import tracker from './journeys/tracker.js';
 
 const ctx = {};
 
@@ -43,3 +44,4 @@ invalidSignup(ctx);
 languageToggle(ctx);
 notFound(ctx);
 keyboard(ctx);
+tracker(ctx);
