@@ -251,3 +251,13 @@ tracker-error-milestone-unknown = Choose one of this commitment's milestones.
 tracker-error-completion-without-milestone = Choose the milestone whose completion changes.
 tracker-error-evidence-without-milestone = Choose the milestone this evidence is for.
 tracker-error-update-empty = Write the update, in English or in French.
+
+# Import of the Government of Canada's open government tracker
+tracker-canada-not-utf8 = The { $file } file is not UTF-8 text.
+tracker-canada-not-csv = The { $file } file cannot be read as CSV: { $detail }
+tracker-canada-missing-column = The { $file } file has no "{ $column }" column.
+tracker-canada-no-plan = The codes file has no plan { $plan }.
+tracker-canada-unknown-indicator = indicator "{ $value }" is not one of plan { $plan }'s indicators.
+tracker-canada-status = "{ $value }" is not a status of the tracker (NS, LP, SP or C).
+tracker-canada-due = Indicator { $code } is due "{ $value }", which is not a month (YYYY-MM).
+tracker-canada-already = Plan { $plan } is imported already.

@@ -251,3 +251,13 @@ tracker-error-milestone-unknown = Choisissez l'un des jalons de cet engagement.
 tracker-error-completion-without-milestone = Choisissez le jalon dont la réalisation change.
 tracker-error-evidence-without-milestone = Choisissez le jalon auquel se rapporte cette preuve.
 tracker-error-update-empty = Rédigez la mise à jour, en anglais ou en français.
+
+# Importation du suivi du gouvernement ouvert du gouvernement du Canada
+tracker-canada-not-utf8 = Le fichier { $file } n'est pas du texte UTF-8.
+tracker-canada-not-csv = Le fichier { $file } ne peut pas être lu comme un CSV : { $detail }
+tracker-canada-missing-column = Le fichier { $file } n'a pas de colonne « { $column } ».
+tracker-canada-no-plan = Le fichier des codes n'a pas de plan { $plan }.
+tracker-canada-unknown-indicator = l'indicateur « { $value } » ne fait pas partie des indicateurs du plan { $plan }.
+tracker-canada-status = « { $value } » n'est pas un état du suivi (NS, LP, SP ou C).
+tracker-canada-due = L'indicateur { $code } est dû « { $value } », qui n'est pas un mois (AAAA-MM).
+tracker-canada-already = Le plan { $plan } est déjà importé.

@@ -82,6 +82,17 @@ enum ImportCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// The Government of Canada's open government tracker: the codes file (commitments,
+    /// milestones, indicators) and the quarterly progress file of one national action plan.
+    CanadaNap {
+        codes: PathBuf,
+        progress: PathBuf,
+        /// The plan to import, as the codes file names it.
+        #[arg(long, default_value = "NAP5")]
+        plan: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -200,6 +211,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let platform = open(&common).await?;
             return import_ogp(&platform, &file, &lang).await;
+        }
+        Command::Import {
+            command:
+                ImportCommand::CanadaNap {
+                    codes,
+                    progress,
+                    plan,
+                    common,
+                },
+        } => {
+            let platform = open(&common).await?;
+            return import_canada(&platform, &codes, &progress, &plan).await;
         }
         Command::Migrate(common) => {
             let platform = open(&common).await?;
@@ -342,6 +365,38 @@ async fn import_ogp(
         }
         Err(e) => {
             eprintln!("nothing was imported from {}:", file.display());
+            for line in e.describe(platform::Lang::En) {
+                eprintln!("  {line}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn import_canada(
+    platform: &Platform,
+    codes: &std::path::Path,
+    progress: &std::path::Path,
+    plan: &str,
+) -> anyhow::Result<ExitCode> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    let (codes, progress) = (read(codes)?, read(progress)?);
+    let actor = Actor::system("cli import");
+    match tracker::canada::import(&platform.db, &actor, &codes, &progress, plan).await? {
+        Ok(r) => {
+            println!(
+                "imported plan {}: {} commitments, {} milestones, {} progress updates",
+                r.plan, r.commitments, r.milestones, r.updates
+            );
+            if !r.organizations_created.is_empty() {
+                println!("new organizations: {}", r.organizations_created.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("nothing was imported:");
             for line in e.describe(platform::Lang::En) {
                 eprintln!("  {line}");
             }

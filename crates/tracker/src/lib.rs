@@ -4,6 +4,7 @@
 //! timeline, Atom feeds, and OGP's commitment CSV both ways.
 
 pub mod api;
+pub mod canada;
 pub mod demo;
 pub mod feed;
 pub mod gantt;

@@ -1,6 +1,7 @@
 //! The tracker's integration tests: one binary, one module per subject.
 
 mod api;
+mod canada;
 mod common;
 mod ogp_csv;
 mod pages;
