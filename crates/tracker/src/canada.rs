@@ -399,7 +399,7 @@ pub async fn import(
             ..ItemInput::default()
         };
         let item = store::create_item(&mut tx, actor, input).await?;
-        let detail_milestones = milestones_of(&mut tx, item.id).await?;
+        let detail_milestones = store::tx_milestone_ids(&mut tx, item.id).await?;
         for (r, id) in inds.iter().zip(detail_milestones) {
             milestone_ids.insert(r["code"].clone(), (item.id, id, Completion::NotStarted));
         }
@@ -475,15 +475,6 @@ pub async fn import(
     }
     tx.commit().await?;
     Ok(Ok(report))
-}
-
-async fn milestones_of(tx: &mut Tx, item: Uuid) -> Result<Vec<Uuid>> {
-    Ok(platform::exec!(tx, |c| {
-        sqlx::query_scalar("SELECT id FROM tracker_milestones WHERE item_id = $1 ORDER BY position")
-            .bind(item)
-            .fetch_all(&mut *c)
-            .await?
-    }))
 }
 
 /// The organization with this department code as its slug, created (federal) when missing.

@@ -671,7 +671,10 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
         }
         for (slug, position, completion, mut update) in samples() {
             let item = tx_item(&mut tx, slug).await?;
-            let milestone = tx_milestone(&mut tx, item.id, position as i64).await?;
+            let milestone = *store::tx_milestone_ids(&mut tx, item.id)
+                .await?
+                .get(position - 1)
+                .ok_or_else(|| anyhow::anyhow!("demo milestone {position} of {slug} missing"))?;
             update.milestone = Some(milestone);
             update.completion = completion.into();
             store::post_update(&mut tx, &actor, "", &item, &update).await?;
@@ -697,15 +700,4 @@ async fn tx_item(tx: &mut Tx, slug: &str) -> anyhow::Result<store::Item> {
     store::tx_item_by_slug(tx, slug)
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo item {slug} missing"))
-}
-
-async fn tx_milestone(tx: &mut Tx, item: uuid::Uuid, position: i64) -> anyhow::Result<uuid::Uuid> {
-    let id: Option<uuid::Uuid> = platform::exec!(tx, |c| {
-        sqlx::query_scalar("SELECT id FROM tracker_milestones WHERE item_id = $1 AND position = $2")
-            .bind(item)
-            .bind(position)
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    id.ok_or_else(|| anyhow::anyhow!("demo milestone {position} missing"))
 }

@@ -2,8 +2,6 @@
 //! the timeline, the printable action plan, the forms the responsible team uses (progress
 //! updates, milestones), IRM assessments and the OGP CSV import for administrators.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Multipart, Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -86,14 +84,6 @@ impl Show for Bilingual {
     }
 }
 
-/// A percentage as each language writes it: "40%" / "40 %".
-pub fn percent(lang: Lang, p: i64) -> String {
-    match lang {
-        Lang::En => format!("{p}%"),
-        Lang::Fr => format!("{p}\u{a0}%"),
-    }
-}
-
 fn can_edit(user: &Option<CurrentUser>, item: &Item) -> bool {
     user.as_ref()
         .is_some_and(|u| u.can_edit_for(item.organization_id))
@@ -121,23 +111,17 @@ struct Choices {
 }
 
 async fn choices(platform: &Platform) -> Result<Choices> {
-    let plans = store::plans(&platform.db).await?;
-    let used: std::collections::BTreeSet<Uuid> = store::list(&platform.db, &Filter::default())
-        .await?
-        .iter()
-        .map(|s| s.item.organization_id)
-        .collect();
+    let used = store::organizations_in_use(&platform.db).await?;
     let organizations = platform::orgs::list(&platform.db)
         .await?
         .iter()
         .filter(|o| used.contains(&o.id))
         .map(OrgRef::from)
         .collect();
-    let themes = store::themes(&platform.db).await?;
     Ok(Choices {
-        plans,
+        plans: store::plans(&platform.db).await?,
         organizations,
-        themes,
+        themes: store::themes(&platform.db).await?,
     })
 }
 
@@ -340,7 +324,7 @@ fn item_heading(lang: Lang, item: &Item) -> String {
 #[template(path = "tracker/plans.html")]
 struct PlansPage {
     page: Page,
-    plans: Vec<(Plan, usize)>,
+    plans: Vec<(Plan, i64)>,
 }
 
 async fn plans(platform: Platform, page: Page) -> Result<Response> {
@@ -350,20 +334,7 @@ async fn plans(platform: Platform, page: Page) -> Result<Response> {
     let page = page
         .crumb(tracker, "/tracker")
         .crumb(title, "/tracker/plans");
-    let all = store::list(
-        &platform.db,
-        &Filter {
-            kind: Kind::Commitment.as_str().into(),
-            ..Filter::default()
-        },
-    )
-    .await?;
-    let mut counts: HashMap<Uuid, usize> = HashMap::new();
-    for s in &all {
-        if let Some(p) = s.item.plan_id {
-            *counts.entry(p).or_default() += 1;
-        }
-    }
+    let counts = store::commitments_per_plan(&platform.db).await?;
     let plans = store::plans(&platform.db)
         .await?
         .into_iter()
@@ -759,11 +730,8 @@ fn position(n: &str) -> Result<i64> {
 }
 
 async fn find_milestone(platform: &Platform, item: &Item, n: i64) -> Result<Milestone> {
-    let d = store::detail(&platform.db, item.clone()).await?;
-    d.summary
-        .milestones
-        .into_iter()
-        .find(|m| m.position == n)
+    store::milestone_at(&platform.db, item.id, n)
+        .await?
         .ok_or(Error::NotFound)
 }
 

@@ -2002,6 +2002,64 @@ pub async fn tx_item_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<Item>> {
     Ok(row.map(Item::from))
 }
 
+/// The organizations that lead at least one item.
+pub async fn organizations_in_use(db: &Db) -> Result<std::collections::BTreeSet<Uuid>> {
+    let ids: Vec<Uuid> = read!(db, |c| {
+        sqlx::query_scalar("SELECT DISTINCT organization_id FROM tracker_items")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(ids.into_iter().collect())
+}
+
+/// How many commitments each plan has.
+pub async fn commitments_per_plan(db: &Db) -> Result<HashMap<Uuid, i64>> {
+    let rows: Vec<(Uuid, i64)> = read!(db, |c| {
+        sqlx::query_as(
+            "SELECT plan_id, COUNT(*) FROM tracker_items WHERE plan_id IS NOT NULL GROUP BY plan_id",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// The milestone at `position` of an item.
+pub async fn milestone_at(db: &Db, item: Uuid, position: i64) -> Result<Option<Milestone>> {
+    let sql = format!(
+        "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id = $1 AND m.position = $2"
+    );
+    let row = read!(db, |c| {
+        sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(item)
+            .bind(position)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(row.map(Milestone::from))
+}
+
+/// An item's milestone ids in order, inside a write transaction.
+pub async fn tx_milestone_ids(tx: &mut Tx, item: Uuid) -> Result<Vec<Uuid>> {
+    Ok(exec!(tx, |c| {
+        sqlx::query_scalar("SELECT id FROM tracker_milestones WHERE item_id = $1 ORDER BY position")
+            .bind(item)
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+pub async fn plan_by_id(db: &Db, id: Uuid) -> Result<Option<Plan>> {
+    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE id = $1");
+    let row = read!(db, |c| {
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(row.map(Plan::from))
+}
+
 /// Which items a list shows. Empty strings mean "any".
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -2285,7 +2343,7 @@ pub async fn detail(db: &Db, item: Item) -> Result<Detail> {
         .await?
         .ok_or(Error::NotFound)?;
     let plan = match item.plan_id {
-        Some(id) => plans(db).await?.into_iter().find(|p| p.id == id),
+        Some(id) => plan_by_id(db, id).await?,
         None => None,
     };
     let summary = Summary::new(
