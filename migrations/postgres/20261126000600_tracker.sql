@@ -106,6 +106,8 @@ CREATE TABLE tracker_updates (
     milestone_id UUID REFERENCES tracker_milestones(id) ON DELETE SET NULL,
     completion_before TEXT,
     completion_after TEXT,
+    status_before TEXT,
+    status_after TEXT,
     body_en TEXT NOT NULL DEFAULT '',
     body_fr TEXT NOT NULL DEFAULT '',
     author_id UUID REFERENCES users(id) ON DELETE SET NULL,

@@ -453,6 +453,7 @@ pub async fn import(
                 url,
                 title: Bilingual::default(),
             }),
+            status: String::new(),
             sample: false,
             posted_at: Some(at),
         };

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use platform::{Lang, Page, Platform, Result};
 
 use crate::model::Kind;
-use crate::pages::{Show, change};
+use crate::pages::{Show, change, status_change};
 use crate::store::{self, FeedEntry};
 
 const LIMIT: i64 = 50;
@@ -48,6 +48,12 @@ fn entry_title(lang: Lang, e: &FeedEntry) -> String {
             title.push(' ');
             title.push_str(&c);
         }
+    } else if let Some(c) = status_change(lang, &e.update) {
+        title.push_str(" – ");
+        title.push_str(&lang.t("tracker-update-status-changed"));
+        title.push_str(&lang.t("tracker-colon"));
+        title.push(' ');
+        title.push_str(&c);
     }
     title
 }
@@ -101,6 +107,14 @@ fn atom(
                 html.push_str(&escape(&c));
                 html.push(')');
             }
+            html.push_str("</p>");
+        }
+        if let Some(c) = status_change(lang, &e.update) {
+            html.push_str("<p><strong>");
+            html.push_str(&escape(&lang.t("tracker-update-status-changed")));
+            html.push_str(&escape(&lang.t("tracker-colon")));
+            html.push_str("</strong> ");
+            html.push_str(&escape(&c));
             html.push_str("</p>");
         }
         html.push_str(&e.update.body.md(lang));

@@ -207,6 +207,9 @@ impl ItemPage {
     fn change(&self, u: &Update) -> Option<String> {
         change(self.page.lang, u)
     }
+    fn status_change(&self, u: &Update) -> Option<String> {
+        status_change(self.page.lang, u)
+    }
 }
 
 async fn item_page(
@@ -396,6 +399,8 @@ struct UpdateForm {
     evidence_url: String,
     #[serde(default)]
     evidence_title: String,
+    #[serde(default)]
+    status: String,
 }
 
 #[derive(askama::Template)]
@@ -416,6 +421,9 @@ impl UpdateFormPage {
     }
     fn evidence_kinds(&self) -> &'static [EvidenceKind] {
         EvidenceKind::ALL
+    }
+    fn settable(&self) -> &'static [Status] {
+        Status::SETTABLE
     }
 }
 
@@ -500,6 +508,7 @@ async fn post_update(
                 body: Bilingual::new(form.body_en.clone(), form.body_fr.clone()),
                 milestone,
                 completion: form.completion.clone(),
+                status: form.status.clone(),
                 evidence: Some(EvidenceInput {
                     kind: form.evidence_kind.clone(),
                     url: form.evidence_url.clone(),
@@ -1139,6 +1148,18 @@ async fn import(
                 },
             )
         }
+    }
+}
+
+/// An update's change of the item's status as words: "in progress → on hold".
+pub fn status_change(lang: Lang, u: &Update) -> Option<String> {
+    match (u.status_before, u.status_after) {
+        (Some(b), Some(a)) => Some(format!(
+            "{} → {}",
+            lang.t(b.label_key()),
+            lang.t(a.label_key())
+        )),
+        _ => None,
     }
 }
 

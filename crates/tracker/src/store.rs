@@ -434,6 +434,9 @@ pub struct Update {
     pub milestone_id: Option<Uuid>,
     pub completion_before: Option<Completion>,
     pub completion_after: Option<Completion>,
+    /// The item's status before and after, when this update changed it.
+    pub status_before: Option<Status>,
+    pub status_after: Option<Status>,
     /// Markdown.
     #[schema(value_type = crate::api::BilingualDoc)]
     pub body: Bilingual,
@@ -458,6 +461,8 @@ struct UpdateRow {
     milestone_id: Option<Uuid>,
     completion_before: Option<String>,
     completion_after: Option<String>,
+    status_before: Option<String>,
+    status_after: Option<String>,
     body_en: String,
     body_fr: String,
     author_label: String,
@@ -465,7 +470,7 @@ struct UpdateRow {
     posted_at: OffsetDateTime,
 }
 
-const UPDATE_COLUMNS: &str = "u.id, u.item_id, u.milestone_id, u.completion_before, u.completion_after, u.body_en, u.body_fr, u.author_label, u.sample, u.posted_at";
+const UPDATE_COLUMNS: &str = "u.id, u.item_id, u.milestone_id, u.completion_before, u.completion_after, u.status_before, u.status_after, u.body_en, u.body_fr, u.author_label, u.sample, u.posted_at";
 
 impl From<UpdateRow> for Update {
     fn from(r: UpdateRow) -> Update {
@@ -475,6 +480,8 @@ impl From<UpdateRow> for Update {
             milestone_id: r.milestone_id,
             completion_before: r.completion_before.as_deref().and_then(Completion::parse),
             completion_after: r.completion_after.as_deref().and_then(Completion::parse),
+            status_before: r.status_before.as_deref().and_then(Status::parse),
+            status_after: r.status_after.as_deref().and_then(Status::parse),
             body: Bilingual::new(r.body_en, r.body_fr),
             author: r.author_label,
             sample: r.sample,
@@ -734,6 +741,10 @@ pub struct UpdateInput {
     pub completion: String,
     #[serde(default)]
     pub evidence: Option<EvidenceInput>,
+    /// `on_hold` or `withdrawn` to set the item's status by hand, `follow` to let it follow the
+    /// milestones again; empty to leave it.
+    #[serde(default)]
+    pub status: String,
     /// For demonstration content only.
     #[serde(skip)]
     pub sample: bool,
@@ -1743,6 +1754,21 @@ pub async fn post_update(
             "tracker-error-completion-without-milestone",
         ));
     }
+    // The status set by hand after this update: unchanged, none (follow), or on hold/withdrawn.
+    let status_override = match input.status.trim() {
+        "" => Some(item.status_override),
+        "follow" => Some(None),
+        other => match Status::parse(other).filter(|s| Status::SETTABLE.contains(s)) {
+            Some(s) => Some(Some(s)),
+            None => {
+                errors.push(FieldError::with(
+                    "status",
+                    Msg::new("tracker-error-status").arg("value", other),
+                ));
+                None
+            }
+        },
+    };
     let evidence = match &input.evidence {
         Some(e) if !e.url.trim().is_empty() || !is_blank(&e.title) => {
             if input.milestone.is_none() {
@@ -1755,13 +1781,40 @@ pub async fn post_update(
         }
         _ => None,
     };
-    if !errors.is_empty() {
+    let Some(status_override) = status_override.filter(|_| errors.is_empty()) else {
         return Err(Error::Validation(errors));
-    }
+    };
     let now = platform::db::now();
     let (before, after) = match (&milestone, completion) {
         (Some(m), Some(c)) => (Some(m.completion), Some(c)),
         _ => (None, None),
+    };
+    // The item's status before and after, from its milestones and the status set by hand.
+    let mut milestones: Vec<Milestone> = exec!(tx, |c| {
+        let sql = format!(
+            "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id = $1 ORDER BY m.position"
+        );
+        sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(sql))
+            .bind(item.id)
+            .fetch_all(&mut *c)
+            .await?
+    })
+    .into_iter()
+    .map(Milestone::from)
+    .collect();
+    let status_before = item
+        .status_override
+        .unwrap_or_else(|| Progress::of(&milestones).status());
+    if let (Some(m), Some(c)) = (&milestone, after)
+        && let Some(moved) = milestones.iter_mut().find(|x| x.id == m.id)
+    {
+        moved.completion = c;
+    }
+    let status_after = status_override.unwrap_or_else(|| Progress::of(&milestones).status());
+    let (status_before, status_after) = if status_before == status_after {
+        (None, None)
+    } else {
+        (Some(status_before), Some(status_after))
     };
     let update = Update {
         id: Uuid::now_v7(),
@@ -1769,6 +1822,8 @@ pub async fn post_update(
         milestone_id: milestone.as_ref().map(|m| m.id),
         completion_before: before,
         completion_after: after,
+        status_before,
+        status_after,
         body: Bilingual::new(input.body.en.trim(), input.body.fr.trim()),
         author: author.trim().to_string(),
         sample: input.sample,
@@ -1776,14 +1831,16 @@ pub async fn post_update(
     };
     exec!(tx, |c| {
         sqlx::query(
-            "INSERT INTO tracker_updates (id, item_id, milestone_id, completion_before, completion_after, body_en, body_fr, author_id, author_label, sample, posted_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO tracker_updates (id, item_id, milestone_id, completion_before, completion_after, status_before, status_after, body_en, body_fr, author_id, author_label, sample, posted_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(update.id)
         .bind(update.item_id)
         .bind(update.milestone_id)
         .bind(before.map(|c| c.as_str()))
         .bind(after.map(|c| c.as_str()))
+        .bind(status_before.map(|s| s.as_str()))
+        .bind(status_after.map(|s| s.as_str()))
         .bind(&update.body.en)
         .bind(&update.body.fr)
         .bind(actor.user_id)
@@ -1812,8 +1869,9 @@ pub async fn post_update(
         insert_evidence(tx, m.id, Some(update.id), e).await?;
     }
     exec!(tx, |c| {
-        sqlx::query("UPDATE tracker_items SET updated_at = $2 WHERE id = $1")
+        sqlx::query("UPDATE tracker_items SET status_override = $2, updated_at = $3 WHERE id = $1")
             .bind(item.id)
+            .bind(status_override.map(|s| s.as_str()))
             .bind(now)
             .execute(&mut *c)
             .await?

@@ -299,6 +299,11 @@ async fn bad_input_is_refused_in_the_page_language_and_nothing_is_saved() {
                 "Choisissez l'un des jalons de cet engagement.",
             ),
             (
+                vec![("body_fr", "x"), ("status", "paused")],
+                "status",
+                "« paused » n'est pas un état qu'une équipe peut choisir",
+            ),
+            (
                 vec![
                     ("milestone", m4.as_str()),
                     ("body_fr", "x"),

@@ -680,3 +680,111 @@ async fn the_demo_loads_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn updates_record_status_changes_and_the_team_may_set_one_by_hand() {
+    for t in testing::engines().await {
+        let db = &t.db;
+        fixture(db).await;
+        let item = create(
+            db,
+            commitment("1", vec![milestone("Only", "", "", "", None)]),
+        )
+        .await
+        .unwrap();
+        let m = store::detail(db, item.clone())
+            .await
+            .unwrap()
+            .summary
+            .milestones[0]
+            .id;
+        let done = post(
+            db,
+            &item,
+            UpdateInput {
+                body: Bilingual::new("Done", ""),
+                milestone: Some(m),
+                completion: "complete".into(),
+                ..UpdateInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (done.status_before, done.status_after),
+            (Some(Status::NotStarted), Some(Status::Completed)),
+            "{}",
+            t.engine
+        );
+        let fresh = store::item_by_slug(db, &item.slug).await.unwrap().unwrap();
+        let held = post(
+            db,
+            &fresh,
+            UpdateInput {
+                body: Bilingual::new("Paused for the election", ""),
+                status: "on_hold".into(),
+                ..UpdateInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (held.status_before, held.status_after),
+            (Some(Status::Completed), Some(Status::OnHold))
+        );
+        let fresh = store::item_by_slug(db, &item.slug).await.unwrap().unwrap();
+        assert_eq!(fresh.status_override, Some(Status::OnHold));
+        assert_eq!(
+            store::detail(db, fresh.clone())
+                .await
+                .unwrap()
+                .summary
+                .status,
+            Status::OnHold
+        );
+        let err = post(
+            db,
+            &fresh,
+            UpdateInput {
+                body: Bilingual::new("?", ""),
+                status: "paused".into(),
+                ..UpdateInput::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(fields(&err), vec!["status: tracker-error-status"]);
+        let back = post(
+            db,
+            &fresh,
+            UpdateInput {
+                body: Bilingual::new("Resumed", ""),
+                status: "follow".into(),
+                ..UpdateInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (back.status_before, back.status_after),
+            (Some(Status::OnHold), Some(Status::Completed))
+        );
+        let quiet = post(
+            db,
+            &item,
+            UpdateInput {
+                body: Bilingual::new("Note", ""),
+                ..UpdateInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (quiet.status_before, quiet.status_after),
+            (None, None),
+            "no change, nothing recorded"
+        );
+        let feed = store::recent_updates(db, Some(item.id), 10).await.unwrap();
+        assert_eq!(feed.len(), 4);
+    }
+}
