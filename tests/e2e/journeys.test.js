@@ -17,6 +17,7 @@ import keyboard from './journeys/keyboard.js';
 import languageToggle from './journeys/language-toggle.js';
 import notFound from './journeys/not-found.js';
 import rootRedirect from './journeys/root-redirect.js';
+import tracker from './journeys/tracker.js';
 
 const ctx = {};
 
@@ -45,3 +46,4 @@ languageToggle(ctx);
 notFound(ctx);
 keyboard(ctx);
 catalogue(ctx);
+tracker(ctx);

@@ -101,6 +101,26 @@ enum ImportCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// OGP commitment data (CSV with OGP's columns). Nothing is imported if any row is wrong.
+    OgpCommitments {
+        file: PathBuf,
+        /// The language of the text in the file.
+        #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
+        lang: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The Government of Canada's open government tracker: the codes file (commitments,
+    /// milestones, indicators) and the quarterly progress file of one national action plan.
+    CanadaNap {
+        codes: PathBuf,
+        progress: PathBuf,
+        /// The plan to import, as the codes file names it.
+        #[arg(long, default_value = "NAP5")]
+        plan: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -227,36 +247,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let platform = open(&common).await?;
             reindex(&platform).await?;
         }
-        Command::Import { command } => {
-            let (common, file, kind) = match &command {
-                ImportCommand::CkanDump { common, file } => (common, file, "ckan-dump"),
-                ImportCommand::OntarioCatalogue { common, file } => {
-                    (common, file, "ontario-catalogue")
-                }
-            };
-            let platform = open(common).await?;
-            let reader = std::fs::File::open(file)
-                .with_context(|| format!("cannot open {}", file.display()))?;
-            let bar = progress_bar("records");
-            let tick = |done: u64, total: u64| {
-                bar.set_length(total);
-                bar.set_position(done);
-            };
-            let summary = match kind {
-                "ckan-dump" => {
-                    catalogue::import::ckan_dump(&platform, std::io::BufReader::new(reader), &tick)
-                        .await?
-                }
-                _ => catalogue::import::ontario_catalogue(&platform, reader, &tick).await?,
-            };
-            bar.finish_and_clear();
-            print!("{summary}");
-            // Bring the search index up to date before returning, so the site shows the import.
-            platform
-                .search
-                .follow(&platform.db, &crate::home::search_sources())
-                .await?;
-        }
+        Command::Import { command } => match command {
+            ImportCommand::OgpCommitments { file, lang, common } => {
+                let platform = open(&common).await?;
+                return import_ogp(&platform, &file, &lang).await;
+            }
+            ImportCommand::CanadaNap {
+                codes,
+                progress,
+                plan,
+                common,
+            } => {
+                let platform = open(&common).await?;
+                return import_canada(&platform, &codes, &progress, &plan).await;
+            }
+            ImportCommand::CkanDump { common, file } => {
+                import_catalogue(&common, &file, true).await?
+            }
+            ImportCommand::OntarioCatalogue { common, file } => {
+                import_catalogue(&common, &file, false).await?
+            }
+        },
         Command::Migrate(common) => {
             let platform = open(&common).await?;
             let engine = match platform.db.engine() {
@@ -299,6 +310,35 @@ async fn serve(platform: Platform) -> anyhow::Result<()> {
     follower.abort();
     platform.db.close().await;
     served
+}
+
+/// Imports a catalogue file (a ckanapi dump, or Ontario's inventory CSV) with a progress bar.
+async fn import_catalogue(
+    common: &Common,
+    file: &std::path::Path,
+    ckan_dump: bool,
+) -> anyhow::Result<()> {
+    let platform = open(common).await?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let bar = progress_bar("records");
+    let tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let summary = if ckan_dump {
+        catalogue::import::ckan_dump(&platform, std::io::BufReader::new(reader), &tick).await?
+    } else {
+        catalogue::import::ontario_catalogue(&platform, reader, &tick).await?
+    };
+    bar.finish_and_clear();
+    print!("{summary}");
+    // Bring the search index up to date before returning, so the site shows the import.
+    platform
+        .search
+        .follow(&platform.db, &crate::home::search_sources())
+        .await?;
+    Ok(())
 }
 
 fn progress_bar(unit: &str) -> indicatif::ProgressBar {
@@ -452,6 +492,76 @@ async fn create_user(
         println!("password: {password}");
     }
     Ok(())
+}
+
+async fn import_ogp(
+    platform: &Platform,
+    file: &std::path::Path,
+    lang: &str,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let lang = platform::Lang::from_code(lang).unwrap_or_default();
+    let base = platform.settings.base_url();
+    let actor = Actor::system("cli import");
+    match tracker::ogp::import(&platform.db, &actor, &bytes, lang, &base).await? {
+        Ok(r) => {
+            println!(
+                "imported {}: {} new commitments, {} updated",
+                file.display(),
+                r.commitments_created,
+                r.commitments_updated
+            );
+            for (what, list) in [
+                ("action plans", &r.plans_created),
+                ("organizations", &r.organizations_created),
+                ("themes", &r.themes_created),
+            ] {
+                if !list.is_empty() {
+                    println!("new {what}: {}", list.join(", "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("nothing was imported from {}:", file.display());
+            for line in e.describe(platform::Lang::En) {
+                eprintln!("  {line}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn import_canada(
+    platform: &Platform,
+    codes: &std::path::Path,
+    progress: &std::path::Path,
+    plan: &str,
+) -> anyhow::Result<ExitCode> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    let (codes, progress) = (read(codes)?, read(progress)?);
+    let actor = Actor::system("cli import");
+    match tracker::canada::import(&platform.db, &actor, &codes, &progress, plan).await? {
+        Ok(r) => {
+            println!(
+                "imported plan {}: {} commitments, {} milestones, {} progress updates",
+                r.plan, r.commitments, r.milestones, r.updates
+            );
+            if !r.organizations_created.is_empty() {
+                println!("new organizations: {}", r.organizations_created.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("nothing was imported:");
+            for line in e.describe(platform::Lang::En) {
+                eprintln!("  {line}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 async fn backup(db: &Db, to: &std::path::Path) -> anyhow::Result<ExitCode> {

@@ -13,16 +13,19 @@ pub fn nav() -> Vec<NavItem> {
         path: "/",
     }];
     items.extend(catalogue::nav());
+    items.extend(tracker::nav());
     items
 }
 
 pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
     let pages = Router::new()
         .route("/", get(home))
-        .merge(catalogue::pages());
+        .merge(catalogue::pages())
+        .merge(tracker::pages());
     let api = Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
-        .merge(catalogue::api());
+        .merge(catalogue::api())
+        .merge(tracker::api());
     Ok(server::app(platform.clone(), pages, api))
 }
 
@@ -39,7 +42,9 @@ pub fn job_registry() -> platform::jobs::Registry {
 /// The OpenAPI document of the native API: the platform's endpoints and every area's.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
-    platform::server::ApiDoc::openapi()
+    let mut doc = platform::server::ApiDoc::openapi();
+    doc.merge(tracker::openapi());
+    doc
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -188,3 +188,50 @@ fn bad_configuration_and_databases_are_named() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("SQLite database is up to date"));
 }
+
+#[test]
+fn ogp_commitments_are_imported_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Commitment Unique Identifier,Country/Locality,Region,Theme,Year Of Submission,Action Plan Number,Commitment Number,Commitment Title,Short Title,Full Text,Lead Institution,Supporting Institution(s),URL,OGP Value Access To Information,OGP Value Civic Participation,OGP Value Public Accountability,OGP Value Technology,Specificity,Potential Impact,Completion,Did It Open Government";
+    let row = "ON0001,\"Ontario, Canada\",Americas,Open data,2016,1,1,Adopt the Charter,,Text,Treasury Board Secretariat,,,Yes,No,No,Yes,,,Limited,";
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{}\n{row}\n", header.replace(",Region", ",Regions")),
+    )
+    .unwrap();
+    let out = agora(
+        &["import", "ogp-commitments", bad.to_str().unwrap()],
+        dir.path(),
+        "",
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(
+        err.contains("Column \"Regions\" is not one of OGP's commitment data columns."),
+        "{err}"
+    );
+    assert!(err.contains("Column \"Region\" is missing."), "{err}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, format!("{header}\n{row}\n")).unwrap();
+    let out = agora(
+        &[
+            "import",
+            "ogp-commitments",
+            good.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        dir.path(),
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 new commitments, 0 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("new organizations: treasury-board-secretariat"));
+}

@@ -210,8 +210,9 @@ impl Lang {
     }
 }
 
-/// Text in both languages; either may be empty.
+/// Text in both languages; either may be empty (and may be left out when read).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Bilingual {
     pub en: String,
     pub fr: String,
@@ -359,6 +360,12 @@ mod tests {
         assert_eq!(Lang::En.number(53402), "53,402");
         assert_eq!(Lang::Fr.number(1234567), "1\u{202f}234\u{202f}567");
         assert_eq!(human_bytes(10 * 1024 * 1024), "10 MiB");
+    }
+
+    #[test]
+    fn bilingual_reads_with_one_language_left_out() {
+        let b: Bilingual = serde_json::from_str(r#"{"fr": "Eau"}"#).unwrap();
+        assert_eq!(b, Bilingual::new("", "Eau"));
     }
 
     #[test]

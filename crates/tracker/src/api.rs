@@ -1,0 +1,274 @@
+//! The tracker's native JSON API under `/api/v1/tracker/`, described in the OpenAPI document.
+//! Reads are public; writes take an API token (or a session) with the same rights as the pages:
+//! the lead organization's editors and administrators.
+
+use axum::extract::{FromRequest, Path, Query, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use platform::error::Msg;
+use platform::web::SignedIn;
+use platform::{Error, Platform, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::Kind;
+use crate::store::{
+    self, Assessment, AssessmentInput, Detail, Filter, Item, ItemInput, MilestoneInput, Plan,
+    PlanInput, Summary, Theme, Update, UpdateInput,
+};
+
+/// Text in English and French; either may be empty.
+#[derive(utoipa::ToSchema)]
+#[schema(as = Bilingual)]
+#[allow(dead_code)]
+pub struct BilingualDoc {
+    pub en: String,
+    pub fr: String,
+}
+
+pub fn routes() -> Router {
+    Router::new()
+        .route("/api/v1/tracker/plans", get(list_plans).post(create_plan))
+        .route("/api/v1/tracker/plans/{slug}", get(show_plan))
+        .route("/api/v1/tracker/themes", get(list_themes))
+        .route("/api/v1/tracker/items", get(list_items).post(create_item))
+        .route("/api/v1/tracker/items/{slug}", get(show_item))
+        .route(
+            "/api/v1/tracker/items/{slug}/milestones",
+            post(create_milestone),
+        )
+        .route("/api/v1/tracker/items/{slug}/updates", post(create_update))
+        .route(
+            "/api/v1/tracker/items/{slug}/assessments",
+            post(create_assessment),
+        )
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        list_plans,
+        create_plan,
+        show_plan,
+        list_themes,
+        list_items,
+        create_item,
+        show_item,
+        create_milestone,
+        create_update,
+        create_assessment
+    ),
+    tags((name = "tracker", description = "Action plans, OGP commitments and government projects: milestones, progress updates and IRM assessments."))
+)]
+pub struct TrackerDoc;
+
+/// A JSON body; a body that is not the expected JSON is refused with a message that says why.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self> {
+        let limit = req
+            .extensions()
+            .get::<Platform>()
+            .map(|p| p.settings.limits.max_body_bytes)
+            .unwrap_or_default();
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Error::PayloadTooLarge { limit })
+            }
+            Err(rejection) => Err(Error::BadRequest(
+                Msg::new("tracker-error-json").arg("detail", rejection.body_text()),
+            )),
+        }
+    }
+}
+
+fn created<T: Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+async fn item_by_slug(platform: &Platform, slug: &str) -> Result<Item> {
+    store::item_by_slug(&platform.db, slug)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The action plans, newest first.
+#[utoipa::path(get, path = "/api/v1/tracker/plans", tag = "tracker",
+    responses((status = 200, description = "Every action plan", body = Vec<Plan>)))]
+async fn list_plans(platform: Platform) -> Result<Json<Vec<Plan>>> {
+    Ok(Json(store::plans(&platform.db).await?))
+}
+
+/// A plan with its commitments.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanWithItems {
+    pub plan: Plan,
+    pub commitments: Vec<Summary>,
+}
+
+/// One action plan and its commitments, in order.
+#[utoipa::path(get, path = "/api/v1/tracker/plans/{slug}", tag = "tracker",
+    params(("slug" = String, Path, description = "The plan's slug")),
+    responses((status = 200, description = "The plan", body = PlanWithItems), (status = 404, description = "No such plan")))]
+async fn show_plan(platform: Platform, Path(slug): Path<String>) -> Result<Json<PlanWithItems>> {
+    let plan = store::plan_by_slug(&platform.db, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let commitments = store::list(
+        &platform.db,
+        &Filter {
+            kind: Kind::Commitment.as_str().into(),
+            plan: plan.slug.clone(),
+            ..Filter::default()
+        },
+    )
+    .await?;
+    Ok(Json(PlanWithItems { plan, commitments }))
+}
+
+/// Creates an action plan (administrators).
+#[utoipa::path(post, path = "/api/v1/tracker/plans", tag = "tracker", request_body = PlanInput,
+    responses((status = 201, description = "The new plan", body = Plan), (status = 403, description = "Not an administrator"),
+        (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn create_plan(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Body(input): Body<PlanInput>,
+) -> Result<Response> {
+    if !user.is_admin() {
+        return Err(Error::forbidden("error-admin-only"));
+    }
+    let mut tx = platform.db.begin().await?;
+    let plan = store::create_plan(&mut tx, &user.actor(), input).await?;
+    tx.commit().await?;
+    Ok(created(plan))
+}
+
+/// The themes commitments and projects are filed under.
+#[utoipa::path(get, path = "/api/v1/tracker/themes", tag = "tracker",
+    responses((status = 200, description = "Every theme", body = Vec<Theme>)))]
+async fn list_themes(platform: Platform) -> Result<Json<Vec<Theme>>> {
+    Ok(Json(store::themes(&platform.db).await?))
+}
+
+/// Commitments and projects with their milestones and progress, filtered.
+#[utoipa::path(get, path = "/api/v1/tracker/items", tag = "tracker", params(Filter),
+    responses((status = 200, description = "The items the filter selects", body = Vec<Summary>)))]
+async fn list_items(
+    platform: Platform,
+    Query(filter): Query<Filter>,
+) -> Result<Json<Vec<Summary>>> {
+    Ok(Json(store::list(&platform.db, &filter).await?))
+}
+
+/// One commitment or project with everything about it.
+#[utoipa::path(get, path = "/api/v1/tracker/items/{slug}", tag = "tracker",
+    params(("slug" = String, Path, description = "The item's slug")),
+    responses((status = 200, description = "The item", body = Detail), (status = 404, description = "No such item")))]
+async fn show_item(platform: Platform, Path(slug): Path<String>) -> Result<Json<Detail>> {
+    let item = item_by_slug(&platform, &slug).await?;
+    Ok(Json(store::detail(&platform.db, item).await?))
+}
+
+/// Creates a commitment or project with its milestones (editors of the lead organization,
+/// administrators). Nothing is stored unless every field is right.
+#[utoipa::path(post, path = "/api/v1/tracker/items", tag = "tracker", request_body = ItemInput,
+    responses((status = 201, description = "The new item", body = Detail), (status = 403, description = "Not an editor of the lead organization"),
+        (status = 422, description = "Invalid fields, each named (for example `milestones[1].end`)")),
+    security(("token" = [])))]
+async fn create_item(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Body(input): Body<ItemInput>,
+) -> Result<Response> {
+    if let Some(org) = platform::orgs::find_by_slug(&platform.db, input.organization.trim()).await?
+        && !user.can_edit_for(org.id)
+    {
+        return Err(Error::forbidden("tracker-error-not-team"));
+    }
+    if !user.is_admin() && user.role != platform::auth::Role::Editor {
+        return Err(Error::forbidden("tracker-error-not-team"));
+    }
+    let mut tx = platform.db.begin().await?;
+    let item = store::create_item(&mut tx, &user.actor(), input).await?;
+    tx.commit().await?;
+    Ok(created(store::detail(&platform.db, item).await?))
+}
+
+fn require_team(user: &platform::auth::CurrentUser, item: &Item) -> Result<()> {
+    if user.can_edit_for(item.organization_id) {
+        Ok(())
+    } else {
+        Err(Error::forbidden("tracker-error-not-team"))
+    }
+}
+
+/// Adds a milestone at the end of an item's list (its team).
+#[utoipa::path(post, path = "/api/v1/tracker/items/{slug}/milestones", tag = "tracker", request_body = MilestoneInput,
+    params(("slug" = String, Path, description = "The item's slug")),
+    responses((status = 201, description = "The item with the new milestone", body = Detail), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item"), (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn create_milestone(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Body(input): Body<MilestoneInput>,
+) -> Result<Response> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    let mut tx = platform.db.begin().await?;
+    store::add_milestone(&mut tx, &user.actor(), &item, &input).await?;
+    tx.commit().await?;
+    Ok(created(store::detail(&platform.db, item).await?))
+}
+
+/// Posts a progress update, which may move one milestone's completion (its team).
+#[utoipa::path(post, path = "/api/v1/tracker/items/{slug}/updates", tag = "tracker", request_body = UpdateInput,
+    params(("slug" = String, Path, description = "The item's slug")),
+    responses((status = 201, description = "The update", body = Update), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item"), (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn create_update(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Body(input): Body<UpdateInput>,
+) -> Result<Response> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    let mut tx = platform.db.begin().await?;
+    let update =
+        store::post_update(&mut tx, &user.actor(), &user.display_name, &item, &input).await?;
+    tx.commit().await?;
+    Ok(created(update))
+}
+
+/// Records an IRM-style assessment (administrators).
+#[utoipa::path(post, path = "/api/v1/tracker/items/{slug}/assessments", tag = "tracker", request_body = AssessmentInput,
+    params(("slug" = String, Path, description = "The item's slug")),
+    responses((status = 201, description = "The assessment", body = Assessment), (status = 403, description = "Not an administrator"),
+        (status = 404, description = "No such item"), (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn create_assessment(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Body(input): Body<AssessmentInput>,
+) -> Result<Response> {
+    let item = item_by_slug(&platform, &slug).await?;
+    if !user.is_admin() {
+        return Err(Error::forbidden("error-admin-only"));
+    }
+    let mut tx = platform.db.begin().await?;
+    let assessment = store::add_assessment(&mut tx, &user.actor(), item.id, &input).await?;
+    tx.commit().await?;
+    Ok(created(assessment))
+}

@@ -1,0 +1,45 @@
+//! The accountability tracker: Open Government Partnership action plans and their commitments
+//! (every field of the OGP template, in English and French), government projects, milestones
+//! with evidence and weights, progress updates that move milestones, IRM-style assessments, a
+//! timeline, Atom feeds, and OGP's commitment CSV both ways.
+
+pub mod api;
+pub mod canada;
+pub mod demo;
+pub mod feed;
+pub mod gantt;
+pub mod model;
+pub mod ogp;
+pub mod pages;
+pub mod store;
+
+use axum::Router;
+use platform::web::NavItem;
+
+/// The tracker's pages, relative to the language prefix.
+pub fn pages() -> Router {
+    pages::routes()
+}
+
+/// The tracker's JSON API under `/api/v1/tracker/`.
+pub fn api() -> Router {
+    api::routes()
+}
+
+/// The API's description, for the site's OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    api::TrackerDoc::openapi()
+}
+
+pub fn nav() -> Vec<NavItem> {
+    vec![NavItem {
+        label: "tracker-nav",
+        path: "/tracker",
+    }]
+}
+
+/// Loads the demo action plan, its commitments and the projects; harmless to run again.
+pub async fn load_demo(platform: &platform::Platform) -> anyhow::Result<()> {
+    demo::load(platform).await
+}

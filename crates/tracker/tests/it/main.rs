@@ -1,0 +1,9 @@
+//! The tracker's integration tests: one binary, one module per subject.
+
+mod api;
+mod canada;
+mod common;
+mod ogp_csv;
+mod pages;
+mod seed;
+mod store;
