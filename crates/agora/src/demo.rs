@@ -26,6 +26,7 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    dialogue::load_demo(platform).await?;
     println!("demo administrator: {DEMO_ADMIN}");
     println!("password: {password}");
     println!("site: {}/", platform.settings.base_url());

@@ -8,22 +8,26 @@ use platform::{Page, Platform, Result, server};
 
 /// The main navigation, in order.
 pub fn nav() -> Vec<NavItem> {
-    vec![NavItem {
+    let mut nav = vec![NavItem {
         label: "nav-home",
         path: "/",
-    }]
+    }];
+    nav.extend(dialogue::nav());
+    nav
 }
 
 pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
-    let pages = Router::new().route("/", get(home));
-    let api = Router::new().route("/api/v1/openapi.json", get(openapi_json));
+    let pages = Router::new().route("/", get(home)).merge(dialogue::pages());
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .merge(dialogue::api());
     Ok(server::app(platform.clone(), pages, api))
 }
 
 /// The OpenAPI document of the native API: the platform's endpoints and every area's.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
-    platform::server::ApiDoc::openapi()
+    platform::server::ApiDoc::openapi().merge_from(dialogue::openapi())
 }
 
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
