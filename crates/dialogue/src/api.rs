@@ -261,7 +261,9 @@ pub struct PhaseOut {
     pub title_fr: String,
     pub description_en: String,
     pub description_fr: String,
+    #[serde(with = "crate::serde_time::date")]
     pub opens_on: time::Date,
+    #[serde(with = "crate::serde_time::date")]
     pub closes_on: time::Date,
     /// upcoming, open or closed.
     pub state: String,

@@ -25,6 +25,7 @@ pub struct NewWay {
     pub place_en: String,
     #[serde(default)]
     pub place_fr: String,
+    #[serde(default, with = "crate::serde_time::date::option")]
     pub event_on: Option<Date>,
     /// For events: the time as people read it, e.g. "18:00–20:00".
     #[serde(default)]
@@ -48,6 +49,7 @@ pub struct Results {
     pub we_did_fr: String,
     #[serde(default)]
     pub results_url: String,
+    #[serde(with = "crate::serde_time::date")]
     pub published_on: Date,
 }
 
@@ -63,7 +65,9 @@ pub struct NewConsultation {
     #[serde(default)]
     pub summary_fr: String,
     pub level: Option<Level>,
+    #[serde(default, with = "crate::serde_time::date::option")]
     pub opens_on: Option<Date>,
+    #[serde(default, with = "crate::serde_time::date::option")]
     pub closes_on: Option<Date>,
     /// Open with no closing date.
     #[serde(default)]

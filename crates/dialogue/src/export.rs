@@ -32,6 +32,7 @@ pub struct IdeaOut {
     pub merged_into: Option<Uuid>,
     pub answer_en: String,
     pub answer_fr: String,
+    #[serde(with = "crate::serde_time::timestamp::option")]
     pub answered_at: Option<OffsetDateTime>,
     /// The name the author shows publicly; empty when anonymous.
     pub author_name: String,
@@ -39,6 +40,7 @@ pub struct IdeaOut {
     /// Votes, once the results are published.
     pub votes: Option<i64>,
     pub sample: bool,
+    #[serde(with = "crate::serde_time::timestamp")]
     pub created_at: OffsetDateTime,
 }
 
@@ -50,6 +52,7 @@ pub struct CommentOut {
     pub lang: String,
     pub author_name: String,
     pub sample: bool,
+    #[serde(with = "crate::serde_time::timestamp")]
     pub created_at: OffsetDateTime,
 }
 
@@ -78,7 +81,9 @@ pub struct ConsultationOut {
     pub level: String,
     /// upcoming, open, closed or results.
     pub status: String,
+    #[serde(with = "crate::serde_time::date::option")]
     pub opens_on: Option<Date>,
+    #[serde(with = "crate::serde_time::date::option")]
     pub closes_on: Option<Date>,
     pub ongoing: bool,
     pub topics: Vec<String>,
@@ -89,6 +94,7 @@ pub struct ConsultationOut {
     pub we_did_en: String,
     pub we_did_fr: String,
     pub results_url: String,
+    #[serde(with = "crate::serde_time::date::option")]
     pub results_published_on: Option<Date>,
     pub source: String,
     pub external_id: Option<String>,

@@ -21,7 +21,9 @@ pub struct NewPhase {
     pub description_en: String,
     #[serde(default)]
     pub description_fr: String,
+    #[serde(with = "crate::serde_time::date")]
     pub opens_on: Date,
+    #[serde(with = "crate::serde_time::date")]
     pub closes_on: Date,
     #[serde(default = "nobody")]
     pub submit: Audience,

@@ -469,6 +469,7 @@ pub async fn ranked(db: &Db, process: &ProcessFull) -> Result<Vec<RankedGroup>> 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReceiptCheck {
     pub process_id: Uuid,
+    #[serde(with = "crate::serde_time::timestamp")]
     pub issued_at: OffsetDateTime,
     pub ballots: Vec<ReceiptBallot>,
 }
@@ -478,6 +479,7 @@ pub struct ReceiptBallot {
     /// The theme's slug, or `all`.
     pub scope: String,
     pub counted: bool,
+    #[serde(with = "crate::serde_time::timestamp")]
     pub last_changed_at: OffsetDateTime,
 }
 
