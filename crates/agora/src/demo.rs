@@ -28,6 +28,7 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
     tx.commit().await?;
     catalogue::load_demo(platform, &shared_data()).await?;
     tracker::load_demo(platform).await?;
+    dialogue::load_demo(platform).await?;
     println!("demo administrator: {DEMO_ADMIN}");
     println!("password: {password}");
     println!("site: {}/", platform.settings.base_url());

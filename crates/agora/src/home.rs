@@ -13,6 +13,7 @@ pub fn nav() -> Vec<NavItem> {
         path: "/",
     }];
     items.extend(catalogue::nav());
+    items.extend(dialogue::nav());
     items.extend(tracker::nav());
     items
 }
@@ -21,10 +22,12 @@ pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
     let pages = Router::new()
         .route("/", get(home))
         .merge(catalogue::pages())
+        .merge(dialogue::pages())
         .merge(tracker::pages());
     let api = Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
         .merge(catalogue::api())
+        .merge(dialogue::api())
         .merge(tracker::api());
     Ok(server::app(platform.clone(), pages, api))
 }
@@ -43,6 +46,7 @@ pub fn job_registry() -> platform::jobs::Registry {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     let mut doc = platform::server::ApiDoc::openapi();
+    doc.merge(dialogue::openapi());
     doc.merge(tracker::openapi());
     doc
 }

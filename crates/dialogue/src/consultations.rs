@@ -1,0 +1,633 @@
+//! The consultations directory: entries with organization, topics, engagement level, dates, ways
+//! to take part and results. Status is never stored: it follows from the dates and the results.
+
+use platform::db::{Actor, Db, Tx, now};
+use platform::error::is_unique_violation;
+use platform::{Error, FieldError, Result, exec, read};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::model::{Consultation, Level, STATUS_SQL, Status, Topic, Way, WayKind, today};
+use crate::text;
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct NewWay {
+    pub kind: Option<WayKind>,
+    #[serde(default)]
+    pub label_en: String,
+    #[serde(default)]
+    pub label_fr: String,
+    /// The survey or outside page (http or https).
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub place_en: String,
+    #[serde(default)]
+    pub place_fr: String,
+    #[serde(default, with = "crate::serde_time::date::option")]
+    pub event_on: Option<Date>,
+    /// For events: the time as people read it, e.g. "18:00–20:00".
+    #[serde(default)]
+    pub time_label: String,
+}
+
+/// What was asked, what people said and what the government did about it.
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct Results {
+    #[serde(default)]
+    pub we_asked_en: String,
+    #[serde(default)]
+    pub we_asked_fr: String,
+    #[serde(default)]
+    pub you_said_en: String,
+    #[serde(default)]
+    pub you_said_fr: String,
+    #[serde(default)]
+    pub we_did_en: String,
+    #[serde(default)]
+    pub we_did_fr: String,
+    #[serde(default)]
+    pub results_url: String,
+    #[serde(with = "crate::serde_time::date")]
+    pub published_on: Date,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct NewConsultation {
+    pub slug: String,
+    pub organization_id: Uuid,
+    pub title_en: String,
+    #[serde(default)]
+    pub title_fr: String,
+    #[serde(default)]
+    pub summary_en: String,
+    #[serde(default)]
+    pub summary_fr: String,
+    pub level: Option<Level>,
+    #[serde(default, with = "crate::serde_time::date::option")]
+    pub opens_on: Option<Date>,
+    #[serde(default, with = "crate::serde_time::date::option")]
+    pub closes_on: Option<Date>,
+    /// Open with no closing date.
+    #[serde(default)]
+    pub ongoing: bool,
+    /// The process where people submit ideas, for a way of kind `ideas`.
+    pub process_id: Option<Uuid>,
+    /// Topic slugs; each must exist.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub ways: Vec<NewWay>,
+    pub results: Option<Results>,
+    /// Where an imported entry comes from, with its id there: importing again updates nothing twice.
+    #[serde(default)]
+    pub source: String,
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub sample: bool,
+}
+
+fn validate(new: &NewConsultation) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    if !platform::orgs::valid_slug(&new.slug) {
+        e.push(FieldError::new("slug", "error-slug-invalid"));
+    }
+    if new.title_en.trim().is_empty() && new.title_fr.trim().is_empty() {
+        e.push(FieldError::new("title_en", "error-required"));
+    }
+    for (field, value, max) in [
+        ("title_en", &new.title_en, 300),
+        ("title_fr", &new.title_fr, 300),
+        ("summary_en", &new.summary_en, 10_000),
+        ("summary_fr", &new.summary_fr, 10_000),
+    ] {
+        text::check(&mut e, field, value, max, false);
+    }
+    if new.level.is_none() {
+        e.push(FieldError::new("level", "error-not-in-list"));
+    }
+    if let (Some(o), Some(c)) = (new.opens_on, new.closes_on)
+        && c < o
+    {
+        e.push(FieldError::new("closes_on", "dialogue-error-dates"));
+    }
+    if !new.ongoing && new.closes_on.is_none() {
+        e.push(FieldError::new(
+            "closes_on",
+            "dialogue-error-closes-or-ongoing",
+        ));
+    }
+    for (i, w) in new.ways.iter().enumerate() {
+        match w.kind {
+            None => e.push(FieldError::new(
+                format!("ways[{i}].kind"),
+                "error-not-in-list",
+            )),
+            Some(WayKind::Survey | WayKind::Link) => {
+                text::check_url(&mut e, &format!("ways[{i}].url"), &w.url, true);
+            }
+            Some(WayKind::Event) => {
+                if w.place_en.trim().is_empty() && w.place_fr.trim().is_empty() {
+                    e.push(FieldError::new(
+                        format!("ways[{i}].place_en"),
+                        "error-required",
+                    ));
+                }
+                if w.event_on.is_none() {
+                    e.push(FieldError::new(
+                        format!("ways[{i}].event_on"),
+                        "error-required",
+                    ));
+                }
+                text::check_url(&mut e, &format!("ways[{i}].url"), &w.url, false);
+            }
+            Some(WayKind::Ideas) => {
+                if new.process_id.is_none() {
+                    e.push(FieldError::new("process_id", "error-required"));
+                }
+            }
+        }
+    }
+    if let Some(r) = &new.results {
+        validate_results(r, &mut e);
+    }
+    e
+}
+
+fn validate_results(r: &Results, e: &mut Vec<FieldError>) {
+    for (field, value) in [
+        ("we_asked_en", &r.we_asked_en),
+        ("we_asked_fr", &r.we_asked_fr),
+        ("you_said_en", &r.you_said_en),
+        ("you_said_fr", &r.you_said_fr),
+        ("we_did_en", &r.we_did_en),
+        ("we_did_fr", &r.we_did_fr),
+    ] {
+        text::check(e, field, value, 10_000, false);
+    }
+    if r.we_did_en.trim().is_empty() && r.we_did_fr.trim().is_empty() {
+        e.push(FieldError::new("we_did_en", "error-required"));
+    }
+    text::check_url(e, "results_url", &r.results_url, false);
+}
+
+fn search_text(new: &NewConsultation) -> String {
+    text::fold(&format!(
+        "{} {} {} {}",
+        new.title_en, new.title_fr, new.summary_en, new.summary_fr
+    ))
+}
+
+/// Adds a topic, or leaves an existing one as it is.
+pub async fn ensure_topic(tx: &mut Tx, slug: &str, label_en: &str, label_fr: &str) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO dialogue_topics (slug, label_en, label_fr) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING"
+    )
+    .bind(slug)
+    .bind(label_en)
+    .bind(label_fr)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result<Uuid> {
+    let errors = validate(new);
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let id = Uuid::now_v7();
+    let at = now();
+    let results = new.results.clone().unwrap_or(Results {
+        we_asked_en: String::new(),
+        we_asked_fr: String::new(),
+        you_said_en: String::new(),
+        you_said_fr: String::new(),
+        we_did_en: String::new(),
+        we_did_fr: String::new(),
+        results_url: String::new(),
+        published_on: today(),
+    });
+    let published = new.results.as_ref().map(|r| r.published_on);
+    let level = new.level.unwrap_or(Level::Consult);
+    let inserted = exec!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO dialogue_consultations (id, slug, organization_id, title_en, title_fr, summary_en, summary_fr, level, \
+             opens_on, closes_on, ongoing, process_id, we_asked_en, we_asked_fr, you_said_en, you_said_fr, we_did_en, we_did_fr, \
+             results_url, results_published_on, search_text, source, external_id, sample, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)",
+        )
+        .bind(id)
+        .bind(&new.slug)
+        .bind(new.organization_id)
+        .bind(new.title_en.trim())
+        .bind(new.title_fr.trim())
+        .bind(new.summary_en.trim())
+        .bind(new.summary_fr.trim())
+        .bind(level.as_str())
+        .bind(new.opens_on)
+        .bind(new.closes_on)
+        .bind(new.ongoing)
+        .bind(new.process_id)
+        .bind(results.we_asked_en.trim())
+        .bind(results.we_asked_fr.trim())
+        .bind(results.you_said_en.trim())
+        .bind(results.you_said_fr.trim())
+        .bind(results.we_did_en.trim())
+        .bind(results.we_did_fr.trim())
+        .bind(results.results_url.trim())
+        .bind(published)
+        .bind(search_text(new))
+        .bind(&new.source)
+        .bind(&new.external_id)
+        .bind(new.sample)
+        .bind(at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    });
+    if let Err(e) = inserted {
+        if is_unique_violation(&e) {
+            return Err(if e.to_string().contains("slug") {
+                Error::field("slug", "error-slug-taken")
+            } else {
+                Error::field("external_id", "error-slug-taken")
+            });
+        }
+        if let sqlx::Error::Database(d) = &e
+            && d.is_foreign_key_violation()
+        {
+            return Err(Error::field(
+                "organization_id",
+                "dialogue-error-no-organization",
+            ));
+        }
+        return Err(e.into());
+    }
+    for topic in &new.topics {
+        let r = exec!(tx, |c| {
+            sqlx::query(
+            "INSERT INTO dialogue_consultation_topics (consultation_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        )
+        .bind(id)
+        .bind(topic)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+        });
+        if let Err(e) = r {
+            if let sqlx::Error::Database(d) = &e
+                && d.is_foreign_key_violation()
+            {
+                return Err(Error::field("topics", "error-not-in-list"));
+            }
+            return Err(e.into());
+        }
+    }
+    for (i, w) in new.ways.iter().enumerate() {
+        exec!(tx, |c| {
+            sqlx::query(
+            "INSERT INTO dialogue_consultation_ways (id, consultation_id, position, kind, label_en, label_fr, url, place_en, place_fr, event_on, time_label) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        )
+        .bind(Uuid::now_v7())
+        .bind(id)
+        .bind(i as i64)
+        .bind(w.kind.unwrap_or(WayKind::Link).as_str())
+        .bind(w.label_en.trim())
+        .bind(w.label_fr.trim())
+        .bind(w.url.trim())
+        .bind(w.place_en.trim())
+        .bind(w.place_fr.trim())
+        .bind(w.event_on)
+        .bind(w.time_label.trim())
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+        });
+    }
+    tx.audit(
+        actor,
+        "consultation.create",
+        "dialogue_consultation",
+        &id.to_string(),
+        None::<&()>,
+        Some(new),
+    )
+    .await?;
+    tx.changed("consultation", &id.to_string()).await?;
+    Ok(id)
+}
+
+/// Publishes (or corrects) the results of a consultation: its status becomes "results published".
+pub async fn publish_results(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Consultation,
+    results: &Results,
+) -> Result<()> {
+    let mut e = Vec::new();
+    validate_results(results, &mut e);
+    if !e.is_empty() {
+        return Err(Error::Validation(e));
+    }
+    exec!(tx, |c| {
+        sqlx::query(
+        "UPDATE dialogue_consultations SET we_asked_en = $1, we_asked_fr = $2, you_said_en = $3, you_said_fr = $4, we_did_en = $5, \
+         we_did_fr = $6, results_url = $7, results_published_on = $8, updated_at = $9 WHERE id = $10"
+    )
+    .bind(results.we_asked_en.trim())
+    .bind(results.we_asked_fr.trim())
+    .bind(results.you_said_en.trim())
+    .bind(results.you_said_fr.trim())
+    .bind(results.we_did_en.trim())
+    .bind(results.we_did_fr.trim())
+    .bind(results.results_url.trim())
+    .bind(results.published_on)
+    .bind(now())
+    .bind(before.id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    tx.audit(
+        actor,
+        "consultation.results",
+        "dialogue_consultation",
+        &before.id.to_string(),
+        Some(before),
+        Some(results),
+    )
+    .await?;
+    tx.changed("consultation", &before.id.to_string()).await
+}
+
+const SELECT: &str = "SELECT c.id, c.slug, c.organization_id, c.title_en, c.title_fr, c.summary_en, c.summary_fr, c.level, c.opens_on, \
+     c.closes_on, c.ongoing, c.process_id, c.we_asked_en, c.we_asked_fr, c.you_said_en, c.you_said_fr, c.we_did_en, c.we_did_fr, \
+     c.results_url, c.results_published_on, c.source, c.external_id, c.sample, c.created_at, c.updated_at, c.search_text, \
+     o.slug AS org_slug, o.title_en AS org_title_en, o.title_fr AS org_title_fr";
+
+fn select_with_status() -> String {
+    format!(
+        "{SELECT}, {STATUS_SQL} AS status FROM dialogue_consultations c JOIN organizations o ON o.id = c.organization_id"
+    )
+}
+
+pub async fn find(db: &Db, slug: &str) -> Result<Option<Consultation>> {
+    let sql = format!("{} WHERE c.slug = $2", select_with_status());
+    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(today())
+    .bind(slug)
+    .fetch_optional(&mut *c)
+    .await?))
+}
+
+/// The directory's filters; empty means any.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct Filter {
+    /// Words in the title or summary.
+    #[serde(default)]
+    pub q: String,
+    /// Organization slug.
+    #[serde(default)]
+    pub organization: String,
+    /// Topic slug.
+    #[serde(default)]
+    pub topic: String,
+    /// share, consult, deliberate or collaborate.
+    #[serde(default)]
+    pub level: String,
+    /// upcoming, open, closed or results.
+    #[serde(default)]
+    pub status: String,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.q.trim().is_empty()
+            && self.organization.is_empty()
+            && self.topic.is_empty()
+            && self.level.is_empty()
+            && self.status.is_empty()
+    }
+
+    fn words(&self) -> [String; 4] {
+        let words = text::search_words(&text::clean_query(&self.q));
+        let mut out: [String; 4] = Default::default();
+        for (slot, w) in out.iter_mut().zip(words) {
+            *slot = format!("%{}%", text::like_escape(&w));
+        }
+        out
+    }
+}
+
+const WHERE: &str = "WHERE ($2 = '' OR x.org_slug = $2) \
+     AND ($3 = '' OR EXISTS (SELECT 1 FROM dialogue_consultation_topics t WHERE t.consultation_id = x.id AND t.topic = $3)) \
+     AND ($4 = '' OR x.level = $4) AND ($5 = '' OR x.status = $5) \
+     AND ($6 = '' OR x.search_text LIKE $6 ESCAPE '\\') AND ($7 = '' OR x.search_text LIKE $7 ESCAPE '\\') \
+     AND ($8 = '' OR x.search_text LIKE $8 ESCAPE '\\') AND ($9 = '' OR x.search_text LIKE $9 ESCAPE '\\')";
+
+/// Open first (closing soonest first, ongoing last), then upcoming (opening soonest), then the
+/// past (most recent first).
+const ORDER: &str = "ORDER BY CASE x.status WHEN 'open' THEN 0 WHEN 'upcoming' THEN 1 ELSE 2 END, \
+     (x.closes_on IS NULL), \
+     CASE WHEN x.status = 'open' THEN x.closes_on END, \
+     CASE WHEN x.status = 'upcoming' THEN x.opens_on END, \
+     CASE WHEN x.status IN ('closed', 'results') THEN x.closes_on END DESC, \
+     x.title_en, x.id";
+
+pub async fn list(
+    db: &Db,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Consultation>, i64)> {
+    let inner = select_with_status();
+    let list_sql = format!("SELECT * FROM ({inner}) x {WHERE} {ORDER} LIMIT $10 OFFSET $11");
+    let count_sql = format!("SELECT COUNT(*) FROM ({inner}) x {WHERE}");
+    let words = f.words();
+    let (org, topic, level, status) = (
+        f.organization.trim(),
+        f.topic.trim(),
+        f.level.trim(),
+        f.status.trim(),
+    );
+    Ok(read!(db, |c| {
+        let rows = sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(list_sql.as_str()))
+            .bind(today())
+            .bind(org)
+            .bind(topic)
+            .bind(level)
+            .bind(status)
+            .bind(&words[0])
+            .bind(&words[1])
+            .bind(&words[2])
+            .bind(&words[3])
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *c)
+            .await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+            .bind(today())
+            .bind(org)
+            .bind(topic)
+            .bind(level)
+            .bind(status)
+            .bind(&words[0])
+            .bind(&words[1])
+            .bind(&words[2])
+            .bind(&words[3])
+            .fetch_one(&mut *c)
+            .await?;
+        (rows, total)
+    }))
+}
+
+/// How many entries each status has, for the status filter.
+pub async fn status_counts(db: &Db) -> Result<Vec<(Status, i64)>> {
+    let sql = format!(
+        "SELECT x.status, COUNT(*) FROM ({}) x GROUP BY x.status",
+        select_with_status()
+    );
+    let rows: Vec<(String, i64)> = read!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(today())
+        .fetch_all(&mut *c)
+        .await?);
+    Ok(Status::ALL
+        .iter()
+        .map(|s| {
+            let n = rows
+                .iter()
+                .find(|(k, _)| k == s.as_str())
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            (*s, n)
+        })
+        .collect())
+}
+
+/// Open entries that close within `days` days, soonest first.
+pub async fn closing_soon(db: &Db, days: i64) -> Result<Vec<Consultation>> {
+    let sql = format!(
+        "SELECT * FROM ({}) x WHERE x.status = 'open' AND NOT x.ongoing AND x.closes_on IS NOT NULL AND x.closes_on <= $2 \
+         ORDER BY x.closes_on, x.title_en, x.id LIMIT 200",
+        select_with_status()
+    );
+    let until = today() + Duration::days(days);
+    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(today())
+    .bind(until)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
+/// The most recently changed entries, for the feed.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Consultation>> {
+    let sql = format!(
+        "SELECT * FROM ({}) x ORDER BY x.updated_at DESC, x.id DESC LIMIT $2",
+        select_with_status()
+    );
+    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(today())
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
+pub async fn topics_of(db: &Db, id: Uuid) -> Result<Vec<Topic>> {
+    Ok(read!(db, |c| {
+        sqlx::query_as::<_, Topic>(
+        "SELECT t.slug, t.label_en, t.label_fr FROM dialogue_topics t JOIN dialogue_consultation_topics ct ON ct.topic = t.slug \
+         WHERE ct.consultation_id = $1 ORDER BY t.label_en"
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await?
+    }))
+}
+
+pub async fn ways_of(db: &Db, id: Uuid) -> Result<Vec<Way>> {
+    Ok(read!(db, |c| {
+        sqlx::query_as::<_, Way>(
+        "SELECT id, consultation_id, position, kind, label_en, label_fr, url, place_en, place_fr, event_on, time_label \
+         FROM dialogue_consultation_ways WHERE consultation_id = $1 ORDER BY position"
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await?
+    }))
+}
+
+/// Topics that at least one entry uses.
+pub async fn topics_in_use(db: &Db) -> Result<Vec<Topic>> {
+    Ok(read!(db, |c| {
+        sqlx::query_as::<_, Topic>(
+        "SELECT t.slug, t.label_en, t.label_fr FROM dialogue_topics t \
+         WHERE EXISTS (SELECT 1 FROM dialogue_consultation_topics ct WHERE ct.topic = t.slug) ORDER BY t.label_en"
+    )
+    .fetch_all(&mut *c)
+    .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+pub struct OrgOption {
+    pub slug: String,
+    pub title_en: String,
+    pub title_fr: String,
+}
+
+impl OrgOption {
+    pub fn title(&self) -> platform::Bilingual {
+        platform::Bilingual::new(&self.title_en, &self.title_fr)
+    }
+}
+
+/// Organizations with at least one entry.
+pub async fn organizations_in_use(db: &Db) -> Result<Vec<OrgOption>> {
+    Ok(read!(db, |c| {
+        sqlx::query_as::<_, OrgOption>(
+        "SELECT o.slug, o.title_en, o.title_fr FROM organizations o \
+         WHERE EXISTS (SELECT 1 FROM dialogue_consultations c WHERE c.organization_id = o.id) ORDER BY o.title_en"
+    )
+    .fetch_all(&mut *c)
+    .await?
+    }))
+}
+
+/// The entry that points at a process, if any (a BudgetTalks-style consultation).
+pub async fn for_process(db: &Db, process_id: Uuid) -> Result<Option<Consultation>> {
+    let sql = format!(
+        "{} WHERE c.process_id = $2 ORDER BY c.created_at LIMIT 1",
+        select_with_status()
+    );
+    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(today())
+    .bind(process_id)
+    .fetch_optional(&mut *c)
+    .await?))
+}
+
+/// Whether an entry with this source and external id exists (imports skip it).
+pub async fn exists_external(db: &Db, source: &str, external_id: &str) -> Result<bool> {
+    let n: i64 = read!(db, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM dialogue_consultations WHERE source = $1 AND external_id = $2"
+    )
+    .bind(source)
+    .bind(external_id)
+    .fetch_one(&mut *c)
+    .await?);
+    Ok(n > 0)
+}

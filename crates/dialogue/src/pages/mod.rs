@@ -1,0 +1,89 @@
+//! The area's HTML pages. Every page works without JavaScript, in English and French.
+
+mod directory;
+mod ideas;
+mod process;
+mod staff;
+mod vote;
+
+use axum::Router;
+use axum::routing::{get, post};
+use platform::Page;
+use serde::de::DeserializeOwned;
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/consultations", get(directory::directory))
+        .route("/consultations/closing-soon", get(directory::closing_soon))
+        .route("/consultations/feed.atom", get(directory::feed))
+        .route("/consultations/{slug}", get(directory::consultation))
+        .route(
+            "/consultations/{slug}/results",
+            get(directory::results_form).post(directory::publish_results),
+        )
+        .route("/processes", get(process::processes))
+        .route("/processes/{slug}", get(process::process))
+        .route("/processes/{slug}/ideas", get(process::ideas))
+        .route(
+            "/processes/{slug}/ideas/new",
+            get(ideas::new_form).post(ideas::submit),
+        )
+        .route("/processes/{slug}/vote", get(vote::ballot).post(vote::cast))
+        .route("/processes/{slug}/results", get(vote::results))
+        .route("/processes/{slug}/data", get(process::data))
+        .route("/receipts", get(vote::receipt))
+        .route("/ideas/{id}", get(ideas::idea))
+        .route("/ideas/{id}/comments", post(ideas::comment))
+        .route("/ideas/{id}/follow", post(ideas::follow))
+        .route("/ideas/{id}/objection", post(ideas::object))
+        .route("/report", post(ideas::report))
+        .route(
+            "/ideas/{id}/assess",
+            get(staff::assess_form).post(staff::assess),
+        )
+        .route("/ideas/{id}/rewrite", post(staff::rewrite))
+        .route("/ideas/{id}/notes", post(staff::note))
+        .route("/dialogue/assessment", get(staff::queue))
+        .route(
+            "/dialogue/moderation",
+            get(staff::moderation).post(staff::moderate),
+        )
+}
+
+/// The page's query string as `T`, keeping the first of repeated keys and ignoring what does not
+/// parse, so that a hand-edited URL never fails the page.
+pub(crate) fn query<T: DeserializeOwned + Default>(page: &Page) -> T {
+    let Some(q) = page.query.as_deref() else {
+        return T::default();
+    };
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (k, v) in url::form_urlencoded::parse(q.as_bytes()).into_owned() {
+        if !seen.iter().any(|(key, _)| *key == k) {
+            seen.push((k, v));
+        }
+    }
+    let clean = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(seen)
+        .finish();
+    serde_urlencoded::from_str(&clean).unwrap_or_default()
+}
+
+/// The last breadcrumb is the page itself, labelled with its title.
+pub(crate) fn crumbs(page: Page, trail: &[(String, String)]) -> Page {
+    let title = page.title.clone();
+    let path = page.path.clone();
+    let mut page = page;
+    for (label, href) in trail {
+        page = page.crumb(label.clone(), href);
+    }
+    page.crumb(title, &path)
+}
+
+/// Adds `Cache-Control: no-store` (pages that show a secret once, such as a receipt).
+pub(crate) fn no_store(mut res: axum::response::Response) -> axum::response::Response {
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res
+}

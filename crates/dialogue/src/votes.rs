@@ -1,0 +1,607 @@
+//! Ballots: one person, one ballot per rule (one favourite per theme, or approval of up to N ideas
+//! across the process), enforced by a UNIQUE constraint so that it holds under concurrency; ballots
+//! change while voting is open; tallies, ranked results; receipts that confirm a ballot is counted
+//! without telling anyone what it holds.
+
+use platform::auth::CurrentUser;
+use platform::db::{Db, now};
+use platform::error::is_unique_violation;
+use platform::{Error, FieldError, Msg, Result, exec, read};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::ideas::refuse_for;
+use crate::model::{Idea, IdeaState, PhaseKind, ProcessFull, Theme, VoteRule};
+
+/// The scope of the single ballot of an approval vote.
+pub const APPROVAL_SCOPE: &str = "all";
+
+/// One ballot to cast or change: a theme's slug (one favourite per theme) or `all` (approval).
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct BallotChoice {
+    /// Theme slug, or `all` for an approval vote.
+    pub scope: String,
+    /// The idea or ideas chosen.
+    pub ideas: Vec<Uuid>,
+    /// True to change the ballot cast earlier in this scope; false to cast a new one (refused
+    /// when one exists).
+    #[serde(default)]
+    pub change: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct VoteOutcome {
+    /// The receipt code, shown once, when new ballots were cast. Only its SHA-256 is kept.
+    pub receipt: Option<String>,
+    pub cast: usize,
+    pub changed: usize,
+}
+
+const RECEIPT_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new receipt code: 100 random bits as 20 Crockford base-32 characters in groups of five.
+pub fn new_receipt() -> String {
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| RECEIPT_ALPHABET[(*b & 31) as usize] as char)
+        .collect();
+    chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The stored form of a receipt code: SHA-256 of the code without separators, upper-case, with
+/// the letters people confuse with digits read as digits.
+pub fn receipt_hash(code: &str) -> String {
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    hex::encode(Sha256::digest(normal.as_bytes()))
+}
+
+/// Whether a code looks like a receipt (20 base-32 characters), before looking it up.
+pub fn plausible_receipt(code: &str) -> bool {
+    let n = code.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    n == 20
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ')
+}
+
+/// The scope a ballot is stored under: the theme's id, or `all`.
+fn stored_scope(process: &ProcessFull, scope: &str) -> Option<(String, Option<Theme>)> {
+    match process.process.rule() {
+        VoteRule::OnePerTheme => process
+            .theme_by_slug(scope)
+            .map(|t| (t.id.to_string(), Some(t.clone()))),
+        VoteRule::Approval => (scope == APPROVAL_SCOPE).then(|| (APPROVAL_SCOPE.to_string(), None)),
+    }
+}
+
+/// The field a ballot's problems are reported on: the theme's fieldset, or `ideas`.
+pub fn scope_field(scope: &str) -> String {
+    if scope == APPROVAL_SCOPE {
+        "ideas".to_string()
+    } else {
+        format!("theme-{scope}")
+    }
+}
+
+/// Whether `voter` may vote now, and if not, why.
+pub fn may_vote(process: &ProcessFull, voter: Option<&CurrentUser>) -> Result<()> {
+    let Some(phase) = process.open_phase(PhaseKind::Voting) else {
+        return Err(Error::forbidden("dialogue-error-voting-closed"));
+    };
+    match refuse_for(phase.vote(), voter) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Casts or changes ballots, all or nothing. A second ballot in a scope is refused by the
+/// database's UNIQUE constraint, never by a check-then-insert.
+pub async fn vote(
+    db: &Db,
+    process: &ProcessFull,
+    voter: &CurrentUser,
+    choices: &[BallotChoice],
+) -> Result<VoteOutcome> {
+    may_vote(process, Some(voter))?;
+    let mut errors = Vec::new();
+    if choices.is_empty() || choices.iter().all(|c| c.ideas.is_empty()) {
+        errors.push(FieldError::new("ballot", "dialogue-error-ballot-empty"));
+    }
+    let rule = process.process.rule();
+    let mut scopes = Vec::with_capacity(choices.len());
+    for (i, choice) in choices.iter().enumerate() {
+        let field = scope_field(&choice.scope);
+        let Some((scope, theme)) = stored_scope(process, &choice.scope) else {
+            errors.push(FieldError::new(field, "error-not-in-list"));
+            continue;
+        };
+        if choices[..i].iter().any(|c| c.scope == choice.scope) {
+            errors.push(FieldError::new(field, "dialogue-error-ballot-twice"));
+            continue;
+        }
+        let max = match rule {
+            VoteRule::OnePerTheme => 1,
+            VoteRule::Approval => process.process.vote_max as usize,
+        };
+        let mut distinct = choice.ideas.clone();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() != choice.ideas.len() {
+            errors.push(FieldError::new(field, "dialogue-error-ballot-duplicate"));
+        } else if choice.ideas.is_empty() {
+            errors.push(FieldError::new(field, "dialogue-error-ballot-empty"));
+        } else if choice.ideas.len() > max {
+            errors.push(FieldError::with(
+                field,
+                Msg::new("dialogue-error-ballot-too-many").arg("max", max),
+            ));
+        }
+        scopes.push((scope, theme, choice));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+
+    let at = now();
+    let process_id = process.process.id;
+    let mut tx = db.begin().await?;
+    // Every chosen idea must be accepted for voting, visible, and in the ballot's theme.
+    for (_, theme, choice) in &scopes {
+        for idea in &choice.ideas {
+            let theme_of: Option<Uuid> = exec!(tx, |c| {
+                sqlx::query_scalar(
+                "SELECT theme_id FROM dialogue_ideas WHERE id = $1 AND process_id = $2 AND state = 'accepted' AND status = 'visible'"
+            )
+            .bind(idea)
+            .bind(process_id)
+            .fetch_optional(&mut *c)
+            .await?
+            });
+            let fits = match (theme_of, theme) {
+                (None, _) => false,
+                (Some(t), Some(theme)) => t == theme.id,
+                (Some(_), None) => true,
+            };
+            if !fits {
+                errors.push(FieldError::new(
+                    scope_field(&choice.scope),
+                    "dialogue-error-ballot-idea",
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+
+    let mut outcome = VoteOutcome::default();
+    let any_new = scopes.iter().any(|(_, _, c)| !c.change);
+    let receipt = any_new.then(new_receipt);
+    let hash = receipt.as_deref().map(receipt_hash);
+    if let Some(hash) = &hash {
+        exec!(tx, |c| sqlx::query(
+            "INSERT INTO dialogue_receipts (code_hash, process_id, created_at) VALUES ($1, $2, $3)"
+        )
+        .bind(hash)
+        .bind(process_id)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+    }
+    for (scope, _, choice) in &scopes {
+        let ballot_id = if choice.change {
+            let id: Option<Uuid> = exec!(tx, |c| {
+                sqlx::query_scalar(
+                "UPDATE dialogue_ballots SET updated_at = $1 WHERE process_id = $2 AND voter_id = $3 AND scope = $4 RETURNING id"
+            )
+            .bind(at)
+            .bind(process_id)
+            .bind(voter.id)
+            .bind(scope)
+            .fetch_optional(&mut *c)
+            .await?
+            });
+            let Some(id) = id else {
+                return Err(Error::Conflict(Msg::new("dialogue-error-no-ballot")));
+            };
+            exec!(tx, |c| sqlx::query(
+                "DELETE FROM dialogue_ballot_choices WHERE ballot_id = $1"
+            )
+            .bind(id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+            outcome.changed += 1;
+            id
+        } else {
+            let id = Uuid::now_v7();
+            let inserted = exec!(tx, |c| {
+                sqlx::query(
+                "INSERT INTO dialogue_ballots (id, process_id, voter_id, scope, receipt_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
+            )
+            .bind(id)
+            .bind(process_id)
+            .bind(voter.id)
+            .bind(scope)
+            .bind(hash.as_deref().unwrap_or_default())
+            .bind(at)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+            });
+            if let Err(e) = inserted {
+                if is_unique_violation(&e) {
+                    return Err(Error::Conflict(Msg::new("dialogue-error-already-voted")));
+                }
+                return Err(e.into());
+            }
+            outcome.cast += 1;
+            id
+        };
+        for idea in &choice.ideas {
+            exec!(tx, |c| sqlx::query(
+                "INSERT INTO dialogue_ballot_choices (ballot_id, idea_id) VALUES ($1, $2)"
+            )
+            .bind(ballot_id)
+            .bind(idea)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+        }
+        // The audit log says who cast or changed a ballot in which scope, never for what.
+        tx.audit(
+            &voter.actor(),
+            if choice.change {
+                "ballot.change"
+            } else {
+                "ballot.cast"
+            },
+            "dialogue_ballot",
+            &ballot_id.to_string(),
+            None::<&()>,
+            Some(&serde_json::json!({"process": process.process.slug, "scope": choice.scope})),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    outcome.receipt = receipt;
+    Ok(outcome)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct BallotRow {
+    id: Uuid,
+    scope: String,
+}
+
+/// This voter's ballots in a process: scope (theme slug or `all`) → the ideas chosen.
+pub async fn my_ballots(
+    db: &Db,
+    process: &ProcessFull,
+    voter_id: Uuid,
+) -> Result<Vec<(String, Vec<Uuid>)>> {
+    let (ballots, choices): (Vec<BallotRow>, Vec<(Uuid, Uuid)>) = read!(db, |c| {
+        let ballots = sqlx::query_as::<_, BallotRow>(
+            "SELECT id, scope FROM dialogue_ballots WHERE process_id = $1 AND voter_id = $2",
+        )
+        .bind(process.process.id)
+        .bind(voter_id)
+        .fetch_all(&mut *c)
+        .await?;
+        let choices: Vec<(Uuid, Uuid)> = sqlx::query_as(
+            "SELECT bc.ballot_id, bc.idea_id FROM dialogue_ballot_choices bc JOIN dialogue_ballots b ON b.id = bc.ballot_id \
+             WHERE b.process_id = $1 AND b.voter_id = $2",
+        )
+        .bind(process.process.id)
+        .bind(voter_id)
+        .fetch_all(&mut *c)
+        .await?;
+        (ballots, choices)
+    });
+    Ok(ballots
+        .into_iter()
+        .map(|b| {
+            let scope = match process.process.rule() {
+                VoteRule::OnePerTheme => process
+                    .themes
+                    .iter()
+                    .find(|t| t.id.to_string() == b.scope)
+                    .map(|t| t.slug.clone())
+                    .unwrap_or(b.scope),
+                VoteRule::Approval => b.scope,
+            };
+            let ideas = choices
+                .iter()
+                .filter(|(ballot, _)| *ballot == b.id)
+                .map(|(_, idea)| *idea)
+                .collect();
+            (scope, ideas)
+        })
+        .collect())
+}
+
+/// Votes per idea of a process (ideas with none are absent).
+pub async fn tallies(db: &Db, process_id: Uuid) -> Result<Vec<(Uuid, i64)>> {
+    Ok(read!(db, |c| {
+        sqlx::query_as(
+        "SELECT bc.idea_id, COUNT(*) FROM dialogue_ballot_choices bc JOIN dialogue_ballots b ON b.id = bc.ballot_id \
+         WHERE b.process_id = $1 GROUP BY bc.idea_id"
+    )
+    .bind(process_id)
+    .fetch_all(&mut *c)
+    .await?
+    }))
+}
+
+/// Totals that tell whether anything was lost or counted twice: ballots, choices, voters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Totals {
+    pub ballots: i64,
+    pub choices: i64,
+    pub voters: i64,
+    pub receipts: i64,
+}
+
+pub async fn totals(db: &Db, process_id: Uuid) -> Result<Totals> {
+    Ok(read!(db, |c| {
+        let ballots: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM dialogue_ballots WHERE process_id = $1")
+                .bind(process_id)
+                .fetch_one(&mut *c)
+                .await?;
+        let choices: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM dialogue_ballot_choices bc JOIN dialogue_ballots b ON b.id = bc.ballot_id WHERE b.process_id = $1",
+        )
+        .bind(process_id)
+        .fetch_one(&mut *c)
+        .await?;
+        let voters: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT voter_id) FROM dialogue_ballots WHERE process_id = $1",
+        )
+        .bind(process_id)
+        .fetch_one(&mut *c)
+        .await?;
+        let receipts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM dialogue_receipts WHERE process_id = $1")
+                .bind(process_id)
+                .fetch_one(&mut *c)
+                .await?;
+        Totals {
+            ballots,
+            choices,
+            voters,
+            receipts,
+        }
+    }))
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RankedIdea {
+    pub rank: i64,
+    pub votes: i64,
+    pub idea: Idea,
+}
+
+/// Results of one group: a theme (one favourite per theme) or the whole process (approval).
+#[derive(Clone, Debug, Serialize)]
+pub struct RankedGroup {
+    pub theme: Option<Theme>,
+    pub total: i64,
+    pub rows: Vec<RankedIdea>,
+}
+
+/// The ideas accepted for voting, ranked by votes (ties share a rank: 1, 2, 2, 4).
+pub async fn ranked(db: &Db, process: &ProcessFull) -> Result<Vec<RankedGroup>> {
+    let ideas = crate::ideas::in_state(db, process.process.id, IdeaState::Accepted).await?;
+    let tallies = tallies(db, process.process.id).await?;
+    let votes_of = |id: Uuid| {
+        tallies
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let groups: Vec<(Option<Theme>, Vec<Idea>)> = match process.process.rule() {
+        VoteRule::OnePerTheme => process
+            .themes
+            .iter()
+            .map(|t| {
+                (
+                    Some(t.clone()),
+                    ideas
+                        .iter()
+                        .filter(|i| i.theme_id == t.id)
+                        .cloned()
+                        .collect(),
+                )
+            })
+            .collect(),
+        VoteRule::Approval => vec![(None, ideas)],
+    };
+    Ok(groups
+        .into_iter()
+        .map(|(theme, ideas)| {
+            let mut rows: Vec<RankedIdea> = ideas
+                .into_iter()
+                .map(|idea| RankedIdea {
+                    rank: 0,
+                    votes: votes_of(idea.id),
+                    idea,
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                b.votes
+                    .cmp(&a.votes)
+                    .then_with(|| a.idea.title.cmp(&b.idea.title))
+            });
+            let mut last = (0, i64::MIN);
+            for (i, row) in rows.iter_mut().enumerate() {
+                if row.votes != last.1 {
+                    last = (i as i64 + 1, row.votes);
+                }
+                row.rank = last.0;
+            }
+            let total = rows.iter().map(|r| r.votes).sum();
+            RankedGroup { theme, total, rows }
+        })
+        .collect())
+}
+
+/// What a receipt check tells: the ballots the code covers and whether each is counted; never
+/// what they hold.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ReceiptCheck {
+    pub process_id: Uuid,
+    #[serde(with = "crate::serde_time::timestamp")]
+    pub issued_at: OffsetDateTime,
+    pub ballots: Vec<ReceiptBallot>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ReceiptBallot {
+    /// The theme's slug, or `all`.
+    pub scope: String,
+    pub counted: bool,
+    #[serde(with = "crate::serde_time::timestamp")]
+    pub last_changed_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReceiptRow {
+    scope: String,
+    updated_at: OffsetDateTime,
+    choices: i64,
+}
+
+pub async fn check_receipt(db: &Db, code: &str) -> Result<Option<ReceiptCheck>> {
+    if !plausible_receipt(code) {
+        return Ok(None);
+    }
+    let hash = receipt_hash(code);
+    let receipt: Option<(Uuid, OffsetDateTime)> = read!(db, |c| sqlx::query_as(
+        "SELECT process_id, created_at FROM dialogue_receipts WHERE code_hash = $1"
+    )
+    .bind(&hash)
+    .fetch_optional(&mut *c)
+    .await?);
+    let Some((process_id, issued_at)) = receipt else {
+        return Ok(None);
+    };
+    let rows = read!(db, |c| {
+        sqlx::query_as::<_, ReceiptRow>(
+        "SELECT b.scope, b.updated_at, (SELECT COUNT(*) FROM dialogue_ballot_choices bc WHERE bc.ballot_id = b.id) AS choices \
+         FROM dialogue_ballots b WHERE b.receipt_hash = $1 ORDER BY b.created_at, b.id"
+    )
+    .bind(&hash)
+    .fetch_all(&mut *c)
+    .await?
+    });
+    let process = crate::processes::find_by_id(db, process_id).await?;
+    let ballots = rows
+        .into_iter()
+        .map(|r| ReceiptBallot {
+            scope: process
+                .as_ref()
+                .and_then(|p| p.themes.iter().find(|t| t.id.to_string() == r.scope))
+                .map(|t| t.slug.clone())
+                .unwrap_or(r.scope),
+            counted: r.choices > 0,
+            last_changed_at: r.updated_at,
+        })
+        .collect();
+    Ok(Some(ReceiptCheck {
+        process_id,
+        issued_at,
+        ballots,
+    }))
+}
+
+/// A sample ballot for the demo, cast outside the voting phase by a sample voter; it has its own
+/// receipt like any ballot.
+pub async fn insert_sample_ballot(
+    tx: &mut platform::db::Tx,
+    process: &ProcessFull,
+    voter_id: Uuid,
+    scope: &str,
+    idea: Uuid,
+) -> Result<()> {
+    let (stored, _) =
+        stored_scope(process, scope).ok_or_else(|| Error::field("scope", "error-not-in-list"))?;
+    let hash = receipt_hash(&new_receipt());
+    let at = now();
+    let id = Uuid::now_v7();
+    exec!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO dialogue_receipts (code_hash, process_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(&hash)
+        .bind(process.process.id)
+        .bind(at)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "INSERT INTO dialogue_ballots (id, process_id, voter_id, scope, receipt_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(process.process.id)
+        .bind(voter_id)
+        .bind(&stored)
+        .bind(&hash)
+        .bind(at)
+        .execute(&mut *c)
+        .await?;
+        sqlx::query("INSERT INTO dialogue_ballot_choices (ballot_id, idea_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(idea)
+            .execute(&mut *c)
+            .await?;
+    });
+    tx.audit(
+        &platform::Actor::system("demo"),
+        "ballot.cast",
+        "dialogue_ballot",
+        &id.to_string(),
+        None::<&()>,
+        Some(&serde_json::json!({"process": process.process.slug, "scope": scope, "sample": true})),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_normalise() {
+        let code = new_receipt();
+        assert_eq!(code.len(), 23);
+        assert!(plausible_receipt(&code));
+        assert_eq!(
+            receipt_hash(&code),
+            receipt_hash(&code.to_lowercase().replace('-', " "))
+        );
+        assert_eq!(
+            receipt_hash("O1111-00000-00000-00000"),
+            receipt_hash("0IL11000000000000000")
+        );
+        assert!(!plausible_receipt("short"));
+        assert!(!plausible_receipt("AAAAA-AAAAA-AAAAA-AAAA<"));
+    }
+}

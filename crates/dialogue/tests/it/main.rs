@@ -1,0 +1,7 @@
+//! The open-dialogue integration tests: one binary, one module per subject. Store tests run on
+//! SQLite and, when `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+mod api;
+mod pages;
+mod store;
+mod support;
