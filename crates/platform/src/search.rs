@@ -1096,7 +1096,11 @@ impl Search {
                 } else {
                     Order::Desc
                 };
-                let top = want_hits.then(|| window.order_by_fast_field::<i64>(date_field, order));
+                let top = want_hits.then(|| TopByDate {
+                    offset: q.offset.min(num_docs),
+                    limit,
+                    newest_first: order == Order::Desc,
+                });
                 let (n, facets, hits) = searcher
                     .search(&*filtered, &(Count, counter, top))
                     .map_err(internal)?;
@@ -1105,7 +1109,7 @@ impl Search {
                     facets,
                     hits.unwrap_or_default()
                         .into_iter()
-                        .map(|(_, a)| (0.0, a))
+                        .map(|a| (0.0, a))
                         .collect(),
                 )
             }
@@ -2019,6 +2023,145 @@ impl SegmentCollector for SegmentFacetCounter {
                 }
                 out
             })
+            .collect()
+    }
+}
+
+// ---- sorting by date ----------------------------------------------------------------------------
+
+/// The top documents by date, newest (or oldest) first, undated last, ties in index order.
+/// Dates are read a block at a time and each block is walked backwards: documents are mostly
+/// indexed oldest first, so the newest of a block come first and the rest rarely enter the heap.
+struct TopByDate {
+    offset: usize,
+    limit: usize,
+    newest_first: bool,
+}
+
+/// Greater is worse, so that a max-heap keeps the worst kept document on top.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct DateRanked {
+    /// Higher is better.
+    rank: i128,
+    doc: DocId,
+}
+
+impl Ord for DateRanked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.rank.cmp(&self.rank).then(self.doc.cmp(&other.doc))
+    }
+}
+
+impl PartialOrd for DateRanked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+struct SegmentTopByDate {
+    segment: u32,
+    column: Option<tantivy::columnar::Column<i64>>,
+    newest_first: bool,
+    keep: usize,
+    heap: std::collections::BinaryHeap<DateRanked>,
+    buffered: Vec<DocId>,
+    dates: Vec<Option<i64>>,
+}
+
+impl SegmentTopByDate {
+    fn take_block(&mut self, docs: &[DocId]) {
+        self.dates.clear();
+        self.dates.resize(docs.len(), None);
+        if let Some(column) = &self.column {
+            column.first_vals(docs, &mut self.dates);
+        }
+        for i in (0..docs.len()).rev() {
+            let rank = match self.dates[i] {
+                None => i128::MIN,
+                Some(d) if self.newest_first => d as i128,
+                Some(d) => -(d as i128),
+            };
+            let entry = DateRanked { rank, doc: docs[i] };
+            if self.heap.len() < self.keep {
+                self.heap.push(entry);
+            } else if let Some(mut worst) = self.heap.peek_mut()
+                && entry < *worst
+            {
+                *worst = entry;
+            }
+        }
+    }
+}
+
+impl Collector for TopByDate {
+    type Fruit = Vec<DocAddress>;
+    type Child = SegmentTopByDate;
+
+    fn for_segment(
+        &self,
+        segment: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTopByDate> {
+        Ok(SegmentTopByDate {
+            segment,
+            column: reader.fast_fields().column_opt::<i64>("date")?,
+            newest_first: self.newest_first,
+            keep: self.offset + self.limit,
+            heap: std::collections::BinaryHeap::with_capacity(self.offset + self.limit + 1),
+            buffered: Vec::with_capacity(FACET_BLOCK),
+            dates: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<Vec<(DateRanked, u32)>>,
+    ) -> tantivy::Result<Vec<DocAddress>> {
+        let mut all: Vec<(DateRanked, u32)> = segments.into_iter().flatten().collect();
+        all.sort_by(|a, b| {
+            b.0.rank
+                .cmp(&a.0.rank)
+                .then(a.1.cmp(&b.1))
+                .then(a.0.doc.cmp(&b.0.doc))
+        });
+        Ok(all
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .map(|(entry, segment)| DocAddress::new(segment, entry.doc))
+            .collect())
+    }
+}
+
+impl SegmentCollector for SegmentTopByDate {
+    type Fruit = Vec<(DateRanked, u32)>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.buffered.push(doc);
+        if self.buffered.len() == FACET_BLOCK {
+            let docs = std::mem::take(&mut self.buffered);
+            self.take_block(&docs);
+            self.buffered = docs;
+            self.buffered.clear();
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.take_block(docs);
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        let rest = std::mem::take(&mut self.buffered);
+        self.take_block(&rest);
+        let segment = self.segment;
+        self.heap
+            .into_vec()
+            .into_iter()
+            .map(|e| (e, segment))
             .collect()
     }
 }
