@@ -356,7 +356,7 @@ fn progress_bar(unit: &str) -> indicatif::ProgressBar {
 async fn reindex(platform: &Platform) -> anyhow::Result<()> {
     let bar = progress_bar("documents");
     let started = std::time::Instant::now();
-    let n = platform
+    let result = platform
         .search
         .reindex(
             &platform.db,
@@ -366,12 +366,20 @@ async fn reindex(platform: &Platform) -> anyhow::Result<()> {
                 bar.set_position(done);
             },
         )
-        .await?;
+        .await;
     bar.finish_and_clear();
-    println!(
-        "indexed {n} documents in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    match result {
+        Ok(n) => println!(
+            "indexed {n} documents in {:.1} s",
+            started.elapsed().as_secs_f64()
+        ),
+        // A running server holds the index: ask every node to rebuild on its next poll instead.
+        Err(e) if platform::search::is_busy(&e) => {
+            platform::search::Search::request_reindex(&platform.db, None).await?;
+            println!("a running server holds the search index; it will rebuild it now");
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(())
 }
 
