@@ -11,6 +11,7 @@ import { startAgora } from './lib/server.js';
 
 import account from './journeys/account.js';
 import catalogue from './journeys/catalogue.js';
+import catalogueEditor from './journeys/catalogue-editor.js';
 import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
@@ -47,3 +48,5 @@ notFound(ctx);
 keyboard(ctx);
 catalogue(ctx);
 tracker(ctx);
+// Last: it changes the demo catalogue that the journeys above count.
+catalogueEditor(ctx);

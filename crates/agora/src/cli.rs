@@ -69,6 +69,11 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Bring another catalogue in over the network, and keep it up to date.
+    Harvest {
+        #[command(subcommand)]
+        command: HarvestCommand,
+    },
     /// Apply database migrations and exit.
     Migrate(Common),
     /// List background jobs, newest first.
@@ -124,6 +129,18 @@ enum ImportCommand {
 }
 
 #[derive(Subcommand)]
+enum HarvestCommand {
+    /// A CKAN site: its datasets (all of them the first time, then those changed since the last
+    /// run) through its `package_search`.
+    Ckan {
+        /// The site's address, e.g. https://data.example.org
+        url: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create an account. The password is read from standard input; when none is given, one is
     /// generated and printed.
@@ -170,6 +187,8 @@ fn settings(common: &Common) -> anyhow::Result<Settings> {
 async fn open(common: &Common) -> anyhow::Result<Platform> {
     let settings = settings(common)?;
     server::init_tracing(settings.log.json);
+    catalogue::licences::configure(&settings.catalogue)
+        .map_err(|e| anyhow::anyhow!("settings: {e}"))?;
     Platform::open(settings, crate::home::nav()).await
 }
 
@@ -268,6 +287,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 import_catalogue(&common, &file, false).await?
             }
         },
+        Command::Harvest {
+            command: HarvestCommand::Ckan { url, common },
+        } => harvest_ckan(&common, &url).await?,
         Command::Migrate(common) => {
             let platform = open(&common).await?;
             let engine = match platform.db.engine() {
@@ -334,6 +356,24 @@ async fn import_catalogue(
     bar.finish_and_clear();
     print!("{summary}");
     // Bring the search index up to date before returning, so the site shows the import.
+    platform
+        .search
+        .follow(&platform.db, &crate::home::search_sources())
+        .await?;
+    Ok(())
+}
+
+/// Harvests a CKAN site with a progress bar, then brings the search index up to date.
+async fn harvest_ckan(common: &Common, url: &str) -> anyhow::Result<()> {
+    let platform = open(common).await?;
+    let bar = progress_bar("packages");
+    let tick = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = catalogue::harvest::ckan(&platform, url, &tick).await;
+    bar.finish_and_clear();
+    print!("{}", report?);
     platform
         .search
         .follow(&platform.db, &crate::home::search_sources())

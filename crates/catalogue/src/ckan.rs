@@ -21,6 +21,7 @@ use platform::{Error, FieldError, Lang, Platform};
 
 use crate::model::*;
 use crate::store::{self, DatasetInput, Lookup, ResourceInput};
+use crate::upload::{Upload, format_from_name};
 
 pub const CKAN_VERSION: &str = "2.11.0";
 
@@ -108,12 +109,6 @@ struct Call {
     params: Map<String, Value>,
     upload: Option<Upload>,
     help: String,
-}
-
-struct Upload {
-    filename: String,
-    content_type: String,
-    data: Bytes,
 }
 
 fn envelope(help: &str, result: ActionResult) -> Response {
@@ -282,7 +277,7 @@ async fn run(action: &str, call: Call) -> ActionResult {
         "group_list" => group_list(&call).await,
         "group_show" => group_show(&call).await,
         "tag_list" => tag_list(&call).await,
-        "license_list" => Ok(license_list(&call.platform)),
+        "license_list" => Ok(license_list_json()),
         "package_create" => package_create(call).await,
         "package_update" => package_write(call, false).await,
         "package_patch" => package_write(call, true).await,
@@ -837,9 +832,10 @@ async fn tag_list(call: &Call) -> ActionResult {
     Ok(json!(store::keyword_list(&call.platform.db, query).await?))
 }
 
-fn license_list(_platform: &Platform) -> Value {
+/// CKAN's `license_list`: the configured licences, with their French titles beside.
+pub fn license_list_json() -> Value {
     Value::Array(
-        LICENCES
+        crate::licences::all()
             .iter()
             .map(|l| json!({"id": l.id, "title": l.title_en, "title_translated": {"en": l.title_en, "fr": l.title_fr}, "url": l.url, "is_okd_compliant": l.open, "is_osi_compliant": false, "od_conformance": if l.open { "approved" } else { "not reviewed" }, "status": "active"}))
             .collect(),
@@ -1258,45 +1254,6 @@ async fn package_delete(call: Call) -> ActionResult {
     Ok(Value::Null)
 }
 
-/// Stores an uploaded file and returns its key and size and SHA-256.
-async fn store_upload(
-    platform: &Platform,
-    dataset: Uuid,
-    resource: Uuid,
-    upload: &Upload,
-) -> Result<(String, i64, String), ApiError> {
-    let safe: String = upload
-        .filename
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("file")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let safe = if safe.trim_matches(['.', '_']).is_empty() {
-        "file".to_string()
-    } else {
-        safe
-    };
-    let key = format!("resources/{dataset}/{resource}/{safe}");
-    use sha2::Digest;
-    let hash = hex::encode(sha2::Sha256::digest(&upload.data));
-    platform.files.put(&key, upload.data.clone()).await?;
-    Ok((key, upload.data.len() as i64, hash))
-}
-
-fn format_from_name(name: &str) -> String {
-    name.rsplit_once('.')
-        .map(|(_, ext)| ext.to_uppercase())
-        .unwrap_or_default()
-}
-
 async fn resource_create(call: Call) -> ActionResult {
     let package_id = required(&call.params, "package_id")?.to_string();
     let mut params = call.params.clone();
@@ -1317,40 +1274,29 @@ async fn resource_create(call: Call) -> ActionResult {
     }
     input.id = None;
     let resource_id = Uuid::now_v7();
-    if let Some(upload) = &call.upload {
-        let (key, size, hash) = store_upload(&call.platform, d.row.id, resource_id, upload).await?;
-        input.id = Some(resource_id);
-        input.file_key = Some(key);
-        input.size = Some(size);
-        input.hash = hash;
-        input.url_type = "upload".into();
-        if input.mimetype.is_empty() {
-            input.mimetype = upload.content_type.clone();
+    let stored = match &call.upload {
+        Some(upload) => {
+            input.id = Some(resource_id);
+            Some(
+                upload
+                    .store(&call.platform, d.row.id, resource_id, &mut input)
+                    .await?,
+            )
         }
-        if input.format.is_empty() {
-            input.format = format_from_name(&upload.filename);
+        None => {
+            if input.format.is_empty() {
+                input.format = format_from_name(&input.url);
+            }
+            None
         }
-        if input.name_en.is_empty() && input.name_fr.is_empty() {
-            input.name_en = upload.filename.clone();
-        }
-    } else if input.format.is_empty() {
-        input.format = format_from_name(input.url.split('?').next().unwrap_or(""));
-    }
+    };
     let mut tx = call.platform.db.begin().await?;
-    let created = store::create_resource(&mut tx, &user.actor(), &d, input).await;
-    let id = match created {
+    let id = match store::create_resource(&mut tx, &user.actor(), &d, input).await {
         Ok(id) => id,
         Err(e) => {
-            if let Some(upload) = &call.upload {
-                // Nothing half-written: the file goes when the record does not come.
-                let _ = call
-                    .platform
-                    .files
-                    .delete(&format!(
-                        "resources/{}/{resource_id}/{}",
-                        d.row.id, upload.filename
-                    ))
-                    .await;
+            // Nothing half-written: the file goes when the record does not come.
+            if let Some(key) = stored {
+                let _ = call.platform.files.delete(&key).await;
             }
             return Err(e.into());
         }
@@ -1405,12 +1351,9 @@ async fn resource_write(call: Call, patch: bool) -> ActionResult {
         input.url_type = "upload".into();
     }
     if let Some(upload) = &call.upload {
-        let (key, size, hash) =
-            store_upload(&call.platform, before.dataset_id, before.id, upload).await?;
-        input.file_key = Some(key);
-        input.size = Some(size);
-        input.hash = hash;
-        input.url_type = "upload".into();
+        upload
+            .store(&call.platform, before.dataset_id, before.id, &mut input)
+            .await?;
     }
     let mut tx = call.platform.db.begin().await?;
     store::update_resource(&mut tx, &user.actor(), &before, input).await?;

@@ -355,13 +355,9 @@ pub async fn ontario_catalogue(
             Ok(Upsert::Updated) => summary.updated += 1,
             Ok(Upsert::Unchanged) => summary.unchanged += 1,
             Err(Error::Validation(fields)) => {
-                let reasons: Vec<String> = fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, platform::Lang::En.msg(&f.msg)))
-                    .collect();
                 summary
                     .skipped
-                    .push((format!("line {line} ({title})"), reasons.join("; ")));
+                    .push((format!("line {line} ({title})"), reasons(&fields)));
             }
             Err(e) => return Err(anyhow::anyhow!("line {line} ({title}): {e}")),
         }
@@ -421,7 +417,7 @@ pub async fn ckan_dump(
             continue;
         }
         let record = format!("line {}", i + 1);
-        let mut dict = match serde_json::from_str::<serde_json::Value>(line) {
+        let dict = match serde_json::from_str::<serde_json::Value>(line) {
             Ok(serde_json::Value::Object(m)) => m,
             Ok(_) => {
                 summary.skipped.push((record, "not a JSON object".into()));
@@ -442,86 +438,99 @@ pub async fn ckan_dump(
         } else {
             format!("{record} ({name})")
         };
-        if let Some(org) = dict
-            .get("organization")
-            .and_then(|o| o.as_object())
-            .cloned()
-        {
-            let slug = org
-                .get("name")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string();
-            if !slug.is_empty() && orgs::find_by_slug(&platform.db, &slug).await?.is_none() {
-                let title = org
-                    .get("title")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or(&slug)
-                    .to_string();
-                let mut tx = platform.db.begin().await?;
-                let made = orgs::create(
-                    &mut tx,
-                    &actor,
-                    NewOrganization {
-                        slug: slug.clone(),
-                        title: Bilingual::new(title, ""),
-                        description: Bilingual::default(),
-                        jurisdiction: "provincial".into(),
-                        category: "agency".into(),
-                    },
-                )
-                .await;
-                match made {
-                    Ok(_) => tx.commit().await?,
-                    Err(e) => {
-                        summary
-                            .skipped
-                            .push((record, format!("organization `{slug}`: {e}")));
-                        continue;
-                    }
-                }
-            }
-            if !slug.is_empty() {
-                dict.insert("owner_org".into(), serde_json::Value::String(slug));
-            }
-        }
-        // Groups that do not exist here are created, so the dataset keeps them.
-        if let Some(groups) = dict.get("groups").and_then(|g| g.as_array()).cloned() {
-            let known = store::groups(&platform.db).await?;
-            for g in groups {
-                let Some(gname) = g.get("name").and_then(|v| v.as_str()) else {
-                    continue;
-                };
-                if known.iter().all(|k| k.name != gname) {
-                    let title = g.get("title").and_then(|v| v.as_str()).unwrap_or(gname);
-                    let mut tx = platform.db.begin().await?;
-                    store::create_group(&mut tx, &actor, gname, title, "").await?;
-                    tx.commit().await?;
-                }
-            }
-        }
-        let mut input = match crate::ckan::dataset_input(platform, &dict).await {
-            Ok(i) => i,
-            Err(e) => {
-                summary.skipped.push((record, e.to_string()));
+        let input = match ckan_package(platform, &actor, dict).await? {
+            Ok(input) => input,
+            Err(reason) => {
+                summary.skipped.push((record, reason));
                 continue;
             }
         };
-        input.metadata_created = crate::ckan::timestamp_field(&dict, "metadata_created");
-        input.metadata_modified = crate::ckan::timestamp_field(&dict, "metadata_modified");
         match upsert(platform, &actor, input).await {
             Ok(Upsert::Created) => summary.created += 1,
             Ok(Upsert::Updated) => summary.updated += 1,
             Ok(Upsert::Unchanged) => summary.unchanged += 1,
-            Err(Error::Validation(fields)) => {
-                let reasons: Vec<String> = fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, platform::Lang::En.msg(&f.msg)))
-                    .collect();
-                summary.skipped.push((record, reasons.join("; ")));
-            }
+            Err(Error::Validation(fields)) => summary.skipped.push((record, reasons(&fields))),
             Err(e) => return Err(anyhow::anyhow!("{record}: {e}")),
         }
     }
     Ok(summary)
+}
+
+/// Maps a CKAN package dictionary (from a dump or a remote `package_search`) to a dataset input,
+/// creating the organization and groups it names when they are missing here. `Ok(Err(reason))`
+/// when the package cannot be used.
+pub async fn ckan_package(
+    platform: &Platform,
+    actor: &Actor,
+    mut dict: serde_json::Map<String, serde_json::Value>,
+) -> Result<std::result::Result<DatasetInput, String>> {
+    if let Some(org) = dict
+        .get("organization")
+        .and_then(|o| o.as_object())
+        .cloned()
+    {
+        let slug = org
+            .get("name")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        if !slug.is_empty() && orgs::find_by_slug(&platform.db, &slug).await?.is_none() {
+            let title = org
+                .get("title")
+                .and_then(|v| v.as_str())
+                .unwrap_or(&slug)
+                .to_string();
+            let mut tx = platform.db.begin().await?;
+            let made = orgs::create(
+                &mut tx,
+                actor,
+                NewOrganization {
+                    slug: slug.clone(),
+                    title: Bilingual::new(title, ""),
+                    description: Bilingual::default(),
+                    jurisdiction: "provincial".into(),
+                    category: "agency".into(),
+                },
+            )
+            .await;
+            match made {
+                Ok(_) => tx.commit().await?,
+                Err(e) => return Ok(Err(format!("organization `{slug}`: {e}"))),
+            }
+        }
+        if !slug.is_empty() {
+            dict.insert("owner_org".into(), serde_json::Value::String(slug));
+        }
+    }
+    // Groups that do not exist here are created, so the dataset keeps them.
+    if let Some(groups) = dict.get("groups").and_then(|g| g.as_array()).cloned() {
+        let known = store::groups(&platform.db).await?;
+        for g in groups {
+            let Some(gname) = g.get("name").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if known.iter().all(|k| k.name != gname) {
+                let title = g.get("title").and_then(|v| v.as_str()).unwrap_or(gname);
+                let mut tx = platform.db.begin().await?;
+                store::create_group(&mut tx, actor, gname, title, "").await?;
+                tx.commit().await?;
+            }
+        }
+    }
+    let mut input = match crate::ckan::dataset_input(platform, &dict).await {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    input.metadata_created = crate::ckan::timestamp_field(&dict, "metadata_created");
+    input.metadata_modified = crate::ckan::timestamp_field(&dict, "metadata_modified");
+    Ok(Ok(input))
+}
+
+/// Why a dataset was refused, field by field, for a summary.
+pub fn reasons(fields: &[platform::FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, platform::Lang::En.msg(&f.msg)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -4,13 +4,17 @@
 
 pub mod ckan;
 pub mod dcat;
+pub mod editor;
 pub mod feeds;
+pub mod harvest;
 pub mod import;
+pub mod licences;
 pub mod model;
 pub mod pages;
 pub mod search;
 pub mod standards;
 pub mod store;
+pub mod upload;
 
 use platform::Platform;
 use platform::web::NavItem;

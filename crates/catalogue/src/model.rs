@@ -1,4 +1,4 @@
-//! The catalogue's vocabulary: access levels, exemptions, update frequencies, licences, and the
+//! The catalogue's vocabulary: access levels, exemptions, update frequencies, and the
 //! dataset and resource records as stored.
 
 use serde::{Deserialize, Serialize};
@@ -6,7 +6,7 @@ use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use platform::{Bilingual, Lang};
+use platform::Bilingual;
 
 /// Whether a holding is published, and if not, why not or when.
 pub const ACCESS_LEVELS: [&str; 4] = ["open", "under_review", "restricted", "to_be_opened"];
@@ -44,150 +44,7 @@ pub const RESOURCE_TYPES: [&str; 5] = [
 pub const RESOURCE_LANGUAGES: [&str; 3] = ["english", "french", "english_and_french"];
 pub const STATES: [&str; 3] = ["active", "draft", "deleted"];
 
-pub struct Licence {
-    pub id: &'static str,
-    pub title_en: &'static str,
-    pub title_fr: &'static str,
-    pub url: &'static str,
-    pub open: bool,
-}
-
-impl Licence {
-    pub fn title(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.title_en,
-            Lang::Fr => self.title_fr,
-        }
-    }
-}
-
-/// The licences a dataset may carry. Open licences first.
-pub const LICENCES: &[Licence] = &[
-    Licence {
-        id: "OGL-ON-1.0",
-        title_en: "Open Government Licence – Ontario",
-        title_fr: "Licence du gouvernement ouvert – Ontario",
-        url: "https://www.ontario.ca/page/open-government-licence-ontario",
-        open: true,
-    },
-    Licence {
-        id: "OGL-CA-2.0",
-        title_en: "Open Government Licence – Canada",
-        title_fr: "Licence du gouvernement ouvert – Canada",
-        url: "https://open.canada.ca/en/open-government-licence-canada",
-        open: true,
-    },
-    Licence {
-        id: "cc-by",
-        title_en: "Creative Commons Attribution",
-        title_fr: "Creative Commons Attribution",
-        url: "https://creativecommons.org/licenses/by/4.0/",
-        open: true,
-    },
-    Licence {
-        id: "cc-by-sa",
-        title_en: "Creative Commons Attribution Share-Alike",
-        title_fr: "Creative Commons Attribution – Partage dans les mêmes conditions",
-        url: "https://creativecommons.org/licenses/by-sa/4.0/",
-        open: true,
-    },
-    Licence {
-        id: "cc-zero",
-        title_en: "Creative Commons CCZero",
-        title_fr: "Creative Commons CC0",
-        url: "https://creativecommons.org/publicdomain/zero/1.0/",
-        open: true,
-    },
-    Licence {
-        id: "odc-by",
-        title_en: "Open Data Commons Attribution License",
-        title_fr: "Licence d’attribution Open Data Commons",
-        url: "https://opendatacommons.org/licenses/by/",
-        open: true,
-    },
-    Licence {
-        id: "odc-odbl",
-        title_en: "Open Data Commons Open Database License (ODbL)",
-        title_fr: "Licence ODbL d’Open Data Commons",
-        url: "https://opendatacommons.org/licenses/odbl/",
-        open: true,
-    },
-    Licence {
-        id: "odc-pddl",
-        title_en: "Open Data Commons Public Domain Dedication and License (PDDL)",
-        title_fr: "Licence PDDL d’Open Data Commons",
-        url: "https://opendatacommons.org/licenses/pddl/",
-        open: true,
-    },
-    Licence {
-        id: "ontario-open-data-terms",
-        title_en: "Ontario Open Data Terms of Use",
-        title_fr: "Conditions d’utilisation des données ouvertes de l’Ontario",
-        url: "",
-        open: true,
-    },
-    Licence {
-        id: "other-open",
-        title_en: "Other (Open)",
-        title_fr: "Autre (ouverte)",
-        url: "",
-        open: true,
-    },
-    Licence {
-        id: "queens-printer-ontario",
-        title_en: "Queen's Printer for Ontario",
-        title_fr: "Imprimeur de la Reine pour l’Ontario",
-        url: "https://www.ontario.ca/page/copyright-information",
-        open: false,
-    },
-    Licence {
-        id: "ontario-terms-of-use",
-        title_en: "Ontario.ca Terms of Use",
-        title_fr: "Conditions d’utilisation d’Ontario.ca",
-        url: "https://www.ontario.ca/page/terms-use",
-        open: false,
-    },
-    Licence {
-        id: "ministry-terms-of-use",
-        title_en: "Ministry Terms of Use",
-        title_fr: "Conditions d’utilisation du ministère",
-        url: "",
-        open: false,
-    },
-    Licence {
-        id: "pssda",
-        title_en: "Public Sector Salary Disclosure Act",
-        title_fr: "Loi sur la divulgation des traitements dans le secteur public",
-        url: "https://www.ontario.ca/laws/statute/96p01",
-        open: false,
-    },
-    Licence {
-        id: "other-closed",
-        title_en: "Other (Not Open)",
-        title_fr: "Autre (non ouverte)",
-        url: "",
-        open: false,
-    },
-    Licence {
-        id: "notspecified",
-        title_en: "License Not Specified",
-        title_fr: "Licence non précisée",
-        url: "",
-        open: false,
-    },
-];
-
-pub fn licence(id: &str) -> Option<&'static Licence> {
-    LICENCES.iter().find(|l| l.id == id)
-}
-
-/// A licence by its English title, as catalogues export them.
-pub fn licence_by_title(title: &str) -> Option<&'static Licence> {
-    let t = title.trim();
-    LICENCES
-        .iter()
-        .find(|l| l.title_en.eq_ignore_ascii_case(t) || l.id.eq_ignore_ascii_case(t))
-}
+pub use crate::licences::{Licence, licence, licence_by_title};
 
 #[derive(Clone, Debug, sqlx::FromRow, Serialize)]
 pub struct DatasetRow {

@@ -22,6 +22,7 @@ pub fn pages() -> Router {
         .route("/dataset/{name}", get(dataset_page))
         .route("/organization", get(organizations_page))
         .route("/organization/{slug}", get(organization_page))
+        .merge(crate::editor::routes())
 }
 
 /// File downloads, outside the language prefix (their URLs appear in the API).
@@ -71,6 +72,7 @@ pub struct HistoryRow {
 }
 
 pub struct ResourceView {
+    pub id: Uuid,
     pub name: String,
     pub format: String,
     pub size: String,
@@ -89,6 +91,7 @@ impl DatasetView {
             .resources
             .iter()
             .map(|res| ResourceView {
+                id: res.id,
                 name: if res.name().get(lang).is_empty() {
                     res.format.clone()
                 } else {
@@ -142,6 +145,8 @@ struct DatasetPage {
     page: Page,
     v: DatasetView,
     history: Vec<HistoryRow>,
+    /// Whether the visitor edits for the dataset's organization.
+    can_edit: bool,
 }
 
 async fn dataset_page(
@@ -171,13 +176,22 @@ async fn dataset_page(
             exemption: label(page.lang, "exemption", &h.exemption),
         })
         .collect();
+    let can_edit = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.can_edit_for(d.row.organization_id));
     let v = DatasetView::new(d, page.lang, &platform.settings.base_url());
     let datasets = page.t("catalogue-datasets");
     let page = page.with_title(v.title.clone()).crumb(datasets, "/dataset");
     let page = page
         .clone()
         .crumb(v.title.clone(), &format!("/dataset/{}", v.d.row.name));
-    render(&DatasetPage { page, v, history })
+    render(&DatasetPage {
+        page,
+        v,
+        history,
+        can_edit,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -240,6 +254,8 @@ struct SearchPage {
     /// Whether the default "open only" filter is in force.
     open_only_default: bool,
     all_levels_href: String,
+    /// Whether the visitor may add datasets.
+    can_add: bool,
 }
 
 const PAGE_FACETS: [&str; 6] = [
@@ -456,6 +472,7 @@ async fn search_page(
         pager,
         open_only_default,
         all_levels_href,
+        can_add: crate::editor::can_add(ctx.user.as_ref()),
         page,
     })
 }

@@ -144,6 +144,10 @@ impl DatasetInput {
         if self.license_id.is_empty() {
             self.license_id = "notspecified".into();
         }
+        // Another catalogue's id for a licence (CKAN's `cc-by`) becomes ours (`CC-BY-4.0`).
+        if let Some(l) = licence(&self.license_id) {
+            self.license_id = l.id.to_string();
+        }
         if self.update_frequency.is_empty() {
             self.update_frequency = "as_required".into();
         }
@@ -176,6 +180,8 @@ impl DatasetInput {
             e.push(FieldError::new("name", "error-required"));
         } else if !valid_name(&self.name) {
             e.push(FieldError::new("name", "catalogue-error-name"));
+        } else if RESERVED_NAMES.contains(&self.name.as_str()) {
+            e.push(FieldError::new("name", "catalogue-error-name-taken"));
         }
         if self.title_en.trim().is_empty() && self.title_fr.trim().is_empty() {
             e.push(FieldError::new("title", "error-required"));
@@ -276,6 +282,9 @@ impl ResourceInput {
         e
     }
 }
+
+/// Names the editor's pages use (`/dataset/new`), as CKAN reserves them.
+const RESERVED_NAMES: [&str; 2] = ["new", "edit"];
 
 /// CKAN's rule for names: 2 to 100 characters, lower-case letters, digits, `-` and `_`.
 pub fn valid_name(name: &str) -> bool {

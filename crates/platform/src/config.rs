@@ -22,6 +22,7 @@ pub struct Settings {
     pub log: LogSettings,
     /// Run background job workers in this process.
     pub workers: usize,
+    pub catalogue: CatalogueSettings,
 }
 
 impl Default for Settings {
@@ -37,6 +38,7 @@ impl Default for Settings {
             limits: Limits::default(),
             log: LogSettings::default(),
             workers: 2,
+            catalogue: CatalogueSettings::default(),
         }
     }
 }
@@ -160,6 +162,32 @@ impl Default for Limits {
             request_timeout_seconds: 120,
         }
     }
+}
+
+/// The open data catalogue's settings: licences added to the built-in list, or replacing it.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct CatalogueSettings {
+    /// When true, `licences` is the whole list; otherwise it adds to (or overrides by id) the built-in one.
+    pub replace_licences: bool,
+    pub licences: Vec<LicenceSettings>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenceSettings {
+    pub id: String,
+    pub title_en: String,
+    #[serde(default)]
+    pub title_fr: String,
+    #[serde(default)]
+    pub url: String,
+    /// Whether the licence meets the Open Definition.
+    #[serde(default)]
+    pub open: bool,
+    /// Other ids that mean this licence (e.g. CKAN's `cc-by` for `CC-BY-4.0`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Default)]
@@ -319,6 +347,23 @@ mod tests {
         assert_eq!(s.listen.port(), 9000);
         assert_eq!(s.site.name_en, "Open Ontario");
         assert_eq!(s.site.name_fr, "Gouvernement ouvert");
+    }
+
+    #[test]
+    fn catalogue_licences_are_read() {
+        let s = Settings::from_toml(
+            "[catalogue]\n[[catalogue.licences]]\nid = \"OGL-NS-1.0\"\ntitle_en = \"Open Government Licence – Nova Scotia\"\nopen = true\n",
+        )
+        .unwrap();
+        assert!(!s.catalogue.replace_licences);
+        assert_eq!(s.catalogue.licences[0].id, "OGL-NS-1.0");
+        assert!(s.catalogue.licences[0].open);
+        let err = Settings::from_toml(
+            "[[catalogue.licences]]\nid = \"x\"\ntitle_en = \"X\"\nopne = true\n",
+        )
+        .err()
+        .unwrap();
+        assert!(err.contains("opne"), "{err}");
     }
 
     #[test]

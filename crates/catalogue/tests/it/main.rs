@@ -1,6 +1,8 @@
 //! The catalogue's integration tests: one binary, one module per subject.
 
 mod ckan;
+mod editor;
+mod harvest;
 mod import;
 mod store;
 mod visibility;

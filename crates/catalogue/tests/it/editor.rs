@@ -1,0 +1,830 @@
+//! The editor's pages through the real router: an organization's editor adds a dataset with
+//! every field, uploads its file, changes its access level (audited, kept as history), edits and
+//! deletes resources; bad input comes back with an error summary naming each field, in English
+//! and French, and nothing is saved; people who may not edit are refused.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+use catalogue::store::{self, DatasetInput};
+use platform::auth::{self, NewUser, Role};
+use platform::config::{Limits, Settings};
+use platform::db::Actor;
+use platform::i18n::Bilingual;
+use platform::orgs::{self, NewOrganization};
+use platform::server::App;
+use platform::testing::{self, TestDb};
+use platform::{Db, Platform};
+
+const PASSWORD: &str = "a long enough password";
+
+struct Client {
+    app: App,
+    cookies: Vec<(String, String)>,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+impl Client {
+    fn new(platform: Platform) -> Client {
+        Client {
+            app: platform::server::app(platform, catalogue::pages(), catalogue::api()),
+            cookies: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, mut req: Request<Body>) -> Reply {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !cookie.is_empty() {
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let pair = v.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            self.cookies.push((k.to_string(), v.to_string()));
+        }
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            location,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == "agora_csrf")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        if self.csrf().is_empty() {
+            self.get("/en/dataset").await;
+        }
+        let csrf = self.csrf();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().copied().chain([("_csrf", csrf.as_str())]))
+            .finish();
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A multipart form with the CSRF token, text fields and (when given) a file.
+    async fn post_file(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
+        if self.csrf().is_empty() {
+            self.get("/en/dataset").await;
+        }
+        let boundary = "AgoraEditorBoundary";
+        let mut body = Vec::new();
+        let csrf = self.csrf();
+        for (k, v) in fields.iter().copied().chain([("_csrf", csrf.as_str())]) {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, data)) = file {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(uri)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn sign_in(&mut self, email: &str) {
+        let r = self
+            .post(
+                "/en/account/login",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "log-in failed: {}", r.body);
+    }
+}
+
+async fn organization(db: &Db, slug: &str, en: &str, fr: &str) -> Uuid {
+    let mut tx = db.begin().await.unwrap();
+    let o = orgs::create(
+        &mut tx,
+        &Actor::system("test"),
+        NewOrganization {
+            slug: slug.into(),
+            title: Bilingual::new(en, fr),
+            description: Bilingual::default(),
+            jurisdiction: "provincial".into(),
+            category: "ministry".into(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    o.id
+}
+
+async fn person(db: &Db, email: &str, role: Role, org: Option<Uuid>) {
+    let mut tx = db.begin().await.unwrap();
+    let actor = Actor::system("test");
+    let user = auth::create_user(
+        &mut tx,
+        &actor,
+        NewUser {
+            email,
+            display_name: "",
+            password: PASSWORD,
+            role,
+            verified: true,
+            locale: "en",
+        },
+    )
+    .await
+    .unwrap();
+    if let Some(org) = org {
+        auth::add_membership(&mut tx, &actor, user.id, org)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+struct World {
+    health: Uuid,
+    finance: Uuid,
+}
+
+async fn world(db: &Db) -> World {
+    let health = organization(db, "health", "Ministry of Health", "Ministère de la Santé").await;
+    let finance = organization(
+        db,
+        "finance",
+        "Ministry of Finance",
+        "Ministère des Finances",
+    )
+    .await;
+    person(db, "editor@health.example", Role::Editor, Some(health)).await;
+    person(db, "admin@agora.example", Role::Admin, None).await;
+    person(db, "someone@example.org", Role::Participant, None).await;
+    let mut tx = db.begin().await.unwrap();
+    store::create_group(
+        &mut tx,
+        &Actor::system("test"),
+        "health-care",
+        "Health care",
+        "Soins de santé",
+    )
+    .await
+    .unwrap();
+    store::create(
+        &mut tx,
+        &Actor::system("test"),
+        DatasetInput {
+            name: "budget-tables".into(),
+            title_en: "Budget tables".into(),
+            organization_id: Some(finance),
+            license_id: "OGL-ON-1.0".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    World { health, finance }
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    async fn inner(db: &Db, sql: &str) -> platform::Result<i64> {
+        Ok(platform::read!(db, |c| sqlx::query_scalar::<_, i64>(
+            sqlx::AssertSqlSafe(sql)
+        )
+        .fetch_one(&mut *c)
+        .await?))
+    }
+    inner(db, sql).await.unwrap()
+}
+
+/// The messages of the error summary, in order.
+fn summary(html: &str) -> Vec<String> {
+    let Some(start) = html.find("agora-error-summary") else {
+        return vec![];
+    };
+    let end = html[start..].find("</ul>").unwrap() + start;
+    html[start..end]
+        .split("<a href=\"#")
+        .skip(1)
+        .map(|a| {
+            let (field, rest) = a.split_once("\">").unwrap();
+            let text = rest.split("</a>").next().unwrap();
+            format!(
+                "#{field} {}",
+                text.replace("&#39;", "'").replace("&quot;", "\"")
+            )
+        })
+        .collect()
+}
+
+fn full_form(org: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("title_en", "Fish stocking"),
+        ("title_fr", "Ensemencement des poissons"),
+        ("name", ""),
+        ("notes_en", "Where and when fish were **stocked**."),
+        ("notes_fr", "Où et quand les poissons ont été ensemencés."),
+        ("keywords_en", "fish, lakes, fish"),
+        ("keywords_fr", "poissons, lacs"),
+        ("groups", "health-care"),
+        ("owner_org", org),
+        ("license_id", "cc-by"),
+        ("update_frequency", "yearly"),
+        ("current_as_of", "2026-06-30"),
+        ("access_level", "to_be_opened"),
+        ("exemption", "none"),
+        ("exemption_rationale_en", ""),
+        ("exemption_rationale_fr", ""),
+        ("planned_open_date", "2027-03-31"),
+        ("opened_date", ""),
+        ("maintainer", "Fish and Wildlife Branch"),
+        ("maintainer_email", "fish@ontario.example"),
+        ("maintainer_branch_en", "Fisheries"),
+        ("maintainer_branch_fr", "Pêches"),
+        ("author", ""),
+        ("author_email", ""),
+        ("geographic_coverage_en", "Ontario"),
+        ("geographic_coverage_fr", "Ontario"),
+        ("geographic_granularity", "lake"),
+        ("temporal_start", "2010-01-01"),
+        ("temporal_end", "2025-12-31"),
+        ("url", "https://www.ontario.ca/page/fish-stocking"),
+        ("version", "2"),
+        ("state", "active"),
+    ]
+}
+
+#[tokio::test]
+async fn editors_add_and_change_datasets_on_every_engine() {
+    for t in testing::engines().await {
+        let engine = t.engine;
+        let db = &t.db;
+        let w = world(db).await;
+        let health = w.health.to_string();
+        let finance = w.finance.to_string();
+
+        // Visitors are sent to log in; participants are refused.
+        let mut visitor = Client::new(t.platform());
+        let r = visitor.get("/en/dataset/new").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}");
+        assert!(
+            r.location.starts_with("/en/account/login"),
+            "{}",
+            r.location
+        );
+        let r = visitor.get("/en/dataset/budget-tables").await;
+        assert!(
+            !r.body.contains("/dataset/budget-tables/edit"),
+            "{engine}: no edit link for visitors"
+        );
+        let mut someone = Client::new(t.platform());
+        someone.sign_in("someone@example.org").await;
+        assert_eq!(
+            someone.get("/en/dataset/new").await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        let mut editor = Client::new(t.platform());
+        editor.sign_in("editor@health.example").await;
+        let r = editor.get("/en/dataset").await;
+        assert!(
+            r.body.contains("href=\"/en/dataset/new\""),
+            "{engine}: editors get the add link"
+        );
+        let r = editor.get("/en/dataset/new").await;
+        assert_eq!(r.status, StatusCode::OK, "{engine}: {}", r.body);
+        assert!(
+            r.body.contains(&format!(
+                "<option value=\"{health}\" selected>Ministry of Health</option>"
+            )),
+            "{engine}: the editor's one organization is chosen"
+        );
+        assert!(
+            !r.body.contains(&finance),
+            "{engine}: only organizations the editor edits for are offered"
+        );
+        assert!(r.body.contains(
+            "<option value=\"OGL-ON-1.0\" selected>Open Government Licence – Ontario</option>"
+        ));
+        assert!(r.body.contains("Creative Commons Attribution 4.0"));
+
+        // A refused submission names every problem with its field, stores nothing.
+        let before = count(db, "SELECT COUNT(*) FROM datasets").await;
+        let mut bad = full_form(&finance);
+        bad.retain(|(k, _)| {
+            ![
+                "title_en",
+                "title_fr",
+                "access_level",
+                "license_id",
+                "temporal_start",
+            ]
+            .contains(k)
+        });
+        bad.extend([
+            ("title_en", " "),
+            ("access_level", "restricted"),
+            ("license_id", "no-such-licence"),
+            ("temporal_start", "31/12/2010"),
+        ]);
+        let r = editor.post("/en/dataset/new", &bad).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {}",
+            r.body
+        );
+        let shown = summary(&r.body);
+        for expected in [
+            "#title_en Title in English: This field is required.",
+            "#exemption_rationale_en Why it is restricted, in English: Explain publicly why this data is restricted.",
+            "#owner_org Organization: Choose an organization you edit for.",
+            "#license_id Licence: Choose a licence from the list.",
+            "#temporal_start Data from: Give a date like 2024-03-31.",
+        ] {
+            assert!(
+                shown.iter().any(|s| s == expected),
+                "{engine}: {expected} not in {shown:#?}"
+            );
+        }
+        assert!(
+            r.body.contains("value=\"Fish and Wildlife Branch\""),
+            "{engine}: what was typed is kept"
+        );
+        assert!(r.body.contains("id=\"title_en-error\""));
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM datasets").await,
+            before,
+            "{engine}: nothing saved"
+        );
+        let r = editor.post("/fr/dataset/new", &bad).await;
+        assert!(
+            summary(&r.body)
+                .iter()
+                .any(|s| s == "#title_en Titre en anglais : Ce champ est obligatoire."),
+            "{engine}: {:#?}",
+            summary(&r.body)
+        );
+        // Without the form's token, nothing happens.
+        let r = editor
+            .send(
+                Request::post("/en/dataset/new")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from("title_en=Sneaky"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{engine}");
+
+        // Every field, stored as given; the name comes from the title.
+        let r = editor.post("/en/dataset/new", &full_form(&health)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        assert_eq!(
+            r.location,
+            "/en/dataset/fish-stocking/resource/new?notice=notice-catalogue-dataset-created"
+        );
+        let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
+        assert_eq!(d.row.title_fr, "Ensemencement des poissons");
+        assert_eq!(
+            d.row.license_id, "CC-BY-4.0",
+            "{engine}: CKAN's id becomes ours"
+        );
+        assert_eq!(d.keywords_en, ["fish", "lakes"]);
+        assert_eq!(d.keywords_fr, ["lacs", "poissons"]);
+        assert_eq!(d.groups[0].name, "health-care");
+        assert_eq!(d.row.access_level, "to_be_opened");
+        assert_eq!(d.row.planned_open_date.unwrap().to_string(), "2027-03-31");
+        assert_eq!(d.row.temporal_end.unwrap().to_string(), "2025-12-31");
+        assert_eq!(d.row.maintainer_branch_fr, "Pêches");
+        assert_eq!(d.row.update_frequency, "yearly");
+        assert!(d.row.creator_user_id.is_some());
+
+        // The file, uploaded.
+        let r = editor.get(&r.location).await;
+        assert!(
+            r.body.contains("The dataset is created. Now add its data."),
+            "{engine}"
+        );
+        let csv = b"lake,species,count\nSimcoe,lake trout,12000\n";
+        let r = editor
+            .post_file(
+                "/en/dataset/fish-stocking/resource/new",
+                &[
+                    ("name_en", ""),
+                    ("name_fr", "Ensemencement 2025"),
+                    ("format", ""),
+                    ("resource_type", "data"),
+                    ("language", "english_and_french"),
+                    ("data_range_start", "2025-01-01"),
+                ],
+                Some(("stocking-2025.csv", csv)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
+        let res = &d.resources[0];
+        assert_eq!(res.format, "CSV");
+        assert_eq!(res.size, Some(csv.len() as i64));
+        assert_eq!(
+            (res.name_en.as_str(), res.name_fr.as_str()),
+            ("", "Ensemencement 2025")
+        );
+        assert_eq!(res.hash.len(), 64);
+        let page = editor.get("/en/dataset/fish-stocking").await.body;
+        assert!(
+            page.contains("/dataset/fish-stocking/edit")
+                && page.contains("/dataset/fish-stocking/access"),
+            "{engine}: editors see their tools"
+        );
+        let download = format!(
+            "/dataset/{}/resource/{}/download/stocking-2025.csv",
+            d.row.id, res.id
+        );
+        assert!(page.contains(&download), "{engine}");
+        let r = visitor.get(&download).await;
+        assert_eq!(r.body.as_bytes(), csv);
+
+        // A link, and a link without an address refused with its field named.
+        let r = editor
+            .post_file(
+                "/en/dataset/fish-stocking/resource/new",
+                &[
+                    ("url", ""),
+                    ("name_en", "Nothing"),
+                    ("resource_type", "data"),
+                    ("language", "english"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
+        assert!(
+            summary(&r.body)
+                .iter()
+                .any(|s| s
+                    == "#url Or link to the data: Give the address of the file, or upload one."),
+            "{:#?}",
+            summary(&r.body)
+        );
+        let r = editor
+            .post_file(
+                "/en/dataset/fish-stocking/resource/new",
+                &[
+                    ("url", "https://data.example.org/stations.json"),
+                    ("name_en", "Stations"),
+                    ("resource_type", "data"),
+                    ("language", "english"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
+        let link = d
+            .resources
+            .iter()
+            .find(|r| r.name_en == "Stations")
+            .unwrap()
+            .clone();
+        assert_eq!(link.format, "JSON");
+
+        // Editing a resource keeps its file unless a new one comes; deleting takes it off the page.
+        let file_res = d.resources[0].id;
+        let r = editor
+            .post_file(
+                &format!("/en/dataset/fish-stocking/resource/{file_res}/edit"),
+                &[
+                    ("name_en", "Stocking 2025"),
+                    ("format", "CSV"),
+                    ("resource_type", "data"),
+                    ("language", "english_and_french"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        let kept = store::resource(db, file_res).await.unwrap().unwrap();
+        assert_eq!(kept.name_en, "Stocking 2025");
+        assert!(
+            kept.file_key.is_some() && kept.size == Some(csv.len() as i64),
+            "{engine}"
+        );
+        let r = editor
+            .get(&format!(
+                "/en/dataset/fish-stocking/resource/{}/delete",
+                link.id
+            ))
+            .await;
+        assert!(
+            r.body.contains("Delete “Stations” from “Fish stocking”?"),
+            "{engine}"
+        );
+        let r = editor
+            .post(
+                &format!("/en/dataset/fish-stocking/resource/{}/delete", link.id),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}");
+        assert_eq!(
+            store::get(db, "fish-stocking")
+                .await
+                .unwrap()
+                .unwrap()
+                .resources
+                .len(),
+            1
+        );
+
+        // Marking it restricted: refused without a rationale, then recorded in the history.
+        let r = editor
+            .post(
+                "/en/dataset/fish-stocking/access",
+                &[
+                    ("access_level", "restricted"),
+                    ("exemption", "privacy"),
+                    ("exemption_rationale_en", ""),
+                    ("exemption_rationale_fr", ""),
+                    ("planned_open_date", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
+        assert!(
+            summary(&r.body)
+                .iter()
+                .any(|s| s.starts_with("#exemption_rationale_en "))
+        );
+        let r = editor
+            .post(
+                "/en/dataset/fish-stocking/access",
+                &[
+                    ("access_level", "restricted"),
+                    ("exemption", "privacy"),
+                    (
+                        "exemption_rationale_en",
+                        "Stocking sites on **private** land identify their owners.",
+                    ),
+                    (
+                        "exemption_rationale_fr",
+                        "Les sites sur des terres privées identifient leurs propriétaires.",
+                    ),
+                    ("planned_open_date", "2027-03-31"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
+        assert_eq!(d.row.access_level, "restricted");
+        assert_eq!(
+            d.row.planned_open_date, None,
+            "{engine}: a planned date belongs to data to be opened"
+        );
+        let history = store::access_history(db, d.row.id).await.unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|h| h.access_level.as_str())
+                .collect::<Vec<_>>(),
+            ["to_be_opened", "restricted"]
+        );
+        assert_eq!(history[1].actor_label, "editor@health.example");
+        let audited = count(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'dataset.update.access' AND entity_id = '{}'", d.row.id)).await;
+        assert_eq!(audited, 1, "{engine}");
+        let page = visitor.get("/fr/dataset/fish-stocking").await.body;
+        assert!(
+            page.contains("Les sites sur des terres privées identifient leurs propriétaires."),
+            "{engine}: the rationale is public"
+        );
+        assert!(
+            page.contains("Exemption : Protection de la vie privée"),
+            "{engine}"
+        );
+        let history_table = &page[page.find("Historique").unwrap_or(0)..];
+        assert!(
+            history_table.contains("<td>À ouvrir</td>")
+                && history_table.contains("<td>Restreint</td>"),
+            "{engine}: the history shows both levels"
+        );
+
+        // Editing: every field comes back; a rename keeps the old address.
+        let r = editor.get("/en/dataset/fish-stocking/edit").await;
+        assert!(r.body.contains("value=\"fish, lakes\""), "{engine}");
+        assert!(
+            r.body
+                .contains("name=\"groups\" value=\"health-care\" checked"),
+            "{engine}"
+        );
+        let mut changed = full_form(&health);
+        changed.retain(|(k, _)| {
+            ![
+                "name",
+                "access_level",
+                "exemption",
+                "exemption_rationale_en",
+                "planned_open_date",
+            ]
+            .contains(k)
+        });
+        changed.extend([
+            ("name", "fish-stocking-program"),
+            ("access_level", "restricted"),
+            ("exemption", "privacy"),
+            ("exemption_rationale_en", "Sites on private land."),
+            ("planned_open_date", ""),
+        ]);
+        let r = editor
+            .post("/en/dataset/fish-stocking/edit", &changed)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        assert_eq!(
+            r.location,
+            "/en/dataset/fish-stocking-program?notice=notice-catalogue-dataset-saved"
+        );
+        let r = visitor.get("/en/dataset/fish-stocking").await;
+        assert_eq!(r.location, "/en/dataset/fish-stocking-program");
+
+        // Another organization's dataset is not this editor's; an administrator's it is.
+        assert_eq!(
+            editor.get("/en/dataset/budget-tables/edit").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let r = editor
+            .post(
+                "/en/dataset/budget-tables/access",
+                &[("access_level", "under_review"), ("exemption", "none")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{engine}");
+        assert_eq!(
+            store::get(db, "budget-tables")
+                .await
+                .unwrap()
+                .unwrap()
+                .row
+                .access_level,
+            "open"
+        );
+        let mut admin = Client::new(t.platform());
+        admin.sign_in("admin@agora.example").await;
+        let r = admin
+            .post(
+                "/en/dataset/budget-tables/access",
+                &[("access_level", "under_review"), ("exemption", "none")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
+        assert_eq!(
+            store::get(db, "budget-tables")
+                .await
+                .unwrap()
+                .unwrap()
+                .row
+                .access_level,
+            "under_review"
+        );
+    }
+}
+
+#[tokio::test]
+async fn oversize_uploads_are_refused_with_the_limit() {
+    let t: TestDb = testing::sqlite().await;
+    let w = world(&t.db).await;
+    let settings = Settings {
+        data_dir: t.dir.path().to_path_buf(),
+        limits: Limits {
+            max_body_bytes: 4096,
+            ..Limits::default()
+        },
+        ..Settings::default()
+    };
+    let platform = Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    store::create(
+        &mut tx,
+        &Actor::system("test"),
+        DatasetInput {
+            name: "stations".into(),
+            title_en: "Stations".into(),
+            organization_id: Some(w.health),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut editor = Client::new(platform);
+    editor.sign_in("editor@health.example").await;
+    let r = editor.get("/en/dataset/stations/resource/new").await;
+    assert!(
+        r.body.contains("Files up to 4 KiB."),
+        "the form states the limit"
+    );
+    let big = vec![b'x'; 10_000];
+    let r = editor
+        .post_file(
+            "/en/dataset/stations/resource/new",
+            &[("resource_type", "data"), ("language", "english")],
+            Some(("big.csv", &big)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("4 KiB"), "{}", r.body);
+    let r = editor
+        .post_file(
+            "/fr/dataset/stations/resource/new",
+            &[("resource_type", "data"), ("language", "english")],
+            Some(("big.csv", &big)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("lang=\"fr\""));
+    assert!(
+        store::get(&t.db, "stations")
+            .await
+            .unwrap()
+            .unwrap()
+            .resources
+            .is_empty()
+    );
+    let _ = w.finance;
+}
+
+#[tokio::test]
+async fn license_list_serves_the_configured_list() {
+    let t = testing::sqlite().await;
+    let mut c = Client::new(t.platform());
+    let r = c.get("/api/3/action/license_list").await;
+    let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let list = body["result"].as_array().unwrap();
+    let ogl = list.iter().find(|l| l["id"] == "OGL-ON-1.0").unwrap();
+    assert_eq!(ogl["title"], "Open Government Licence – Ontario");
+    assert_eq!(
+        ogl["title_translated"]["fr"],
+        "Licence du gouvernement ouvert – Ontario"
+    );
+    for id in [
+        "OGL-Canada-2.0",
+        "CC-BY-4.0",
+        "CC0-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "PDDL-1.0",
+    ] {
+        assert!(list.iter().any(|l| l["id"] == id), "{id} is listed");
+    }
+}

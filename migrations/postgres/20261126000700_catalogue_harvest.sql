@@ -1,0 +1,8 @@
+-- Catalogues harvested with `agora harvest ckan URL`: where each left off, so that the next run
+-- asks only for what changed since.
+CREATE TABLE harvest_sources (
+    url TEXT PRIMARY KEY NOT NULL,
+    -- The newest `metadata_modified` seen at that source.
+    last_modified TIMESTAMPTZ,
+    harvested_at TIMESTAMPTZ NOT NULL
+);
