@@ -106,3 +106,4 @@ notice-catalogue-dataset-saved = Your changes are saved.
 notice-catalogue-access-saved = The access level is changed and recorded in the access history.
 notice-catalogue-resource-saved = The resource is saved.
 notice-catalogue-resource-deleted = The resource is deleted.
+catalogue-history-planned = planned for { $date }

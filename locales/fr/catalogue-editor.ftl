@@ -106,3 +106,4 @@ notice-catalogue-dataset-saved = Vos modifications sont enregistrées.
 notice-catalogue-access-saved = Le niveau d’accès est changé et consigné dans l’historique de l’accès.
 notice-catalogue-resource-saved = La ressource est enregistrée.
 notice-catalogue-resource-deleted = La ressource est supprimée.
+catalogue-history-planned = prévue le { $date }

@@ -152,10 +152,61 @@ fn resource_errors(page: &Page, e: &Error) -> FormErrors {
     })
 }
 
+/// The fields of the forms in the order they are drawn, so that the error summary reads from
+/// the top of the form down.
+const FORM_ORDER: &[&str] = &[
+    "file",
+    "url",
+    "title_en",
+    "title_fr",
+    "name",
+    "name_en",
+    "name_fr",
+    "notes_en",
+    "notes_fr",
+    "keywords_en",
+    "keywords_fr",
+    "groups",
+    "owner_org",
+    "license_id",
+    "update_frequency",
+    "current_as_of",
+    "access_level",
+    "exemption",
+    "exemption_rationale_en",
+    "exemption_rationale_fr",
+    "planned_open_date",
+    "opened_date",
+    "maintainer",
+    "maintainer_email",
+    "author",
+    "author_email",
+    "temporal_start",
+    "temporal_end",
+    "format",
+    "resource_type",
+    "language",
+    "data_range_start",
+    "data_range_end",
+    "data_last_updated",
+    "state",
+];
+
 fn labelled_errors(page: &Page, e: &Error, label_of: fn(&str) -> &str) -> FormErrors {
-    FormErrors(
-        e.field_errors()
+    let mut fields: Vec<&FieldError> = e.field_errors().iter().collect();
+    // A name left empty is made from the title: without a title, the title is the problem.
+    if fields.iter().any(|f| f.field == "title") {
+        fields.retain(|f| !(f.field == "name" && f.msg.key == "error-required"));
+    }
+    fields.sort_by_key(|f| {
+        FORM_ORDER
             .iter()
+            .position(|o| *o == control(&f.field))
+            .unwrap_or(FORM_ORDER.len())
+    });
+    FormErrors(
+        fields
+            .into_iter()
             .map(|f| {
                 let field = control(&f.field).to_string();
                 let key = format!("catalogue-field-{}", label_of(&field).replace('_', "-"));

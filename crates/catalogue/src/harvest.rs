@@ -33,15 +33,18 @@ pub struct Report {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let packages = match self.fetched {
+            1 => "1 package".to_string(),
+            n => format!("{n} packages"),
+        };
         match self.since {
             Some(since) => writeln!(
                 f,
-                "harvested {}: {} packages changed since {}",
+                "harvested {}: {packages} changed since {}",
                 self.source,
-                self.fetched,
                 since.format(&Rfc3339).unwrap_or_default()
             )?,
-            None => writeln!(f, "harvested {}: {} packages", self.source, self.fetched)?,
+            None => writeln!(f, "harvested {}: {packages}", self.source)?,
         }
         write!(f, "{}", self.summary)
     }
@@ -259,6 +262,7 @@ pub async fn ckan(
         start += packages.len();
         for package in packages {
             report.fetched += 1;
+            progress(report.fetched as u64, count);
             let name = package
                 .get("name")
                 .and_then(Value::as_str)
@@ -297,7 +301,6 @@ pub async fn ckan(
             if modified > latest {
                 latest = modified;
             }
-            progress(report.fetched as u64, count);
         }
         if start as u64 >= count {
             break;

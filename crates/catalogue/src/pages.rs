@@ -69,6 +69,8 @@ pub struct HistoryRow {
     pub when: String,
     pub access: String,
     pub exemption: String,
+    /// The release date planned then, for data to be opened.
+    pub planned: Option<String>,
 }
 
 pub struct ResourceView {
@@ -174,6 +176,7 @@ async fn dataset_page(
             when: page.date(&h.at),
             access: label(page.lang, "access-level", &h.access_level),
             exemption: label(page.lang, "exemption", &h.exemption),
+            planned: h.planned_open_date.map(|d| page.lang.date(d)),
         })
         .collect();
     let can_edit = ctx
