@@ -235,3 +235,49 @@ fn ogp_commitments_are_imported_all_or_nothing() {
     );
     assert!(text(&out.stdout).contains("new organizations: treasury-board-secretariat"));
 }
+
+#[test]
+fn configured_licences_are_used_and_bad_ones_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("agora.toml");
+    let licence = "[[catalogue.licences]]\nid = \"OGL-NS-1.0\"\ntitle_en = \"Open Government Licence – Nova Scotia\"\nopen = true\naliases = [\"ogl-ns\"]\n";
+    std::fs::write(&config, format!("{licence}url = \"novascotia.ca\"\n")).unwrap();
+    let out = agora(
+        &["migrate", "--config", config.to_str().unwrap()],
+        dir.path(),
+        "",
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("catalogue.licences[0].url") && err.contains("OGL-NS-1.0"),
+        "{err}"
+    );
+
+    std::fs::write(&config, licence).unwrap();
+    let dump = dir.path().join("datasets.jsonl");
+    std::fs::write(
+        &dump,
+        "{\"name\": \"ns-wells\", \"title\": \"Wells\", \"organization\": {\"name\": \"ns\", \"title\": \"Nova Scotia\"}, \"license_id\": \"ogl-ns\"}\n\
+         {\"name\": \"ns-roads\", \"title\": \"Roads\", \"organization\": {\"name\": \"ns\", \"title\": \"Nova Scotia\"}, \"license_id\": \"OGL-NS-2.0\"}\n",
+    )
+    .unwrap();
+    let out = agora(
+        &[
+            "import",
+            "ckan-dump",
+            dump.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        dir.path(),
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("created 1,"), "{said}");
+    assert!(
+        said.contains("skipped line 2 (ns-roads): license_id: Choose a licence from the list."),
+        "{said}"
+    );
+}
