@@ -1053,13 +1053,22 @@ async fn create_resource(
     resource_saved(&platform, page, &d, None, form, written).await
 }
 
-fn find_resource(d: &Dataset, id: &str) -> Result<ResourceRow> {
+/// A resource of a dataset this person may edit.
+async fn editable_resource(
+    platform: &Platform,
+    user: &CurrentUser,
+    name: &str,
+    id: &str,
+) -> Result<(Dataset, ResourceRow)> {
+    let d = editable(platform, user, name).await?;
     let id = Uuid::parse_str(id).map_err(|_| Error::NotFound)?;
-    d.resources
+    let r = d
+        .resources
         .iter()
         .find(|r| r.id == id)
         .cloned()
-        .ok_or(Error::NotFound)
+        .ok_or(Error::NotFound)?;
+    Ok((d, r))
 }
 
 async fn edit_resource(
@@ -1068,8 +1077,7 @@ async fn edit_resource(
     SignedIn(user): SignedIn,
     Path((name, id)): Path<(String, String)>,
 ) -> Result<Response> {
-    let d = editable(&platform, &user, &name).await?;
-    let r = find_resource(&d, &id)?;
+    let (d, r) = editable_resource(&platform, &user, &name, &id).await?;
     let form = ResourceForm::from_row(&r);
     resource_page(&platform, page, &d, Some(r), form, FormErrors::default()).await
 }
@@ -1082,8 +1090,7 @@ async fn save_resource(
     Path((name, id)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<Response> {
-    let d = editable(&platform, &user, &name).await?;
-    let r = find_resource(&d, &id)?;
+    let (d, r) = editable_resource(&platform, &user, &name, &id).await?;
     let (form, upload) =
         read_multipart(multipart, &ctx, platform.settings.limits.max_body_bytes).await?;
     let written = write_resource(&platform, &user, &d, Some(&r), &form, upload).await;
@@ -1105,8 +1112,7 @@ async fn confirm_delete(
     SignedIn(user): SignedIn,
     Path((name, id)): Path<(String, String)>,
 ) -> Result<Response> {
-    let d = editable(&platform, &user, &name).await?;
-    let r = find_resource(&d, &id)?;
+    let (d, r) = editable_resource(&platform, &user, &name, &id).await?;
     let page = titled(
         dataset_crumbs(page, &d),
         "catalogue-resource-delete-title",
@@ -1141,8 +1147,7 @@ async fn delete_resource(
     Path((name, id)): Path<(String, String)>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let d = editable(&platform, &user, &name).await?;
-    let r = find_resource(&d, &id)?;
+    let (d, r) = editable_resource(&platform, &user, &name, &id).await?;
     let mut tx = platform.db.begin().await?;
     store::delete_resource(&mut tx, &user.actor(), &r).await?;
     tx.commit().await?;
