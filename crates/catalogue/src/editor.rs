@@ -217,7 +217,7 @@ fn labelled_errors(page: &Page, e: &Error, label_of: fn(&str) -> &str) -> FormEr
                 };
                 ShownError {
                     message: page.lang.t_args(
-                        "catalogue-field-error",
+                        "catalogue-editor-field-error",
                         &[("field", name), ("message", page.lang.msg(&f.msg))],
                     ),
                     field,
