@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 pub struct Client {
     app: App,
+    pub platform: platform::Platform,
     cookies: Vec<(String, String)>,
     pub token: Option<String>,
 }
@@ -38,8 +39,10 @@ impl Reply {
 
 impl Client {
     pub fn new(t: &TestDb) -> Client {
+        let platform = t.platform();
         Client {
-            app: server::app(t.platform(), tracker::pages(), tracker::api()),
+            app: server::app(platform.clone(), tracker::pages(), tracker::api()),
+            platform,
             cookies: Vec::new(),
             token: None,
         }

@@ -45,7 +45,7 @@ async fn every_page_answers_in_both_languages() {
             "Youth digital engagement tool",
             "Outil de mobilisation numérique des jeunes",
         ),
-        ("/tracker?overdue=1", "0 results", "0 résultats"),
+        ("/tracker?overdue=1", "0 results", "0 résultat"),
         ("/tracker/timeline", "Today", "Aujourd'hui"),
         (
             "/tracker/timeline?plan=ontario-ogp-action-plan-2017",
