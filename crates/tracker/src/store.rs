@@ -731,8 +731,8 @@ pub struct ItemInput {
     #[serde(default)]
     #[schema(value_type = crate::api::BilingualDoc)]
     pub ambition: Bilingual,
-    /// `on_hold` or `withdrawn`; empty to follow the milestones.
-    #[serde(default)]
+    /// `on_hold` or `withdrawn`; empty (or null, as items are read) to follow the milestones.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub status_override: String,
     /// Theme slugs.
     #[serde(default)]
@@ -751,6 +751,11 @@ pub struct ItemInput {
     /// their own forms and endpoints).
     #[serde(default)]
     pub milestones: Vec<MilestoneInput>,
+}
+
+/// Reads `null` as an empty text, so that an item as the API shows it can be sent back.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A progress update as sent.

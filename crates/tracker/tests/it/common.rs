@@ -118,6 +118,22 @@ impl Client {
         self.post_form(uri, fields, true).await
     }
 
+    /// A JSON request with any method.
+    pub async fn json_request(
+        &mut self,
+        method: &str,
+        uri: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn post_json(&mut self, uri: &str, body: &serde_json::Value) -> Reply {
         self.send(
             Request::post(uri)
