@@ -467,6 +467,7 @@ async fn update_form(
         d,
         form: UpdateForm {
             milestone: q.milestone,
+            evidence_kind: EvidenceKind::Page.as_str().into(),
             ..UpdateForm::default()
         },
         errors: FormErrors::default(),
