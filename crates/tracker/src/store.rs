@@ -2054,6 +2054,7 @@ pub async fn add_milestone(
         })),
     )
     .await?;
+    tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(id)
 }
 
@@ -2106,6 +2107,8 @@ pub async fn edit_milestone(
         })),
     )
     .await?;
+    tx.changed("tracker_item", &milestone.item_id.to_string())
+        .await?;
     Ok(())
 }
 
