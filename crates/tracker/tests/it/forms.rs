@@ -284,6 +284,30 @@ async fn the_team_writes_commitments_with_every_field_and_bad_input_is_named() {
         fr.contains("2 résultats ·") && fr.contains("Contrats ouverts"),
         "{fr}"
     );
+    // A project needs no plan or number.
+    let form = team.get("/en/tracker/new?kind=project").await;
+    assert!(
+        !form.body.contains("name=\"number\""),
+        "a project has no number"
+    );
+    let r = team
+        .post(
+            "/en/tracker/new",
+            &[
+                ("kind", "project"),
+                ("organization", "treasury-board-secretariat"),
+                ("title_fr", "Portail des données"),
+                ("theme-open-data", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location()
+            .starts_with("/en/tracker/projects/portail-des-donnees?"),
+        "{}",
+        r.location()
+    );
     let none = text(&team.get("/en/tracker?q=zebra").await.body);
     assert!(none.contains("0 results"), "{none}");
 }

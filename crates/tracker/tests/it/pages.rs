@@ -316,6 +316,28 @@ async fn bad_input_is_refused_in_the_page_language_and_nothing_is_saved() {
                 vec![
                     ("milestone", m4.as_str()),
                     ("body_fr", "x"),
+                    ("evidence_kind", "dataset"),
+                    ("evidence_url", "no-such-dataset"),
+                ],
+                "evidence_url",
+                "Il n'y a pas de jeu de données « no-such-dataset » dans le catalogue",
+            ),
+            (
+                vec![
+                    ("milestone", m4.as_str()),
+                    ("body_fr", "x"),
+                    (
+                        "evidence_url",
+                        "/fr/ideas/0193a6b2-0000-7000-8000-000000000000",
+                    ),
+                ],
+                "evidence_url",
+                "Il n'y a aucune page à l'adresse /fr/ideas/",
+            ),
+            (
+                vec![
+                    ("milestone", m4.as_str()),
+                    ("body_fr", "x"),
                     ("evidence_url", "javascript:alert(1)"),
                 ],
                 "evidence_url",

@@ -824,12 +824,14 @@ pub async fn catalogue_and_dialogue(db: &Db) -> Dialogue {
         .unwrap();
     }
     let today = time::OffsetDateTime::now_utc().date();
+    // "co-creation" shows its tallies; "other" hides them while its voting is open.
     let process = |slug: &str| -> dialogue::processes::NewProcess {
+        let open = slug == "other";
         serde_json::from_value(serde_json::json!({
             "slug": slug, "organization_id": tbs, "title_en": format!("Process {slug}"),
-            "title_fr": format!("Processus {slug}"), "vote_rule": "one_per_theme", "hide_tallies": false,
+            "title_fr": format!("Processus {slug}"), "vote_rule": "one_per_theme", "hide_tallies": open,
             "phases": [{"kind": "voting", "opens_on": (today - time::Duration::days(30)).to_string(),
-                        "closes_on": (today - time::Duration::days(1)).to_string()}],
+                        "closes_on": (today + time::Duration::days(if open { 10 } else { -1 })).to_string()}],
             "themes": [{"slug": "open-data", "title_en": "Open data", "title_fr": "Données ouvertes"}],
         }))
         .unwrap()
@@ -1046,6 +1048,15 @@ async fn evidence_and_origin_must_lead_to_what_exists() {
             "{}",
             t.engine
         );
+
+        // While a process hides its tallies, the trail shows no votes.
+        let mut input = commitment("2", vec![]);
+        input.origin_process = "other".into();
+        input.origin_ideas = vec![d.elsewhere];
+        let item = create(db, input).await.unwrap();
+        let trail = store::detail(db, item).await.unwrap().origin_trail.unwrap();
+        assert!(!trail.process.results_visible);
+        assert_eq!((trail.ideas[0].votes, trail.ideas[0].rank), (None, None));
     }
 }
 
