@@ -540,3 +540,58 @@ async fn a_commitment_shows_the_ideas_it_came_from_and_their_votes() {
         assert!(fr.contains("1 sur 2"), "{fr}");
     }
 }
+
+/// The site's search finds the demo's commitments and projects in English and French after a
+/// full rebuild (the load_all walk) as well as through the change log.
+#[tokio::test]
+async fn the_site_search_finds_commitments_and_projects_in_both_languages() {
+    for t in testing::engines().await {
+        let platform = t.platform();
+        tracker::load_demo(&platform).await.unwrap();
+        let sources = [tracker::search_source()];
+        let n = platform
+            .search
+            .reindex(&t.db, &sources, |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            n as i64,
+            count(&t.db, "tracker_items").await,
+            "{}",
+            t.engine
+        );
+        let find = |text: &str, lang: platform::Lang| {
+            platform
+                .search
+                .query(&platform::search::SearchQuery {
+                    text: text.into(),
+                    lang,
+                    ..Default::default()
+                })
+                .unwrap()
+        };
+        let en = find("charter", platform::Lang::En);
+        assert!(en.total >= 1, "{}", t.engine);
+        assert_eq!(en.hits[0].kind, tracker::search::KIND);
+        assert!(
+            en.hits[0].title_html.contains("<mark>Charter</mark>"),
+            "{}",
+            en.hits[0].title_html
+        );
+        let fr = find("jeunes", platform::Lang::Fr);
+        assert!(
+            fr.hits.iter().any(|h| h.title_html.contains("jeunes")),
+            "{:?}",
+            fr.hits
+        );
+        let facets = platform
+            .search
+            .query(&platform::search::SearchQuery {
+                kinds: vec![tracker::search::KIND.into()],
+                facets: vec!["item_kind".into()],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(facets.facet_count("item_kind", "commitment"), 3);
+    }
+}
