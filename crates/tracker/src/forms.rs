@@ -293,12 +293,8 @@ async fn item_fields(platform: &Platform, item: &Item) -> Result<Fields> {
         f.set_pair(&name, &v.text);
     }
     f.set_pair("ambition", &item.ambition);
-    for t in store::detail(&platform.db, item.clone())
-        .await?
-        .summary
-        .themes
-    {
-        f.set(format!("theme-{}", t.slug), "on");
+    for slug in store::theme_slugs(&platform.db, item.id).await? {
+        f.set(format!("theme-{slug}"), "on");
     }
     if let Some(id) = item.origin_process_id
         && let Some(p) = dialogue::processes::find_by_id(&platform.db, id).await?
@@ -310,7 +306,7 @@ async fn item_fields(platform: &Platform, item: &Item) -> Result<Fields> {
         "origin_ideas",
         ideas
             .iter()
-            .map(|id| format!("/{}/ideas/{id}", "en"))
+            .map(|id| format!("/en/ideas/{id}"))
             .collect::<Vec<_>>()
             .join("\n"),
     );

@@ -1581,6 +1581,16 @@ async fn set_origin_ideas(tx: &mut Tx, item_id: Uuid, ideas: &[Uuid]) -> Result<
     Ok(())
 }
 
+/// The slugs of an item's themes.
+pub async fn theme_slugs(db: &Db, item_id: Uuid) -> Result<Vec<String>> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar("SELECT theme_slug FROM tracker_item_themes WHERE item_id = $1")
+            .bind(item_id)
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
 /// The ideas an item came from, in order.
 pub async fn origin_ideas(db: &Db, item_id: Uuid) -> Result<Vec<Uuid>> {
     Ok(read!(db, |c| {
