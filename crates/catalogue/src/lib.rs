@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod harvest;
 pub mod import;
 pub mod licences;
+pub mod links;
 pub mod model;
 pub mod pages;
 pub mod search;
