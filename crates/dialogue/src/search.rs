@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use platform::markdown::to_plain;
 use platform::search::{SearchDoc, SearchQuery, SearchSource};
 use platform::{Bilingual, Db, Lang, Platform, Result, read};
 use uuid::Uuid;
@@ -51,11 +52,11 @@ pub fn idea_document(i: &Idea) -> SearchDoc {
     let (title, body) = match i.lang() {
         Lang::En => (
             Bilingual::new(&i.title, ""),
-            Bilingual::new(&i.body, &i.answer_fr),
+            Bilingual::new(to_plain(&i.body), to_plain(&i.answer_fr)),
         ),
         Lang::Fr => (
             Bilingual::new("", &i.title),
-            Bilingual::new(&i.answer_en, &i.body),
+            Bilingual::new(to_plain(&i.answer_en), to_plain(&i.body)),
         ),
     };
     doc.title = title;
@@ -69,7 +70,7 @@ pub fn consultation_document(c: &Consultation, topics: &[String]) -> SearchDoc {
         [summary, asked, said, did, org]
             .iter()
             .filter(|s| !s.trim().is_empty())
-            .copied()
+            .map(|s| to_plain(s))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -104,7 +105,7 @@ pub fn process_document(p: &Process) -> SearchDoc {
     let mut doc = SearchDoc::new(PROCESS, p.id.to_string())
         .facet("organization", p.organization_id.to_string());
     doc.title = p.title();
-    doc.body = p.summary();
+    doc.body = Bilingual::new(to_plain(&p.summary_en), to_plain(&p.summary_fr));
     doc.date = Some(p.updated_at);
     doc
 }
