@@ -12,6 +12,7 @@ import { startAgora } from './lib/server.js';
 import account from './journeys/account.js';
 import catalogue from './journeys/catalogue.js';
 import catalogueEditor from './journeys/catalogue-editor.js';
+import dialogue from './journeys/dialogue.js';
 import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
@@ -47,6 +48,7 @@ languageToggle(ctx);
 notFound(ctx);
 keyboard(ctx);
 catalogue(ctx);
+dialogue(ctx);
 tracker(ctx);
 // Last: it changes the demo catalogue that the journeys above count.
 catalogueEditor(ctx);

@@ -15,12 +15,17 @@ pub fn nav() -> Vec<NavItem> {
     items.extend(catalogue::nav());
     items.extend(dialogue::nav());
     items.extend(tracker::nav());
+    items.push(NavItem {
+        label: "nav-search",
+        path: "/search",
+    });
     items
 }
 
 pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
     let pages = Router::new()
         .route("/", get(home))
+        .route("/search", get(crate::search::search))
         .merge(catalogue::pages())
         .merge(dialogue::pages())
         .merge(tracker::pages());
@@ -34,7 +39,10 @@ pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
 
 /// Every area's searchable entities.
 pub fn search_sources() -> Vec<std::sync::Arc<dyn platform::search::SearchSource>> {
-    vec![catalogue::search::source(), tracker::search_source()]
+    let mut sources = vec![catalogue::search::source()];
+    sources.extend(dialogue::search::sources());
+    sources.push(tracker::search_source());
+    sources
 }
 
 /// The kinds of background job this server runs, registered by each area.

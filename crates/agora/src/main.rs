@@ -3,6 +3,7 @@
 mod cli;
 mod demo;
 mod home;
+mod search;
 
 use std::process::ExitCode;
 

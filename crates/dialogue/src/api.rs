@@ -526,12 +526,7 @@ async fn submit_idea(
     Body(body): Body<IdeaBody>,
 ) -> Result<(axum::http::StatusCode, Json<IdeaOut>)> {
     let p = load(&platform, &slug).await?;
-    let lang = match body.lang.as_deref() {
-        None | Some("") => Lang::En,
-        Some(code) => {
-            Lang::from_code(code).ok_or_else(|| Error::field("lang", "error-not-in-list"))?
-        }
-    };
+    let lang = lang_param(body.lang.as_deref())?;
     let id = ideas::submit(
         &platform.db,
         &p,
@@ -616,14 +611,27 @@ async fn comments_csv(
     ))
 }
 
+/// A `lang` parameter: `en` when absent or empty, otherwise `en` or `fr`.
+fn lang_param(code: Option<&str>) -> Result<Lang> {
+    match code {
+        None | Some("") => Ok(Lang::En),
+        Some(code) => {
+            Lang::from_code(code).ok_or_else(|| Error::field("lang", "error-not-in-list"))
+        }
+    }
+}
+
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 pub struct SimilarQuery {
     /// The text being written.
     #[serde(default)]
     pub q: String,
+    /// The language it is written in: `en` (default) or `fr`.
+    #[serde(default)]
+    pub lang: String,
 }
 
-/// Existing ideas similar to a text, best first (a word match, server-side).
+/// Existing ideas similar to a text, best first, from the search index (English and French).
 #[utoipa::path(
     get,
     path = "/api/v1/dialogue/processes/{slug}/similar",
@@ -637,7 +645,8 @@ async fn similar(
     Query(q): Query<SimilarQuery>,
 ) -> Result<Json<Vec<IdeaOut>>> {
     let p = load(&platform, &slug).await?;
-    let list = ideas::similar(&platform.db, p.process.id, &q.q, None, 10).await?;
+    let lang = lang_param(Some(&q.lang))?;
+    let list = crate::search::similar_ideas(&platform, p.process.id, &q.q, "", lang, 10).await?;
     Ok(Json(
         list.iter()
             .map(|i| export::idea_out(&p, i, None, None))

@@ -388,6 +388,33 @@ pub async fn find(db: &Db, slug: &str) -> Result<Option<Consultation>> {
     .await?))
 }
 
+pub async fn find_by_id(db: &Db, id: Uuid) -> Result<Option<Consultation>> {
+    let sql = format!("{} WHERE c.id = $2", select_with_status());
+    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(today())
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?))
+}
+
+/// Up to `limit` entries with an id after `after`, by id (keyset paging for the search index).
+pub async fn after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<Consultation>> {
+    let sql = format!(
+        "{} WHERE c.id > $2 ORDER BY c.id LIMIT $3",
+        select_with_status()
+    );
+    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(today())
+    .bind(after.unwrap_or(Uuid::nil()))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
 /// The directory's filters; empty means any.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
 pub struct Filter {

@@ -338,66 +338,6 @@ pub async fn in_state(db: &Db, process_id: Uuid, state: IdeaState) -> Result<Vec
     .await?))
 }
 
-/// Existing ideas like the one being written (a word match on title and text, server-side), best
-/// first. A search index can replace this later.
-pub async fn similar(
-    db: &Db,
-    process_id: Uuid,
-    query: &str,
-    exclude: Option<Uuid>,
-    limit: usize,
-) -> Result<Vec<Idea>> {
-    let words = text::search_words(&text::clean_query(query));
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut w: [String; 8] = Default::default();
-    for (slot, word) in w.iter_mut().zip(&words) {
-        *slot = format!("%{}%", text::like_escape(word));
-    }
-    let any = (2..=9)
-        .map(|n| format!("(${n} <> '' AND i.search_text LIKE ${n} ESCAPE '\\')"))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    let sql = format!(
-        "{IDEA_SELECT} WHERE i.process_id = $1 AND i.status = 'visible' AND ({any}) ORDER BY i.created_at DESC LIMIT 200"
-    );
-    let rows = read!(db, |c| {
-        let mut q = sqlx::query_as::<_, Idea>(sqlx::AssertSqlSafe(sql.as_str())).bind(process_id);
-        for p in &w {
-            q = q.bind(p);
-        }
-        q.fetch_all(&mut *c).await?
-    });
-    let mut scored: Vec<(usize, Idea)> = rows
-        .into_iter()
-        .filter(|i| Some(i.id) != exclude)
-        .map(|i| {
-            let hay = text::fold(&format!("{} {}", i.title, i.body));
-            let title = text::fold(&i.title);
-            let score = words
-                .iter()
-                .map(|w| {
-                    if title.contains(w.as_str()) {
-                        2
-                    } else if hay.contains(w.as_str()) {
-                        1
-                    } else {
-                        0
-                    }
-                })
-                .sum();
-            (score, i)
-        })
-        .collect();
-    // Two matching words at least when the query has several, so that one common word does not
-    // fill the list.
-    let needed = if words.len() >= 3 { 2 } else { 1 };
-    scored.retain(|(s, _)| *s >= needed);
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.created_at.cmp(&a.1.created_at)));
-    Ok(scored.into_iter().take(limit).map(|(_, i)| i).collect())
-}
-
 pub async fn versions(db: &Db, idea_id: Uuid) -> Result<Vec<Version>> {
     Ok(read!(db, |c| sqlx::query_as::<_, Version>(
         "SELECT id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at \

@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod notify;
 pub mod pages;
 pub mod processes;
+pub mod search;
 pub mod serde_time;
 pub mod text;
 pub mod votes;

@@ -115,6 +115,14 @@ async fn set_status(
     .rows_affected()))
 }
 
+/// Tells the search index that an idea's visibility changed (comments are not indexed).
+async fn announce(tx: &mut Tx, kind: TargetKind, id: Uuid) -> Result<()> {
+    match kind {
+        TargetKind::Idea => tx.changed(crate::search::IDEA, &id.to_string()).await,
+        TargetKind::Comment => Ok(()),
+    }
+}
+
 /// Reports a contribution. Returns whether this report hid it (the threshold was reached).
 pub async fn report(
     db: &Db,
@@ -181,6 +189,7 @@ pub async fn report(
     if open >= target.threshold {
         hidden = set_status(&mut tx, kind, id, "visible", Visibility::Pending).await? > 0;
         if hidden {
+            announce(&mut tx, kind, id).await?;
             tx.audit(
                 &platform::Actor::system("moderation"),
                 &format!("{}.auto_hide", kind.as_str()),
@@ -241,6 +250,7 @@ pub async fn decide(
     };
     let mut tx = db.begin().await?;
     set_status(&mut tx, kind, id, "", status).await?;
+    announce(&mut tx, kind, id).await?;
     exec!(tx, |c| {
         sqlx::query(
         "UPDATE dialogue_reports SET resolved_at = $1, resolution = $2 WHERE target_kind = $3 AND target_id = $4 AND resolved_at IS NULL"

@@ -339,6 +339,20 @@ pub async fn find_by_id(db: &Db, id: Uuid) -> Result<Option<ProcessFull>> {
     }
 }
 
+/// Up to `limit` processes with an id after `after`, by id (keyset paging for the search index).
+pub async fn after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<Process>> {
+    let sql = format!(
+        "SELECT {PROCESS_COLUMNS} FROM dialogue_processes WHERE id > $1 ORDER BY id LIMIT $2"
+    );
+    Ok(read!(db, |c| sqlx::query_as::<_, Process>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(after.unwrap_or(Uuid::nil()))
+    .bind(limit)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
 /// A process with its phases, themes and criteria.
 pub async fn full(db: &Db, process: Process) -> Result<ProcessFull> {
     let id = process.id;

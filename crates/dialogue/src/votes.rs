@@ -161,21 +161,31 @@ pub async fn vote(
     let at = now();
     let process_id = process.process.id;
     let mut tx = db.begin().await?;
-    // Every chosen idea must be accepted for voting, visible, and in the ballot's theme.
+    // Every chosen idea must be accepted for voting, visible, and in the ballot's theme: one
+    // query for all of them, inside the transaction so that a decision made meanwhile counts.
+    let chosen: Vec<Uuid> = scopes
+        .iter()
+        .flat_map(|(_, _, c)| c.ideas.clone())
+        .collect();
+    let placeholders = (0..chosen.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT id, theme_id FROM dialogue_ideas WHERE process_id = $1 AND state = 'accepted' AND status = 'visible' AND id IN ({placeholders})"
+    );
+    let eligible: Vec<(Uuid, Uuid)> = exec!(tx, |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(process_id);
+        for idea in &chosen {
+            q = q.bind(idea);
+        }
+        q.fetch_all(&mut *c).await?
+    });
     for (_, theme, choice) in &scopes {
         for idea in &choice.ideas {
-            let theme_of: Option<Uuid> = exec!(tx, |c| {
-                sqlx::query_scalar(
-                "SELECT theme_id FROM dialogue_ideas WHERE id = $1 AND process_id = $2 AND state = 'accepted' AND status = 'visible'"
-            )
-            .bind(idea)
-            .bind(process_id)
-            .fetch_optional(&mut *c)
-            .await?
-            });
-            let fits = match (theme_of, theme) {
+            let fits = match (eligible.iter().find(|(id, _)| id == idea), theme) {
                 (None, _) => false,
-                (Some(t), Some(theme)) => t == theme.id,
+                (Some((_, t)), Some(theme)) => *t == theme.id,
                 (Some(_), None) => true,
             };
             if !fits {

@@ -60,7 +60,8 @@ function decodeBody(headers, body) {
 
 /** Decodes an RFC 2047 encoded-word header value (=?utf-8?Q?…?= / =?utf-8?B?…?=). */
 function decodeHeader(value) {
-  return value.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*/g, (_, _charset, enc, text) =>
+  // Whitespace between two encoded words is dropped; before plain text it is kept (RFC 2047).
+  return value.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=(?:\s+(?==\?))?/g, (_, _charset, enc, text) =>
     enc.toUpperCase() === 'B'
       ? Buffer.from(text, 'base64').toString('utf8')
       : decodeQuotedPrintable(text.replace(/_/g, ' ')),

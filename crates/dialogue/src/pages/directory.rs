@@ -169,9 +169,20 @@ pub async fn consultation(
     page: Page,
     Path(slug): Path<String>,
 ) -> Result<Response> {
-    let c = consultations::find(&platform.db, &slug)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let Some(c) = consultations::find(&platform.db, &slug).await? else {
+        // Search results link by id.
+        let by_id = match uuid::Uuid::parse_str(&slug) {
+            Ok(id) => consultations::find_by_id(&platform.db, id).await?,
+            Err(_) => None,
+        };
+        return match by_id {
+            Some(c) => Ok(axum::response::Redirect::permanent(
+                &page.url(&format!("/consultations/{}", c.slug)),
+            )
+            .into_response()),
+            None => Err(Error::NotFound),
+        };
+    };
     let process_slug = match c.process_id {
         Some(id) => processes::find_by_id(&platform.db, id)
             .await?
@@ -305,7 +316,7 @@ pub async fn publish_results(
             )))
         }
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ResultsFormPage {

@@ -109,16 +109,17 @@ pub async fn submit(
         let (errors, _, _) = ideas::validate(&p, &new);
         // Only the text's own problems matter when checking; a missing theme does not.
         let errors: Vec<_> = errors.into_iter().filter(|e| e.field != "theme").collect();
-        let similar = ideas::similar(
-            &platform.db,
+        let similar = crate::search::similar_ideas(
+            &platform,
             p.process.id,
-            &format!("{} {}", form.title, form.body),
-            None,
+            &form.title,
+            &form.body,
+            page.lang,
             5,
         )
         .await?;
         let long_sentences = text::long_sentences(&form.body);
-        let shown = page.errors(&Error::Validation(errors));
+        let shown = crate::web::form_errors(&page, &Error::Validation(errors), &[]);
         let status = if shown.is_empty() {
             StatusCode::OK
         } else {
@@ -143,7 +144,7 @@ pub async fn submit(
             page.url(&format!("/ideas/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &IdeaFormPage {
@@ -344,7 +345,7 @@ pub async fn comment(
             )))
         }
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             let view = idea_page(&platform, page, id, form.comment, String::new(), errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
@@ -395,7 +396,7 @@ pub async fn object(
             page.url(&format!("/ideas/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             let view =
                 idea_page(&platform, page, id, String::new(), form.objection, errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)

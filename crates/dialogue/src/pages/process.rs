@@ -2,7 +2,7 @@
 //! by theme, and its open-data downloads.
 
 use axum::extract::Path;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use platform::web::{Pager, render};
 use platform::{Error, Page, Platform, Result};
 
@@ -93,6 +93,18 @@ struct ProcessPage {
 }
 
 pub async fn process(platform: Platform, page: Page, Path(slug): Path<String>) -> Result<Response> {
+    if let Ok(id) = uuid::Uuid::parse_str(&slug)
+        && processes::find(&platform.db, &slug).await?.is_none()
+    {
+        // Search results link by id.
+        let p = processes::find_by_id(&platform.db, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        return Ok(axum::response::Redirect::permanent(
+            &page.url(&format!("/processes/{}", p.process.slug)),
+        )
+        .into_response());
+    }
     let p = load(&platform, &slug).await?;
     let title = p.process.title().get(page.lang).to_string();
     let list = page.t("dialogue-processes-title");

@@ -221,7 +221,7 @@ pub async fn assess(
             )))
         }
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             v.title = idea.title.clone();
             v.body = idea.body.clone();
             let view = assess_page(&platform, page, idea, p, Some(v), errors).await?;
@@ -260,7 +260,7 @@ pub async fn rewrite(
             )))
         }
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             let mut keep = values_from(&[]);
             keep.title = v.title;
             keep.body = v.body;
@@ -297,7 +297,7 @@ pub async fn note(
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let errors = crate::web::form_errors(&page, &e, &[]);
             let view = assess_page(&platform, page, idea, p, None, errors).await?;
             let view = AssessPage {
                 v: AssessValues {

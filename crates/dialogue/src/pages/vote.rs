@@ -200,7 +200,17 @@ pub async fn cast(
             Ok(no_store(render(&VotedPage { page, p, outcome })?))
         }
         Err(e @ Error::Validation(_)) => {
-            let errors = page.errors(&e);
+            let themes: Vec<(String, String)> = p
+                .themes
+                .iter()
+                .map(|t| {
+                    (
+                        votes::scope_field(&t.slug),
+                        t.title().get(page.lang).to_string(),
+                    )
+                })
+                .collect();
+            let errors = crate::web::form_errors(&page, &e, &themes);
             let groups = groups(&platform, &p, user.id, Some(&choices)).await?;
             let closes_on = p.open_phase(PhaseKind::Voting).map(|ph| ph.closes_on);
             render_status(

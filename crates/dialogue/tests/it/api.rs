@@ -89,6 +89,7 @@ async fn api_reads_writes_and_refuses_clearly() {
                 && body["error"]["fields"]["body"].is_array(),
             "{body}"
         );
+        index(&t).await;
         let similar: Value = serde_json::from_str(
             &anon
                 .get("/api/v1/dialogue/processes/api-process/similar?q=contracts")

@@ -3,5 +3,6 @@
 
 mod api;
 mod pages;
+mod search;
 mod store;
 mod support;

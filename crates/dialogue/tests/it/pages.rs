@@ -194,6 +194,7 @@ async fn submit_assess_rewrite_and_object_through_the_pages() {
         assert!(idea_url.contains("notice=notice-dialogue-idea-submitted"));
         let idea_path = idea_url.split('?').next().unwrap().to_string();
         let id = idea_path.rsplit('/').next().unwrap().to_string();
+        index(&t).await;
         let r = ada
             .post(
                 "/en/processes/budget/ideas/new",

@@ -335,17 +335,6 @@ async fn ideas_are_submitted_only_while_the_phase_is_open_and_within_limits() {
             "{err:?}"
         );
         assert_eq!(count(db, "dialogue_ideas").await, 3);
-
-        // Similar ideas: a word match, best first.
-        let similar = ideas::similar(db, p.process.id, "one open", None, 5)
-            .await
-            .unwrap();
-        assert_eq!(
-            similar.first().map(|i| i.title.as_str()),
-            Some("One"),
-            "{}",
-            t.engine
-        );
     }
 }
 
@@ -922,6 +911,52 @@ async fn one_ballot_per_person_holds_under_concurrency() {
         assert_eq!(
             (totals.ballots, totals.choices, totals.voters),
             (13, 13, 13),
+            "{}",
+            t.engine
+        );
+
+        // The same voter changes their ballot many times at once, between two ideas: still one
+        // ballot with one choice, and the tallies add up.
+        let other = accepted_idea(db, &p, &ada, &staff, "transparency", "U").await;
+        let tasks: Vec<_> = (0..12)
+            .map(|i| {
+                let (db, p, voter) = (db.clone(), p.clone(), voter.clone());
+                tokio::spawn(async move {
+                    votes::vote(
+                        &db,
+                        &p,
+                        &voter,
+                        &[BallotChoice {
+                            scope: "transparency".into(),
+                            ideas: vec![if i % 2 == 0 { idea } else { other }],
+                            change: true,
+                        }],
+                    )
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            let outcome = task.await.unwrap().unwrap();
+            assert_eq!((outcome.changed, outcome.cast), (1, 0), "{}", t.engine);
+            assert!(outcome.receipt.is_none());
+        }
+        let totals = votes::totals(db, p.process.id).await.unwrap();
+        assert_eq!(
+            (
+                totals.ballots,
+                totals.choices,
+                totals.voters,
+                totals.receipts
+            ),
+            (13, 13, 13, 13),
+            "{}",
+            t.engine
+        );
+        let tallies = votes::tallies(db, p.process.id).await.unwrap();
+        assert_eq!(
+            tallies.iter().map(|(_, n)| n).sum::<i64>(),
+            13,
             "{}",
             t.engine
         );

@@ -1,6 +1,10 @@
 //! Fixtures shared by the tests: organizations, people, processes with phases around today, and a
 //! small HTTP client with cookies and the CSRF token.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -12,7 +16,7 @@ use platform::db::{Actor, Db};
 use platform::orgs::{self, NewOrganization, Organization};
 use platform::server::{self, App};
 use platform::testing::TestDb;
-use platform::{Bilingual, Lang};
+use platform::{Bilingual, Lang, Platform};
 use time::Duration;
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -255,11 +259,32 @@ impl Reply {
     }
 }
 
+/// The one platform of a test database, so that every client reads the same search index.
+pub fn platform_of(t: &TestDb) -> Platform {
+    static PLATFORMS: LazyLock<Mutex<HashMap<PathBuf, Platform>>> = LazyLock::new(Default::default);
+    PLATFORMS
+        .lock()
+        .unwrap()
+        .entry(t.dir.path().to_path_buf())
+        .or_insert_with(|| t.platform())
+        .clone()
+}
+
+/// Brings the search index up to date with what was written, as the server's follower does.
+pub async fn index(t: &TestDb) {
+    let platform = platform_of(t);
+    platform
+        .search
+        .follow(&platform.db, &dialogue::search::sources())
+        .await
+        .unwrap();
+}
+
 impl Client {
     pub fn new(t: &TestDb) -> Client {
         Client {
             app: server::app(
-                t.platform(),
+                platform_of(t),
                 Router::new().merge(dialogue::pages()),
                 dialogue::api(),
             ),
