@@ -1,5 +1,5 @@
 //! Site search: one box over every area's public documents in the search index (datasets, ideas,
-//! consultations, processes), in English and French, with a filter by kind.
+//! consultations, processes, commitments and projects), in English and French, with a filter by kind.
 
 use axum::response::Response;
 use platform::search::{KIND_FACET, SearchQuery};
@@ -27,6 +27,11 @@ const KINDS: &[(&str, &str, &str)] = &[
         dialogue::search::IDEA,
         "search-kind-idea",
         "search-one-idea",
+    ),
+    (
+        tracker::search::KIND,
+        "search-kind-tracker",
+        "search-one-tracker",
     ),
 ];
 
@@ -70,6 +75,7 @@ struct SearchPage {
 fn link(kind: &str, id: &str) -> Option<String> {
     match kind {
         "dataset" => Some(format!("/dataset/{id}")),
+        tracker::search::KIND => Some(tracker::search::path(id)),
         other => dialogue::search::path(other, id),
     }
 }

@@ -37,6 +37,7 @@ pub fn routes() -> Router {
         .route("/tracker/feed.atom", get(crate::feed::site))
         .route("/tracker/export/ogp.csv", get(export_csv))
         .route("/tracker/import", get(import_form).post(import))
+        .route("/tracker/items/{id}", get(item_by_id))
         .route("/tracker/{kind}/{slug}", get(item_page))
         .route("/tracker/{kind}/{slug}/feed.atom", get(crate::feed::item))
         .route(
@@ -220,6 +221,17 @@ impl ItemPage {
             &[("rank", rank.to_string()), ("of", of.to_string())],
         ))
     }
+}
+
+/// Search hits know an item by its id; its page lives at its kind and slug.
+async fn item_by_id(platform: Platform, page: Page, Path(id): Path<String>) -> Result<Response> {
+    let id = Uuid::parse_str(&id).map_err(|_| Error::NotFound)?;
+    let summary = store::summaries(&platform.db, &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)?;
+    Ok(axum::response::Redirect::permanent(&page.url(&summary.item.path())).into_response())
 }
 
 async fn item_page(

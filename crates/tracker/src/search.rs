@@ -13,6 +13,11 @@ use crate::store::{self, Summary};
 
 pub const KIND: &str = "tracker_item";
 
+/// Where a search hit of this kind leads: a short address that redirects to the item's page.
+pub fn path(id: &str) -> String {
+    format!("/tracker/items/{id}")
+}
+
 /// The most items a text search of the tracker list considers.
 const MAX_MATCHES: usize = 1000;
 

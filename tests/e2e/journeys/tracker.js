@@ -179,6 +179,15 @@ export default function tracker(ctx) {
             await page.emulateMedia({ media: 'print' });
             assert.equal(await page.locator('header.agora-header').isVisible(), false, 'the printed plan has no site header');
             await page.emulateMedia({ media: 'screen' });
+
+            // The site search finds the commitment and leads to its page.
+            const words = lang === 'fr' ? 'charte données ouvertes' : 'open data charter';
+            await visit(page, `${ctx.baseUrl}/${lang}/search?q=${encodeURIComponent(words)}&kind=tracker_item`, label('10-search'));
+            const title = lang === 'fr' ? 'Charte internationale sur les données ouvertes' : 'International Open Data Charter';
+            await page.locator('.agora-results a').filter({ hasText: title }).first().click();
+            await page.waitForLoadState();
+            await checkPage(page, label('11-search-to-commitment'));
+            assert.equal(new URL(page.url()).pathname, `/${lang}/tracker/${C1}`);
           });
         });
       }
