@@ -47,5 +47,4 @@ datastore-filter-apply = Apply
 datastore-filter-clear = Clear the filters
 datastore-filter-invalid = { $column }: “{ $value }” is not a { $type }.
 datastore-rows-title = Rows ({ $total })
-datastore-sort-by = sort by this column
 datastore-downloads = Download these rows

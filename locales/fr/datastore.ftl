@@ -47,5 +47,4 @@ datastore-filter-apply = Appliquer
 datastore-filter-clear = Effacer les filtres
 datastore-filter-invalid = { $column } : « { $value } » n’est pas un(e) { $type }.
 datastore-rows-title = Lignes ({ $total })
-datastore-sort-by = trier selon cette colonne
 datastore-downloads = Télécharger ces lignes

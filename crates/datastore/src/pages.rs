@@ -161,10 +161,11 @@ async fn data_page(
         name.clone()
     };
     let datasets = page.t("catalogue-datasets");
+    let dataset_title = d.title().get(page.lang).to_string();
     let page = page
         .with_title(title.clone())
         .crumb(datasets, "/dataset")
-        .crumb(d.title_en.clone(), &format!("/dataset/{}", d.name))
+        .crumb(dataset_title, &format!("/dataset/{}", d.name))
         .crumb(title.clone(), &data_path(&d.name, r.id));
     let loads = store::loads(&platform.db, r.id, 20).await?;
     let current = store::current(&platform.db, r.id).await?;
