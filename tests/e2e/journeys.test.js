@@ -11,6 +11,7 @@ import { startAgora } from './lib/server.js';
 
 import account from './journeys/account.js';
 import catalogue from './journeys/catalogue.js';
+import datastore from './journeys/datastore.js';
 import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
@@ -46,4 +47,5 @@ languageToggle(ctx);
 notFound(ctx);
 keyboard(ctx);
 catalogue(ctx);
+datastore(ctx);
 tracker(ctx);
