@@ -398,15 +398,7 @@ async fn ingest(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let actor = Actor::system("cli");
-    let work = datastore::load::load(
-        platform,
-        &actor,
-        &r,
-        file,
-        "cli",
-        &name,
-        progress.clone(),
-    );
+    let work = datastore::load::load(platform, &actor, &r, file, "cli", &name, progress.clone());
     tokio::pin!(work);
     let started = std::time::Instant::now();
     let load = loop {

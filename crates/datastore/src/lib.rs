@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod dictionary;
 pub mod dump;
 pub mod engine;
 pub mod ingest;
@@ -20,7 +21,7 @@ pub mod write;
 pub use demo::load_demo;
 pub use pages::pages;
 
-/// The datastore's routes at absolute paths: the dumps.
+/// The datastore's routes at absolute paths: the dumps and the Table Schemas.
 pub fn routes() -> axum::Router {
-    dump::routes()
+    dump::routes().merge(dictionary::routes())
 }

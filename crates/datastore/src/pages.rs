@@ -25,10 +25,12 @@ use crate::types::ColumnType;
 const PER_PAGE: i64 = 25;
 
 pub fn pages() -> Router {
-    Router::new().route(
-        "/dataset/{dataset}/resource/{resource}/data",
-        get(data_page),
-    )
+    Router::new()
+        .route(
+            "/dataset/{dataset}/resource/{resource}/data",
+            get(data_page),
+        )
+        .merge(crate::dictionary::pages())
 }
 
 /// The path of a resource's data page, after the language prefix.
@@ -70,6 +72,7 @@ struct DataPage {
     page: Page,
     dataset_name: String,
     resource_name: String,
+    dictionary_path: String,
     current: Option<LoadView>,
     refused: Option<RefusedView>,
     columns: Vec<ColumnView>,
@@ -82,7 +85,7 @@ struct DataPage {
     downloads: Vec<(&'static str, String)>,
 }
 
-fn api_error(e: ApiError) -> Error {
+pub(crate) fn api_error(e: ApiError) -> Error {
     match e {
         ApiError::NotFound(_) => Error::NotFound,
         ApiError::Authorization(_) => Error::NotFound,
@@ -90,7 +93,7 @@ fn api_error(e: ApiError) -> Error {
     }
 }
 
-fn type_label(lang: Lang, t: ColumnType) -> String {
+pub(crate) fn type_label(lang: Lang, t: ColumnType) -> String {
     lang.t(&format!("datastore-type-{}", t.as_str()))
 }
 
@@ -192,6 +195,7 @@ async fn data_page(
         page,
         dataset_name: d.name.clone(),
         resource_name: title,
+        dictionary_path: crate::dictionary::dictionary_path(&d.name, r.id),
         current: current_view,
         refused,
         columns: Vec::new(),

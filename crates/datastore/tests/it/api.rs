@@ -19,14 +19,14 @@ use platform::orgs::{self, NewOrganization};
 use platform::server::App;
 use platform::testing::{self, TestDb};
 
-struct Api {
-    app: App,
+pub struct Api {
+    pub app: App,
     token: String,
     other_token: String,
     _workers: jobs::WorkerHandle,
 }
 
-async fn setup(t: &TestDb) -> Api {
+pub async fn setup(t: &TestDb) -> Api {
     let platform = t.platform();
     let actor = Actor::system("test");
     let mut tx = t.db.begin().await.unwrap();
@@ -144,7 +144,7 @@ impl Api {
     }
 
     /// `resource_create` or `resource_update` with a file, as ckanapi sends it.
-    async fn upload(
+    pub async fn upload(
         &self,
         action: &str,
         fields: &[(&str, &str)],
@@ -180,12 +180,12 @@ impl Api {
         res["result"].clone()
     }
 
-    async fn search(&self, params: Value) -> (StatusCode, Value) {
+    pub async fn search(&self, params: Value) -> (StatusCode, Value) {
         self.post("datastore_search", None, params).await
     }
 
     /// Waits for the load job to record version `n`.
-    async fn wait_for_version(&self, resource: &str, n: i64) -> Value {
+    pub async fn wait_for_version(&self, resource: &str, n: i64) -> Value {
         for _ in 0..400 {
             let (status, body) = self
                 .post("datastore_info", None, json!({"resource_id": resource}))
@@ -199,12 +199,12 @@ impl Api {
     }
 }
 
-const STATIONS: &[u8] = b"\xef\xbb\xbfstation,code,year,count,opened,active\n\
+pub const STATIONS: &[u8] = b"\xef\xbb\xbfstation,code,year,count,opened,active\n\
 Toronto,0164A,2012,500,2012-05-01,true\n\
 Ottawa,0201,2013,250,2013-06-15,false\n\
 Sudbury,0333B,2012,,2014-01-01,true\n";
 
-async fn dataset(api: &Api, name: &str, private: bool) {
+pub async fn dataset(api: &Api, name: &str, private: bool) {
     let (status, body) = api
         .post(
             "package_create",

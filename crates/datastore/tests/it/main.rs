@@ -2,6 +2,7 @@
 
 mod api;
 mod ingest;
+mod pages;
 
 pub fn shared_data() -> Option<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
