@@ -6,6 +6,7 @@ pub mod demo;
 pub mod dictionary;
 pub mod dump;
 pub mod engine;
+pub mod explore;
 pub mod ingest;
 pub mod load;
 pub mod pages;

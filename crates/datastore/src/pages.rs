@@ -31,6 +31,7 @@ pub fn pages() -> Router {
             get(data_page),
         )
         .merge(crate::dictionary::pages())
+        .merge(crate::explore::pages())
 }
 
 /// The path of a resource's data page, after the language prefix.
@@ -73,6 +74,8 @@ struct DataPage {
     dataset_name: String,
     resource_name: String,
     dictionary_path: String,
+    profile_path: String,
+    chart_path: String,
     current: Option<LoadView>,
     refused: Option<RefusedView>,
     columns: Vec<ColumnView>,
@@ -196,6 +199,8 @@ async fn data_page(
         dataset_name: d.name.clone(),
         resource_name: title,
         dictionary_path: crate::dictionary::dictionary_path(&d.name, r.id),
+        profile_path: crate::explore::profile_path(&d.name, r.id),
+        chart_path: crate::explore::chart_path(&d.name, r.id),
         current: current_view,
         refused,
         columns: Vec::new(),

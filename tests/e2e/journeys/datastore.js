@@ -58,6 +58,26 @@ export default function datastore(ctx) {
             assert.equal(res.status(), 200);
             const lines = (await res.text()).trim().split('\n');
             assert.equal(lines.length, 1 + 1332);
+
+            // The column profiles, and a chart of fish stocked by species with its table.
+            await page.locator('a[href$="/profile"]').first().click();
+            await page.waitForLoadState('load');
+            await visit(page, page.url(), `datastore-profile-${lang}-${vp.width}`);
+            assert.match(await page.locator('table').innerText(), /Brook Trout/);
+            await page.locator('a[href$="/chart"]').first().click();
+            await page.waitForLoadState('load');
+            await page.selectOption('#x', 'Species');
+            await page.selectOption('#y', 'Number_of_Fish_Stocked');
+            await page.selectOption('#agg', 'sum');
+            await page.locator('form.agora-chart-form button[type="submit"]').click();
+            await page.waitForLoadState('load');
+            await visit(page, page.url(), `datastore-chart-${lang}-${vp.width}`);
+            assert.equal(await page.locator('svg rect').count(), 10);
+            assert.match(await page.locator('table').innerText(), /Brook Trout\s+9319686/);
+
+            // The data dictionary, as a visitor reads it.
+            await visit(page, page.url().replace(/\/chart\?.*$/, '/dictionary'), `datastore-dictionary-${lang}-${vp.width}`);
+            assert.match(await page.locator('table').innerText(), /Stocking_Year/);
           });
         });
       }

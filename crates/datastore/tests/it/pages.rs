@@ -116,6 +116,36 @@ async fn data_page_report_and_dictionary_on_every_engine() {
             "{body}"
         );
 
+        // Profiles and a chart, with its data table.
+        let (status, body) = browser
+            .get(&format!("/en/dataset/stations/resource/{id}/profile"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {body}");
+        assert!(body.contains("Toronto (1)"), "{body}");
+        let (status, body) = browser
+            .get(&format!(
+                "/en/dataset/stations/resource/{id}/chart?x=year&y=count&agg=sum&kind=bar"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {body}");
+        assert!(body.contains("count (sum) by year"));
+        assert!(
+            body.contains("<th scope=\"row\">2012</th><td class=\"agora-num\">500</td>"),
+            "{body}"
+        );
+        assert!(body.contains("<svg viewBox"));
+        let (status, body) = browser
+            .get(&format!(
+                "/fr/dataset/stations/resource/{id}/chart?x=opened&kind=line&agg=sum"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("<polyline"));
+        assert!(
+            body.contains("Nombre de lignes selon opened"),
+            "a sum needs a value column: rows are counted"
+        );
+
         // A refused file: its report is on the page, and the previous version still shows.
         api.upload(
             "resource_update",
