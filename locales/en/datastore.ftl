@@ -96,3 +96,5 @@ datastore-chart-empty = (empty)
 datastore-chart-largest-bars = The 20 largest values are shown.
 datastore-chart-first-points = The first 400 values are shown.
 datastore-page-title = { $what }: { $name }
+datastore-loading = A new file is being loaded ({ $progress }); reload the page to follow it.
+datastore-loading-queued = A new file is waiting to be loaded; reload the page to follow it.

@@ -96,3 +96,5 @@ datastore-chart-empty = (vide)
 datastore-chart-largest-bars = Les 20 plus grandes valeurs sont affichées.
 datastore-chart-first-points = Les 400 premières valeurs sont affichées.
 datastore-page-title = { $what } : { $name }
+datastore-loading = Un nouveau fichier est en cours de chargement ({ $progress }); rechargez la page pour suivre.
+datastore-loading-queued = Un nouveau fichier attend d’être chargé; rechargez la page pour suivre.

@@ -56,6 +56,24 @@ pub async fn enqueue(platform: &Platform, actor: &Actor, r: &ResourceRow) -> Res
     Ok(Some(id))
 }
 
+/// A load of this resource waiting or under way, if any (the newest).
+pub async fn pending(db: &platform::Db, resource: Uuid) -> Result<Option<jobs::Job>> {
+    for state in [jobs::JobState::Running, jobs::JobState::Queued] {
+        let filter = jobs::JobFilter {
+            kind: JOB_KIND.to_string(),
+            ..jobs::JobFilter::state(state)
+        };
+        let (found, _) = jobs::list(db, &filter, 100, 0).await?;
+        if let Some(job) = found
+            .into_iter()
+            .find(|j| j.payload.0["resource_id"] == resource.to_string())
+        {
+            return Ok(Some(job));
+        }
+    }
+    Ok(None)
+}
+
 /// Registers the ingestion job.
 pub fn register(registry: &mut jobs::Registry) {
     registry.register(JOB_KIND, run_job);

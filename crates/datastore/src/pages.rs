@@ -77,6 +77,8 @@ struct DataPage {
     profile_path: String,
     chart_path: String,
     current: Option<LoadView>,
+    /// A load waiting or under way, with its progress.
+    loading: Option<String>,
     refused: Option<RefusedView>,
     columns: Vec<ColumnView>,
     rows: Vec<Vec<String>>,
@@ -193,6 +195,13 @@ async fn data_page(
             .unwrap_or_default()
     };
     let current_view = current.as_ref().map(|l| load_view(&page, l));
+    let loading = crate::load::pending(&platform.db, r.id).await?.map(|job| {
+        if job.state == "running" && !job.progress_note.is_empty() {
+            page.t1("datastore-loading", "progress", &job.progress_note)
+        } else {
+            page.t("datastore-loading-queued")
+        }
+    });
     let mut view = DataPage {
         pager: Pager::new(&page, PER_PAGE),
         page,
@@ -202,6 +211,7 @@ async fn data_page(
         profile_path: crate::explore::profile_path(&d.name, r.id),
         chart_path: crate::explore::chart_path(&d.name, r.id),
         current: current_view,
+        loading,
         refused,
         columns: Vec::new(),
         rows: Vec::new(),
