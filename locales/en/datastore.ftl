@@ -98,3 +98,4 @@ datastore-chart-first-points = The first 400 values are shown.
 datastore-page-title = { $what }: { $name }
 datastore-loading = A new file is being loaded ({ $progress }); reload the page to follow it.
 datastore-loading-queued = A new file is waiting to be loaded; reload the page to follow it.
+datastore-problem-unreachable = The file could not be fetched: { $reason }

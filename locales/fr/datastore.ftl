@@ -98,3 +98,4 @@ datastore-chart-first-points = Les 400 premières valeurs sont affichées.
 datastore-page-title = { $what } : { $name }
 datastore-loading = Un nouveau fichier est en cours de chargement ({ $progress }); rechargez la page pour suivre.
 datastore-loading-queued = Un nouveau fichier attend d’être chargé; rechargez la page pour suivre.
+datastore-problem-unreachable = Le fichier n’a pas pu être obtenu : { $reason }

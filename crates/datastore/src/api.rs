@@ -118,9 +118,8 @@ pub async fn version_for(
     params: &Map<String, Value>,
 ) -> std::result::Result<Load, ApiError> {
     let id = resource.to_string();
-    if let Some(v) = params.get("version").filter(|v| !v.is_null()) {
+    if params.get("version").is_some_and(|v| !v.is_null()) {
         let n = ckan::param_int(params, "version", 0)?;
-        let _ = v;
         return store::version(&platform.db, resource, n)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("Resource \"{id}\" has no version {n}.")));

@@ -89,13 +89,25 @@ async fn run_job(ctx: JobContext) -> anyhow::Result<()> {
         return Ok(());
     }
     let tmp = tmp_dir(&platform)?;
-    let (source_file, source, file_name) = match &r.file_key {
+    let (fetched, source, file_name) = match &r.file_key {
         Some(key) => (
-            store::fetch(&platform, key, &tmp).await?,
+            store::fetch(&platform, key, &tmp)
+                .await
+                .map_err(anyhow::Error::from),
             "upload",
             key.rsplit('/').next().unwrap_or("").to_string(),
         ),
-        None => (fetch_link(&r.url, &tmp).await?, "link", r.url.clone()),
+        None => (fetch_link(&r.url, &tmp).await, "link", r.url.clone()),
+    };
+    let source_file = match fetched {
+        Ok(f) => f,
+        Err(e) => {
+            // Retried first (a link may be down for a moment); the last failure is reported.
+            if ctx.is_last_attempt() {
+                record_unreadable(&platform, &r, source, &file_name, &e).await?;
+            }
+            return Err(e);
+        }
     };
     let progress = Arc::new(Progress::default());
     let reporter = {
@@ -132,6 +144,43 @@ async fn run_job(ctx: JobContext) -> anyhow::Result<()> {
         tracing::info!(resource = %r.id, "datastore load refused: {}", load.report.0.text(platform::Lang::En).trim());
     }
     Ok(())
+}
+
+/// Records a load that could not even read its file, so that the data page says why.
+async fn record_unreadable(
+    platform: &Platform,
+    r: &ResourceRow,
+    source: &str,
+    file_name: &str,
+    e: &anyhow::Error,
+) -> Result<()> {
+    let report = crate::report::Report {
+        ok: false,
+        format: tabular_format(r).map(|f| f.as_str()).unwrap_or("").into(),
+        encoding: None,
+        delimiter: None,
+        rows: 0,
+        bytes: 0,
+        columns: Vec::new(),
+        problems: vec![
+            crate::report::Problem::error("unreachable").arg("reason", format!("{e:#}")),
+        ],
+        seconds: 0.0,
+    };
+    let mut tx = platform.db.begin().await?;
+    store::record_load(
+        &mut tx,
+        &Actor::system("datastore"),
+        NewLoad {
+            resource: r.id,
+            source,
+            file_name,
+            parquet_key: None,
+            report: &report,
+        },
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// Progress in thousandths (two passes of the bytes) and a note: pass, rows, bytes, rate.
@@ -221,6 +270,7 @@ async fn fetch_link(url: &str, dir: &Path) -> anyhow::Result<tempfile::NamedTemp
     let origin = format!("{}://{}", parsed.scheme(), parsed.authority());
     let store = object_store::http::HttpBuilder::new()
         .with_url(origin)
+        .with_client_options(object_store::ClientOptions::new().with_allow_http(true))
         .build()?;
     let path = object_store::path::Path::parse(parsed.path().trim_start_matches('/'))?;
     let mut stream = store.get(&path).await?.into_stream();

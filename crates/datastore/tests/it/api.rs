@@ -682,3 +682,65 @@ async fn private_tables_are_not_readable_by_others() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_link_that_cannot_be_fetched_gets_a_report() {
+    let t = testing::sqlite().await;
+    let api = setup(&t).await;
+    dataset(&api, "linked", false).await;
+    let (status, r) = api
+        .post(
+            "resource_create",
+            Some(&api.token),
+            json!({"package_id": "linked", "name": "Gone", "url": "http://127.0.0.1:9/gone.csv", "format": "CSV"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let id = uuid::Uuid::parse_str(r["result"]["id"].as_str().unwrap()).unwrap();
+    let mut report = None;
+    for _ in 0..600 {
+        let loads = datastore::store::loads(&t.db, id, 5).await.unwrap();
+        if let Some(l) = loads.first() {
+            report = Some(l.report.0.clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let report = report.expect("the failed fetch was reported after its retries");
+    assert!(!report.ok);
+    assert_eq!(report.problems[0].code, "unreachable");
+    assert!(
+        report.problems[0]
+            .message(platform::Lang::En)
+            .starts_with("The file could not be fetched: ")
+    );
+    let (status, _) = api.search(json!({"resource_id": id})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_linked_csv_is_fetched_and_loaded() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let files = axum::Router::new().route(
+        "/open/stations.csv",
+        axum::routing::get(|| async { STATIONS }),
+    );
+    tokio::spawn(async move { axum::serve(listener, files).await });
+    let t = testing::sqlite().await;
+    let api = setup(&t).await;
+    dataset(&api, "linked", false).await;
+    let (status, r) = api
+        .post(
+            "resource_create",
+            Some(&api.token),
+            json!({"package_id": "linked", "name": "Stations", "url": format!("http://{addr}/open/stations.csv")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["result"]["format"], "CSV");
+    let id = r["result"]["id"].as_str().unwrap().to_string();
+    let info = api.wait_for_version(&id, 1).await;
+    assert_eq!(info["meta"]["count"], 3);
+    assert_eq!(info["meta"]["versions"][0]["source"], "link");
+}
