@@ -113,8 +113,8 @@ pub fn load_file(
         (Magic::Binary(kind), _) => {
             return fail(report, Problem::error("binary").arg("kind", kind));
         }
-        (Magic::Zip, Format::Xlsx | Format::Ods) => {}
-        (Magic::Zip, _) => {
+        (Magic::Workbook, Format::Xlsx | Format::Ods) => {}
+        (Magic::Workbook, _) => {
             format = Format::Xlsx;
             report.format = format.as_str().into();
         }

@@ -79,11 +79,11 @@ pub fn head(path: &Path, n: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// What the first bytes say the file is, whatever its name: a zip container (XLSX, ODS), or
-/// something that is not text at all.
+/// What the first bytes say the file is, whatever its name: a workbook (XLSX and ODS are zip
+/// containers, old XLS an OLE file), or something that is not text at all.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Magic {
-    Zip,
+    Workbook,
     Binary(&'static str),
     Text,
 }
@@ -96,12 +96,11 @@ pub fn magic(head: &[u8]) -> Magic {
         (b"GIF8", "GIF"),
         (b"\x1f\x8b", "gzip"),
         (b"PAR1", "Parquet"),
-        (b"\xd0\xcf\x11\xe0", "OLE (old Excel or Word)"),
         (b"\x7fELF", "executable"),
         (b"MZ", "executable"),
     ];
-    if head.starts_with(b"PK\x03\x04") {
-        return Magic::Zip;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xd0\xcf\x11\xe0") {
+        return Magic::Workbook;
     }
     for (sig, name) in SIGNATURES {
         if head.starts_with(sig) {
@@ -353,7 +352,7 @@ mod tests {
     #[test]
     fn magic_numbers() {
         assert_eq!(magic(b"%PDF-1.7"), Magic::Binary("PDF"));
-        assert_eq!(magic(b"PK\x03\x04rest"), Magic::Zip);
+        assert_eq!(magic(b"PK\x03\x04rest"), Magic::Workbook);
         assert_eq!(magic(b"a,b\x00c"), Magic::Binary("binary"));
         assert_eq!(magic(b"a,b\n1,2\n"), Magic::Text);
     }

@@ -309,3 +309,65 @@ fn json_lines_take_every_key() {
     let bad = load_bytes(b"{\"a\": 1}\n[1, 2]\n", Format::Jsonl);
     assert_eq!(codes(&bad), [("jsonl-not-object".into(), Severity::Error)]);
 }
+
+/// A minimal XLSX workbook: shared strings, inline strings, numbers, a formula with its cached
+/// value, a date cell, and optionally an error cell.
+fn xlsx(with_error: bool) -> tempfile::NamedTempFile {
+    use zip::write::SimpleFileOptions;
+    let f = tempfile::Builder::new().suffix(".xlsx").tempfile().unwrap();
+    let mut z = zip::ZipWriter::new(f.reopen().unwrap());
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let files: [(&str, String); 6] = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#.into()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Stocking" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#.into()),
+        ("xl/styles.xml", r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="0"/><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#.into()),
+        ("xl/worksheets/sheet1.xml", format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>lake</t></is></c><c r="B1" t="inlineStr"><is><t>fish</t></is></c><c r="C1" t="inlineStr"><is><t>double</t></is></c><c r="D1" t="inlineStr"><is><t>stocked</t></is></c><c r="E1" t="inlineStr"><is><t>code</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>Erie</t></is></c><c r="B2"><v>12</v></c><c r="C2"><f>B2*2</f><v>24</v></c><c r="D2" s="1"><v>44316</v></c><c r="E2" t="inlineStr"><is><t>0164A</t></is></c></row>
+<row r="3"><c r="A3" t="inlineStr"><is><t>Huron</t></is></c><c r="B3"><v>3.5</v></c><c r="C3"><f>B3*2</f><v>7</v></c><c r="D3" s="1"><v>44317</v></c>{}</row>
+</sheetData></worksheet>"#,
+            if with_error { r#"<c r="E3" t="e"><v>#DIV/0!</v></c>"# } else { r#"<c r="E3" t="inlineStr"><is><t>0007</t></is></c>"# }
+        )),
+    ];
+    for (name, body) in files {
+        z.start_file(name, opts).unwrap();
+        std::io::Write::write_all(&mut z, body.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    f
+}
+
+#[test]
+fn spreadsheets_load_by_cached_values_with_types() {
+    let f = xlsx(false);
+    let l = load_path(f.path(), Format::Xlsx, BTreeMap::new());
+    assert!(l.report.ok, "{:?}", l.report.problems);
+    assert_eq!(
+        types(&l),
+        vec![
+            ("lake".into(), ColumnType::Text),
+            ("fish".into(), ColumnType::Decimal),
+            ("double".into(), ColumnType::Integer),
+            ("stocked".into(), ColumnType::Date),
+            ("code".into(), ColumnType::Text),
+        ]
+    );
+    assert_eq!(parquet(&l).0, 2);
+    // A spreadsheet named .csv is still read as one.
+    let l = load_path(f.path(), Format::Csv, BTreeMap::new());
+    assert!(l.report.ok);
+    assert_eq!(l.report.format, "xlsx");
+    // A cell holding an error is reported with its address.
+    let bad = xlsx(true);
+    let l = load_path(bad.path(), Format::Xlsx, BTreeMap::new());
+    assert!(!l.report.ok);
+    assert_eq!(l.report.problems[0].code, "spreadsheet-cell-error");
+    assert!(
+        l.report.problems[0]
+            .message(platform::Lang::En)
+            .contains("E3")
+    );
+}
