@@ -47,7 +47,7 @@ fn ckan_extension() -> Option<std::sync::Arc<dyn catalogue::ckan::CkanExtension>
 
 /// Every area's searchable entities.
 pub fn search_sources() -> Vec<std::sync::Arc<dyn platform::search::SearchSource>> {
-    vec![catalogue::search::source()]
+    vec![catalogue::search::source(), tracker::search_source()]
 }
 
 /// The kinds of background job this server runs, registered by each area.

@@ -6,6 +6,7 @@ pub mod ckan;
 pub mod dcat;
 pub mod feeds;
 pub mod import;
+pub mod links;
 pub mod model;
 pub mod pages;
 pub mod search;
