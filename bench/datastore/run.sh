@@ -4,6 +4,10 @@
 # into a text table, then an index per column). Wall time and peak memory of each; ratios at the end.
 #
 #   bench/datastore/run.sh [ROWS]        (default 1000000; AGORA_BIN, PYTHON, PG_URL may be set)
+#
+# Needs a release build of agora (`cargo build --release -p agora`), psql reaching PG_URL, and
+# DuckDB in PYTHON's environment (`pip install duckdb`). Peak memory is that of the client
+# process: for PostgreSQL the server's own memory is not counted.
 set -euo pipefail
 ROWS=${1:-1000000}
 HERE=$(cd "$(dirname "$0")" && pwd)
