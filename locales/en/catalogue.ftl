@@ -28,6 +28,7 @@ catalogue-format = Format
 catalogue-size = Size
 catalogue-language = Language
 catalogue-download = Download
+catalogue-preview-data = Preview and filter
 catalogue-about = About this data
 catalogue-licence = Licence
 catalogue-open-licence = Open licence

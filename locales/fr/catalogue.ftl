@@ -28,6 +28,7 @@ catalogue-format = Format
 catalogue-size = Taille
 catalogue-language = Langue
 catalogue-download = Télécharger
+catalogue-preview-data = Aperçu et filtres
 catalogue-about = À propos de ces données
 catalogue-licence = Licence
 catalogue-open-licence = Licence ouverte

@@ -12,6 +12,7 @@ import { startAgora } from './lib/server.js';
 import account from './journeys/account.js';
 import catalogue from './journeys/catalogue.js';
 import catalogueEditor from './journeys/catalogue-editor.js';
+import datastore from './journeys/datastore.js';
 import dialogue from './journeys/dialogue.js';
 import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
@@ -49,6 +50,7 @@ notFound(ctx);
 keyboard(ctx);
 catalogue(ctx);
 dialogue(ctx);
+datastore(ctx);
 tracker(ctx);
 // Last: it changes the demo catalogue that the journeys above count.
 catalogueEditor(ctx);

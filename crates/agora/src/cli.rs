@@ -74,6 +74,23 @@ enum Command {
         #[command(subcommand)]
         command: HarvestCommand,
     },
+    /// Load a CSV, TSV, XLSX, ODS or JSON-lines file as the next version of a resource's table.
+    #[cfg(feature = "datastore")]
+    Ingest {
+        /// The resource's id.
+        resource: String,
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Check a table file as `agora ingest` would load it, without loading it: prints the
+    /// validation report (as JSON with --json); exits 1 when the file would be refused.
+    #[cfg(feature = "datastore")]
+    Validate {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply database migrations and exit.
     Migrate(Common),
     /// List background jobs, newest first.
@@ -290,6 +307,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Harvest {
             command: HarvestCommand::Ckan { url, common },
         } => harvest_ckan(&common, &url).await?,
+        #[cfg(feature = "datastore")]
+        Command::Ingest {
+            resource,
+            file,
+            common,
+        } => {
+            let platform = open(&common).await?;
+            return ingest(&platform, &resource, &file).await;
+        }
+        #[cfg(feature = "datastore")]
+        Command::Validate { file, json } => return validate(&file, json),
         Command::Migrate(common) => {
             let platform = open(&common).await?;
             let engine = match platform.db.engine() {
@@ -379,6 +407,110 @@ async fn harvest_ckan(common: &Common, url: &str) -> anyhow::Result<()> {
         .follow(&platform.db, &crate::home::search_sources())
         .await?;
     Ok(())
+}
+
+/// Loads a file into a resource's table with a progress bar over each pass; prints the report.
+#[cfg(feature = "datastore")]
+async fn ingest(
+    platform: &Platform,
+    resource: &str,
+    file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    use std::sync::atomic::Ordering;
+    let id = uuid::Uuid::parse_str(resource.trim())
+        .with_context(|| format!("{resource} is not a resource id"))?;
+    let r = catalogue::store::resource(&platform.db, id)
+        .await?
+        .with_context(|| format!("no resource {id}"))?;
+    if !file.is_file() {
+        bail!("cannot read {}", file.display());
+    }
+    let progress = std::sync::Arc::new(datastore::ingest::Progress::default());
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let actor = Actor::system("cli");
+    let work = datastore::load::load(platform, &actor, &r, file, "cli", &name, progress.clone());
+    tokio::pin!(work);
+    let started = std::time::Instant::now();
+    let load = loop {
+        tokio::select! {
+            done = &mut work => break done?,
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                bar.set_length(progress.total_bytes.load(Ordering::Relaxed));
+                bar.set_position(progress.bytes.load(Ordering::Relaxed));
+                let (_, note) = datastore::load::describe(&progress, started.elapsed());
+                bar.set_message(note);
+            }
+        }
+    };
+    bar.finish_and_clear();
+    let report = &load.report.0;
+    print!("{}", report.text(platform::Lang::En));
+    match load.version {
+        Some(v) => {
+            println!(
+                "version {v}: {} rows, {} columns in {:.2} s ({})",
+                report.rows,
+                report.columns.len(),
+                report.seconds,
+                report.encoding.as_deref().unwrap_or(&report.format)
+            );
+            for c in &report.columns {
+                println!("  {}: {}", c.name, c.column_type.as_str());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            println!("not loaded: the previous version, if any, keeps serving");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+#[cfg(feature = "datastore")]
+fn validate(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
+    let name = file.to_string_lossy();
+    let opts = datastore::ingest::LoadOptions {
+        format: datastore::sniff::Format::from_name(&name).unwrap_or(datastore::sniff::Format::Csv),
+        overrides: Default::default(),
+    };
+    let loaded = datastore::ingest::load_file(
+        file,
+        &opts,
+        &datastore::ingest::Progress::default(),
+        &std::env::temp_dir(),
+    )
+    .with_context(|| format!("cannot read {}", file.display()))?;
+    let report = &loaded.report;
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        print!("{}", report.text(platform::Lang::En));
+        println!(
+            "{}: {} rows, {} columns ({})",
+            if report.ok { "loadable" } else { "refused" },
+            report.rows,
+            report.columns.len(),
+            report.encoding.as_deref().unwrap_or(&report.format)
+        );
+        for c in &report.columns {
+            println!("  {}: {}", c.name, c.column_type.as_str());
+        }
+    }
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn progress_bar(unit: &str) -> indicatif::ProgressBar {

@@ -27,6 +27,8 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     catalogue::load_demo(platform, &shared_data()).await?;
+    #[cfg(feature = "datastore")]
+    datastore::load_demo(platform, &shared_data()).await?;
     // Dialogue first: the tracker's commitments link to the co-creation process and its ideas.
     dialogue::load_demo(platform).await?;
     tracker::load_demo(platform).await?;

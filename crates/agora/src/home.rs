@@ -31,10 +31,23 @@ pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
         .merge(tracker::pages());
     let api = Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
-        .merge(catalogue::api())
+        .merge(catalogue::api_with(ckan_extension()))
         .merge(dialogue::api())
         .merge(tracker::api());
+    #[cfg(feature = "datastore")]
+    let (pages, api) = (
+        pages.merge(datastore::pages()),
+        api.merge(datastore::routes()),
+    );
     Ok(server::app(platform.clone(), pages, api))
+}
+
+/// The CKAN actions other areas add to the catalogue's Action API.
+fn ckan_extension() -> Option<std::sync::Arc<dyn catalogue::ckan::CkanExtension>> {
+    #[cfg(feature = "datastore")]
+    return Some(std::sync::Arc::new(datastore::api::Datastore));
+    #[cfg(not(feature = "datastore"))]
+    None
 }
 
 /// Every area's searchable entities.
@@ -47,7 +60,11 @@ pub fn search_sources() -> Vec<std::sync::Arc<dyn platform::search::SearchSource
 
 /// The kinds of background job this server runs, registered by each area.
 pub fn job_registry() -> platform::jobs::Registry {
-    platform::jobs::Registry::new()
+    #[allow(unused_mut)]
+    let mut registry = platform::jobs::Registry::new();
+    #[cfg(feature = "datastore")]
+    datastore::load::register(&mut registry);
+    registry
 }
 
 /// The OpenAPI document of the native API: the platform's endpoints and every area's.

@@ -2,6 +2,7 @@
 //! error types and HTTP codes, so that existing clients (ckanapi, harvesters) work unchanged.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -9,6 +10,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
+use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -25,10 +27,36 @@ use crate::upload::{Upload, format_from_name};
 
 pub const CKAN_VERSION: &str = "2.11.0";
 
-pub fn api() -> Router {
+pub fn api(extension: Option<Arc<dyn CkanExtension>>) -> Router {
+    let handler =
+        move |platform: Platform, ctx: RequestContext, action: Path<String>, req: Request| {
+            dispatch(extension.clone(), platform, ctx, action, req)
+        };
     Router::new()
-        .route("/api/3/action/{action}", any(dispatch))
-        .route("/api/action/{action}", any(dispatch))
+        .route("/api/3/action/{action}", any(handler.clone()))
+        .route("/api/action/{action}", any(handler))
+}
+
+/// What another area adds to the Action API, as CKAN extensions do: actions under its own names
+/// (the datastore's), and a reaction to resources whose data changed. The binary hands it to
+/// [`crate::api_with`], so that the catalogue does not depend on the area.
+pub trait CkanExtension: Send + Sync + 'static {
+    /// Whether `name` is one of its actions: `Some(true)` for one that GET may call.
+    fn action(&self, name: &str) -> Option<bool>;
+    fn run(&self, name: &str, call: ActionCall) -> BoxFuture<'static, ActionResult>;
+    /// Called once a resource was created or given a new file or link (after the commit).
+    fn resource_changed(
+        &self,
+        platform: &Platform,
+        resource: &ResourceRow,
+    ) -> BoxFuture<'static, platform::Result<()>>;
+}
+
+/// An action call handed to a [`CkanExtension`].
+pub struct ActionCall {
+    pub platform: Platform,
+    pub user: Option<CurrentUser>,
+    pub params: Map<String, Value>,
 }
 
 /// A CKAN error: its `__type`, HTTP status and message (or, for validation, the field errors).
@@ -101,9 +129,10 @@ fn validation(field: &str, message: &str) -> ApiError {
     )]))
 }
 
-type ActionResult = Result<Value, ApiError>;
+pub type ActionResult = Result<Value, ApiError>;
 
 struct Call {
+    extension: Option<Arc<dyn CkanExtension>>,
     platform: Platform,
     user: Option<CurrentUser>,
     params: Map<String, Value>,
@@ -191,6 +220,7 @@ const WRITE_ACTIONS: &[&str] = &[
 ];
 
 async fn dispatch(
+    extension: Option<Arc<dyn CkanExtension>>,
     platform: Platform,
     ctx: RequestContext,
     Path(action): Path<String>,
@@ -202,7 +232,8 @@ async fn dispatch(
     );
     let known_read = READ_ACTIONS.contains(&action.as_str());
     let known_write = WRITE_ACTIONS.contains(&action.as_str());
-    if !known_read && !known_write && !extra_action(&action) {
+    let extended = extension.as_ref().and_then(|e| e.action(&action));
+    if !known_read && !known_write && extended.is_none() {
         return envelope(
             &help,
             Err(ApiError::BadRequest(format!(
@@ -217,7 +248,7 @@ async fn dispatch(
             Err(ApiError::BadRequest(format!("Method {method} not allowed"))),
         );
     }
-    if method == Method::GET && !known_read && !extra_read_action(&action) {
+    if method == Method::GET && !known_read && extended != Some(true) {
         return envelope(
             &help,
             Err(ApiError::BadRequest(format!(
@@ -235,7 +266,16 @@ async fn dispatch(
         Ok(p) => p,
         Err(e) => return envelope(&help, Err(e)),
     };
+    if let (Some(ext), Some(_)) = (&extension, extended) {
+        let call = ActionCall {
+            platform,
+            user: ctx.user,
+            params,
+        };
+        return envelope(&help, ext.run(&action, call).await);
+    }
     let call = Call {
+        extension,
         platform,
         user: ctx.user,
         params,
@@ -244,15 +284,6 @@ async fn dispatch(
     };
     let result = run(&action, call).await;
     envelope(&help, result)
-}
-
-/// Actions provided by other modules (the datastore registers its own names here).
-fn extra_action(name: &str) -> bool {
-    extra_read_action(name)
-}
-
-fn extra_read_action(_name: &str) -> bool {
-    false
 }
 
 async fn run(action: &str, call: Call) -> ActionResult {
@@ -625,7 +656,7 @@ pub fn can_read(user: Option<&CurrentUser>, d: &DatasetRow) -> bool {
     })
 }
 
-fn require_editor(
+pub fn require_editor(
     user: Option<&CurrentUser>,
     organization: Uuid,
     what: &str,
@@ -1305,6 +1336,7 @@ async fn resource_create(call: Call) -> ActionResult {
     let r = store::resource(&call.platform.db, id)
         .await?
         .ok_or(Error::NotFound)?;
+    call.resource_changed(&r).await;
     Ok(resource_dict(&r, &call.platform.settings.base_url()))
 }
 
@@ -1361,6 +1393,9 @@ async fn resource_write(call: Call, patch: bool) -> ActionResult {
     let r = store::resource(&call.platform.db, id)
         .await?
         .ok_or(Error::NotFound)?;
+    if r.file_key != before.file_key || r.url != before.url || r.hash != before.hash {
+        call.resource_changed(&r).await;
+    }
     Ok(resource_dict(&r, &call.platform.settings.base_url()))
 }
 
@@ -1382,9 +1417,20 @@ async fn resource_delete(call: Call) -> ActionResult {
 }
 
 impl Call {
+    /// Tells the extension a resource's data changed. The resource is saved whatever happens
+    /// next: a failure here is logged, and shows where the extension reports its own state.
+    async fn resource_changed(&self, r: &ResourceRow) {
+        if let Some(ext) = &self.extension
+            && let Err(e) = ext.resource_changed(&self.platform, r).await
+        {
+            tracing::error!(resource = %r.id, error = ?e, "resource change not handled");
+        }
+    }
+
     /// A copy without the upload, for lookups.
     fn clone_light(&self) -> Call {
         Call {
+            extension: self.extension.clone(),
             platform: self.platform.clone(),
             user: self.user.clone(),
             params: self.params.clone(),

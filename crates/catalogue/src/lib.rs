@@ -24,7 +24,12 @@ pub use pages::pages;
 
 /// The API and the downloads, at absolute paths.
 pub fn api() -> axum::Router {
-    ckan::api()
+    api_with(None)
+}
+
+/// The API with another area's CKAN actions (the datastore's) served beside the catalogue's.
+pub fn api_with(extension: Option<std::sync::Arc<dyn ckan::CkanExtension>>) -> axum::Router {
+    ckan::api(extension)
         .merge(pages::downloads())
         .merge(dcat::routes())
         .merge(feeds::routes())

@@ -81,6 +81,8 @@ pub struct ResourceView {
     pub language: String,
     pub url: String,
     pub description: String,
+    /// The data page (preview, filters, downloads) of a resource with a datastore table.
+    pub data_path: Option<String>,
 }
 
 impl DatasetView {
@@ -106,6 +108,9 @@ impl DatasetView {
                     .unwrap_or_default(),
                 language: label(lang, "language", &res.language),
                 url: crate::ckan::resource_url(res, base_url),
+                data_path: res
+                    .datastore_active
+                    .then(|| format!("/dataset/{}/resource/{}/data", r.name, res.id)),
                 description: Bilingual::new(&res.description_en, &res.description_fr)
                     .get(lang)
                     .to_string(),

@@ -1,0 +1,270 @@
+//! `/datastore/dump/{resource}?format=csv|tsv|json|parquet`: a whole table (or what the filters of
+//! `datastore_search` select) streamed batch by batch, so memory stays flat at any size.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::AsyncArrowWriter;
+use futures::{StreamExt, TryStreamExt};
+use object_store::ObjectStoreExt;
+use serde_json::{Map, Value};
+
+use catalogue::ckan::ApiError;
+use platform::Platform;
+use platform::web::RequestContext;
+
+use crate::api::{fields_json, readable, version_for};
+use crate::engine;
+use crate::search::SearchQuery;
+use crate::store;
+
+pub fn routes() -> Router {
+    Router::new().route("/datastore/dump/{resource}", get(dump))
+}
+
+/// The query string as `datastore_search` parameters (JSON-looking values parsed).
+fn params(query: Option<&str>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        let t = v.trim_start();
+        let value = if t.starts_with(['{', '[']) {
+            serde_json::from_str(&v).unwrap_or(Value::String(v.to_string()))
+        } else {
+            Value::String(v.to_string())
+        };
+        out.insert(k.into_owned(), value);
+    }
+    out
+}
+
+fn problem(status: StatusCode, message: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+fn api_problem(e: ApiError) -> Response {
+    match e {
+        ApiError::NotFound(m) => problem(StatusCode::NOT_FOUND, m),
+        ApiError::Authorization(m) => problem(StatusCode::FORBIDDEN, m),
+        ApiError::Validation(fields) => problem(
+            StatusCode::BAD_REQUEST,
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.join(" ")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        other => problem(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+    }
+}
+
+async fn dump(
+    platform: Platform,
+    ctx: RequestContext,
+    Path(resource): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match dump_response(&platform, &ctx, &resource, query.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => api_problem(e),
+    }
+}
+
+async fn dump_response(
+    platform: &Platform,
+    ctx: &RequestContext,
+    resource: &str,
+    query: Option<&str>,
+) -> Result<Response, ApiError> {
+    let params = params(query);
+    let format = params
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or("csv")
+        .to_ascii_lowercase();
+    if !["csv", "tsv", "json", "parquet"].contains(&format.as_str()) {
+        return Err(ApiError::Validation(BTreeMap::from([(
+            "format".into(),
+            vec![format!(
+                "Value must be one of csv, tsv, json, parquet, not {format}"
+            )],
+        )])));
+    }
+    let (r, _) = readable(platform, ctx.user.as_ref(), resource).await?;
+    let load = version_for(platform, r.id, &params).await?;
+    let filename = format!("{}.{format}", r.id);
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    let searching = [
+        "filters", "q", "fields", "sort", "distinct", "limit", "offset",
+    ]
+    .iter()
+    .any(|k| params.contains_key(*k));
+    if format == "parquet" && !searching {
+        // The stored version is the dump: streamed straight from the object store.
+        let key = load.parquet_key.clone().ok_or(ApiError::Internal)?;
+        let path = object_store::path::Path::parse(&key).map_err(|_| ApiError::Internal)?;
+        let stream = store::object_store(platform)
+            .get(&path)
+            .await
+            .map_err(|e| ApiError::from(platform::Error::from(e)))?
+            .into_stream();
+        return Ok(attachment(
+            "application/vnd.apache.parquet",
+            &disposition,
+            Body::from_stream(stream),
+        ));
+    }
+    let session = engine::session_in_order(platform)
+        .map_err(|e| crate::api::query_error(e.into(), "resource_id"))?;
+    let df = engine::read(&session, &load)
+        .await
+        .map_err(|e| crate::api::query_error(e.into(), "resource_id"))?;
+    let schema = df.schema().as_arrow().clone();
+    let query = SearchQuery::from_params(&params, &schema)?;
+    let mut df = query.select(df)?;
+    if !query.sort.is_empty() {
+        df = query.order(df)?;
+    }
+    if params.contains_key("limit") || params.contains_key("offset") {
+        df = query.page(df)?;
+    }
+    let out_schema: SchemaRef = std::sync::Arc::new(df.schema().as_arrow().clone());
+    let batches = df
+        .execute_stream()
+        .await
+        .map_err(|e| crate::api::query_error(e.into(), "filters"))?
+        .map_err(|e| std::io::Error::other(e.to_string()));
+    let body = match format.as_str() {
+        "csv" | "tsv" => {
+            let delimiter = if format == "csv" { b',' } else { b'\t' };
+            let header = delimited(
+                delimiter,
+                &[out_schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().clone())
+                    .collect()],
+            );
+            let rows = batches.map(move |b| b.map(|b| delimited(delimiter, &batch_rows(&b))));
+            Body::from_stream(futures::stream::once(async move { Ok(header) }).chain(rows))
+        }
+        "json" => {
+            let dict = store::dictionary(&platform.db, r.id).await?;
+            let head = format!(
+                "{{\"fields\": {}, \"records\": [",
+                fields_json(&out_schema, &dict)
+            );
+            let mut first = true;
+            let rows = batches.map(move |b| {
+                b.map(|b| {
+                    let mut out = String::new();
+                    for row in 0..b.num_rows() {
+                        if !first {
+                            out.push_str(",\n");
+                        }
+                        first = false;
+                        let cells: Vec<Value> = b
+                            .columns()
+                            .iter()
+                            .map(|c| engine::cell_json(c, row))
+                            .collect();
+                        out.push_str(&Value::Array(cells).to_string());
+                    }
+                    Bytes::from(out)
+                })
+            });
+            Body::from_stream(
+                futures::stream::once(async move { Ok(Bytes::from(head)) })
+                    .chain(rows)
+                    .chain(futures::stream::once(async {
+                        Ok(Bytes::from_static(b"]}\n"))
+                    })),
+            )
+        }
+        _ => {
+            // Parquet of a selection: written into a pipe that the response reads.
+            let (writer, reader) = tokio::io::duplex(1 << 20);
+            let schema = out_schema.clone();
+            tokio::spawn(async move {
+                let mut batches = batches;
+                let Ok(mut w) = AsyncArrowWriter::try_new(writer, schema, None) else {
+                    return;
+                };
+                while let Some(Ok(b)) = batches.next().await {
+                    if w.write(&b).await.is_err() {
+                        return;
+                    }
+                }
+                let _ = w.close().await;
+            });
+            Body::from_stream(reader_stream(reader))
+        }
+    };
+    let content_type = match format.as_str() {
+        "csv" => "text/csv; charset=utf-8",
+        "tsv" => "text/tab-separated-values; charset=utf-8",
+        "json" => "application/json",
+        _ => "application/vnd.apache.parquet",
+    };
+    Ok(attachment(content_type, &disposition, body))
+}
+
+fn attachment(content_type: &str, disposition: &str, body: Body) -> Response {
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+fn batch_rows(b: &RecordBatch) -> Vec<Vec<String>> {
+    (0..b.num_rows())
+        .map(|row| {
+            b.columns()
+                .iter()
+                .map(|c| engine::cell_text(c, row))
+                .collect()
+        })
+        .collect()
+}
+
+fn delimited(delimiter: u8, rows: &[Vec<String>]) -> Bytes {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
+    for row in rows {
+        let _ = w.write_record(row);
+    }
+    Bytes::from(w.into_inner().unwrap_or_default())
+}
+
+/// The read end of a pipe as a stream of byte chunks.
+fn reader_stream(
+    reader: tokio::io::DuplexStream,
+) -> impl futures::Stream<Item = std::io::Result<Bytes>> {
+    use tokio::io::AsyncReadExt;
+    futures::stream::unfold(Some(reader), |state| async move {
+        let mut reader = state?;
+        let mut buf = vec![0u8; 1 << 16];
+        match reader.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), Some(reader)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+}

@@ -1,0 +1,118 @@
+//! `datastore_search_sql`: one read-only `SELECT` over datastore tables named by resource id.
+//! The statement is parsed first and refused unless it is a single query; every table it names
+//! must be a datastore table the caller may read (nothing else is registered, so files, system
+//! tables and other catalogs do not exist for it); the plan is checked again with DDL, DML and
+//! statements off; it runs under the engine's time and memory limits and stops at a row cap.
+
+use std::collections::BTreeMap;
+
+use datafusion::common::TableReference;
+use datafusion::config::Dialect;
+use datafusion::execution::context::SQLOptions;
+use datafusion::sql::parser::Statement as DfStatement;
+use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use catalogue::ckan::{ActionResult, ApiError};
+use platform::Platform;
+use platform::auth::CurrentUser;
+
+use crate::api::{fields_json, readable, records_json};
+use crate::engine;
+use crate::store::{self, Dictionary};
+
+/// Rows returned at most; beyond, the result says `records_truncated`.
+pub const ROW_CAP: usize = 32_000;
+
+fn refuse(message: impl Into<String>) -> ApiError {
+    ApiError::Validation(BTreeMap::from([("sql".to_string(), vec![message.into()])]))
+}
+
+pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) -> ActionResult {
+    if text.trim().is_empty() {
+        return Err(refuse("Missing value"));
+    }
+    let ctx = engine::session(platform).map_err(|e| crate::api::query_error(e.into(), "sql"))?;
+    let statement = ctx
+        .state()
+        .sql_to_statement(text, &Dialect::PostgreSQL)
+        .map_err(|e| {
+            let root = e.find_root().to_string();
+            if root.contains("single SQL statement") {
+                refuse("Only one statement is allowed: a single SELECT")
+            } else {
+                refuse(format!("The SQL could not be parsed: {root}"))
+            }
+        })?;
+    let is_query =
+        matches!(&statement, DfStatement::Statement(s) if matches!(**s, SqlStatement::Query(_)));
+    if !is_query {
+        return Err(refuse(
+            "Only a read-only SELECT is allowed (no DDL, DML, COPY, EXPLAIN, SET or other statements)",
+        ));
+    }
+    let references = ctx
+        .state()
+        .resolve_table_references(&statement)
+        .map_err(|e| refuse(e.find_root().to_string()))?;
+    for reference in references {
+        let TableReference::Bare { table } = &reference else {
+            return Err(refuse(format!(
+                "\"{reference}\" is not a datastore table: only datastore tables, named by their resource id, can be queried (no schemas, system tables or files)"
+            )));
+        };
+        let Ok(id) = Uuid::parse_str(table) else {
+            return Err(refuse(format!(
+                "\"{table}\" is not a datastore table: only datastore tables, named by their resource id in double quotes, can be queried (no system tables or files)"
+            )));
+        };
+        let (r, _) = readable(platform, user, &id.to_string()).await?;
+        let load = store::current(&platform.db, r.id)
+            .await?
+            .ok_or_else(|| refuse(format!("Resource \"{table}\" has no datastore table")))?;
+        engine::register(&ctx, table, &load)
+            .await
+            .map_err(|e| crate::api::query_error(e.into(), "sql"))?;
+    }
+    let plan = ctx
+        .state()
+        .statement_to_plan(statement)
+        .await
+        .map_err(|e| refuse(e.find_root().to_string()))?;
+    SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false)
+        .verify_plan(&plan)
+        .map_err(|e| refuse(e.find_root().to_string()))?;
+    let df = ctx
+        .execute_logical_plan(plan)
+        .await
+        .map_err(|e| refuse(e.find_root().to_string()))?
+        .limit(0, Some(ROW_CAP + 1))
+        .map_err(|e| refuse(e.find_root().to_string()))?;
+    let schema = df.schema().as_arrow().clone();
+    let mut batches = engine::collect(df)
+        .await
+        .map_err(|e| crate::api::query_error(e, "sql"))?;
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let truncated = rows > ROW_CAP;
+    if truncated {
+        let mut keep = ROW_CAP;
+        for b in batches.iter_mut() {
+            let n = b.num_rows().min(keep);
+            *b = b.slice(0, n);
+            keep -= n;
+        }
+    }
+    let mut result = json!({
+        "sql": text,
+        "fields": fields_json(&schema, &Dictionary::default()),
+        "records": records_json(&batches, "objects")?,
+    });
+    if truncated {
+        result["records_truncated"] = Value::Bool(true);
+    }
+    Ok(result)
+}

@@ -1,0 +1,756 @@
+//! Writes through the API: `datastore_create`, `datastore_upsert` and `datastore_delete`. Each
+//! change writes a new version (the old rows streamed through, the change applied) and switches
+//! to it in one transaction, like a load; earlier versions stay readable.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, BooleanArray, new_null_array};
+use datafusion::arrow::compute::{filter_record_batch, interleave_record_batch};
+use datafusion::arrow::datatypes::{Schema, SchemaRef};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::logical_expr::ident;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::Compression;
+use datafusion::parquet::file::properties::WriterProperties;
+use futures::StreamExt;
+use serde_json::{Map, Value, json};
+
+use catalogue::ckan::{self, ActionCall, ActionResult, ApiError, param_str};
+use catalogue::model::ResourceRow;
+use platform::Platform;
+use platform::db::Actor;
+
+use crate::api::{fields_json, query_error, readable, resource_param};
+use crate::engine;
+use crate::ingest::{ColumnBuilder, ID_COLUMN, table_schema};
+use crate::load::tmp_dir;
+use crate::report::{ColumnReport, Report};
+use crate::search::{SearchQuery, literal};
+use crate::store::{self, ColumnInfo, Dictionary, Load, NewLoad};
+use crate::types::ColumnType;
+
+/// Records accepted in one call.
+pub const MAX_RECORDS: usize = 100_000;
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))
+}
+
+/// A resource the caller may edit.
+async fn writable(call: &ActionCall, action: &str) -> Result<(ResourceRow, Actor), ApiError> {
+    let id = resource_param(&call.params)?;
+    let (r, d) = readable(&call.platform, call.user.as_ref(), &id).await?;
+    let user = ckan::require_editor(call.user.as_ref(), d.organization_id, action)?;
+    Ok((r, user.actor()))
+}
+
+/// A parameter that may be JSON text (form posts) or JSON.
+fn json_list(params: &Map<String, Value>, key: &str) -> Result<Vec<Value>, ApiError> {
+    match params.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => Ok(a.clone()),
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Array(a)) => Ok(a),
+            _ => Err(invalid(key, "Must be a JSON list")),
+        },
+        Some(_) => Err(invalid(key, "Must be a JSON list")),
+    }
+}
+
+fn key_list(params: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>, ApiError> {
+    match params.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(
+            s.split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        )),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| invalid(key, "Must be a list of field names"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(invalid(key, "Must be a list of field names")),
+    }
+}
+
+/// A field given to `datastore_create`: `{"id": "name", "type": "int", "info": {…}}`.
+struct FieldSpec {
+    name: String,
+    column_type: ColumnType,
+    info: Option<ColumnInfo>,
+}
+
+fn field_specs(values: &[Value]) -> Result<Vec<FieldSpec>, ApiError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let name = v
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid("fields", format!("field {}: \"id\" is required", i + 1)))?;
+        if name.starts_with('_') {
+            return Err(invalid(
+                "fields",
+                format!("\"{name}\" is not a valid field name: names starting with _ are reserved"),
+            ));
+        }
+        if !seen.insert(name.to_string()) {
+            return Err(invalid(
+                "fields",
+                format!("field \"{name}\" is given twice"),
+            ));
+        }
+        let column_type = match v.get("type").and_then(Value::as_str) {
+            None | Some("") => ColumnType::Text,
+            Some(t) => ColumnType::from_ckan(t).ok_or_else(|| {
+                invalid(
+                    "fields",
+                    format!("\"{t}\" is not a valid field type (field \"{name}\")"),
+                )
+            })?,
+        };
+        let info = v.get("info").and_then(Value::as_object).map(|o| {
+            let s = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            ColumnInfo {
+                type_override: None,
+                label_en: s("label"),
+                label_fr: s("label_fr"),
+                description_en: s("notes"),
+                description_fr: s("notes_fr"),
+            }
+        });
+        out.push(FieldSpec {
+            name: name.to_string(),
+            column_type,
+            info,
+        });
+    }
+    Ok(out)
+}
+
+/// A JSON value as the text a column builder reads.
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => Some(String::new()),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Builds a batch of `schema` from records, `_id`s given. Errors name the record and field.
+fn records_batch(
+    schema: &SchemaRef,
+    records: &[(i64, Map<String, Value>)],
+) -> Result<RecordBatch, ApiError> {
+    let types: Vec<ColumnType> = schema
+        .fields()
+        .iter()
+        .skip(1)
+        .map(|f| ColumnType::from_arrow(f.data_type()))
+        .collect();
+    let mut ids = ColumnBuilder::new(ColumnType::Integer, records.len());
+    let mut builders: Vec<ColumnBuilder> = types
+        .iter()
+        .map(|t| ColumnBuilder::new(*t, records.len()))
+        .collect();
+    for (n, (id, record)) in records.iter().enumerate() {
+        ids.append(&id.to_string());
+        for (i, f) in schema.fields().iter().skip(1).enumerate() {
+            let v = record.get(f.name()).unwrap_or(&Value::Null);
+            let text = value_text(v).unwrap_or_default();
+            let structured = matches!(v, Value::Object(_) | Value::Array(_));
+            if (structured && types[i] != ColumnType::Text) || !builders[i].append(&text) {
+                return Err(invalid(
+                    "records",
+                    format!(
+                        "record {}: field \"{}\": {v} is not a valid {}",
+                        n + 1,
+                        f.name(),
+                        types[i].as_str()
+                    ),
+                ));
+            }
+        }
+    }
+    let mut arrays: Vec<ArrayRef> = vec![ids.finish()];
+    arrays.extend(builders.iter_mut().map(ColumnBuilder::finish));
+    RecordBatch::try_new(schema.clone(), arrays).map_err(|e| {
+        tracing::error!(error = %e, "records batch");
+        ApiError::Internal
+    })
+}
+
+/// Checks that each record is an object naming only known fields.
+fn record_objects(
+    values: Vec<Value>,
+    schema: &Schema,
+) -> Result<Vec<Map<String, Value>>, ApiError> {
+    if values.len() > MAX_RECORDS {
+        return Err(invalid(
+            "records",
+            format!("At most {MAX_RECORDS} records per call"),
+        ));
+    }
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let Value::Object(obj) = v else {
+                return Err(invalid(
+                    "records",
+                    format!("record {} is not an object", i + 1),
+                ));
+            };
+            for k in obj.keys() {
+                if k != ID_COLUMN && schema.field_with_name(k).is_err() {
+                    return Err(invalid(
+                        "records",
+                        format!("record {}: field \"{k}\" not in table", i + 1),
+                    ));
+                }
+            }
+            Ok(obj)
+        })
+        .collect()
+}
+
+/// The old rows, in the new schema (new columns null).
+fn conform(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, ApiError> {
+    let columns: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .map(|f| match batch.schema().index_of(f.name()) {
+            Ok(i) => batch.column(i).clone(),
+            Err(_) => new_null_array(f.data_type(), batch.num_rows()),
+        })
+        .collect();
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| {
+        tracing::error!(error = %e, "conform batch");
+        ApiError::Internal
+    })
+}
+
+/// What happens to each batch of the current version on its way to the next: kept as it is
+/// (`None`), or replaced by the batch returned (rows removed or changed, order kept).
+type Transform<'a> = &'a (dyn Fn(&RecordBatch) -> Result<Option<RecordBatch>, ApiError> + Sync);
+
+/// Streams the current version through `transform`, then `extra` (new rows, with `_id`s after
+/// every existing one), into a new version; rows stay in `_id` order.
+async fn write_version(
+    platform: &Platform,
+    actor: &Actor,
+    r: &ResourceRow,
+    base: Option<&Load>,
+    schema: &SchemaRef,
+    transform: Transform<'_>,
+    extra: Option<RecordBatch>,
+) -> Result<Load, ApiError> {
+    let started = std::time::Instant::now();
+    let tmp = tmp_dir(platform)?;
+    let mut file = tempfile::Builder::new()
+        .prefix("agora-write-")
+        .suffix(".parquet")
+        .tempfile_in(&tmp)
+        .map_err(|e| ApiError::from(platform::Error::internal(e)))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let internal = |e: datafusion::parquet::errors::ParquetError| {
+        tracing::error!(error = %e, "datastore write");
+        ApiError::Internal
+    };
+    let mut writer =
+        ArrowWriter::try_new(file.as_file_mut(), schema.clone(), Some(props)).map_err(internal)?;
+    let mut rows = 0u64;
+    if let Some(load) = base {
+        let ctx = engine::session(platform).map_err(|e| query_error(e.into(), "resource_id"))?;
+        let mut stream = engine::read(&ctx, load)
+            .await
+            .map_err(|e| query_error(e.into(), "resource_id"))?
+            .execute_stream()
+            .await
+            .map_err(|e| query_error(e.into(), "resource_id"))?;
+        while let Some(batch) = stream.next().await {
+            let batch = batch.map_err(|e| query_error(e.into(), "resource_id"))?;
+            let batch = conform(&batch, schema)?;
+            let batch = transform(&batch)?.unwrap_or(batch);
+            rows += batch.num_rows() as u64;
+            writer.write(&batch).map_err(internal)?;
+        }
+    }
+    if let Some(batch) = extra {
+        rows += batch.num_rows() as u64;
+        writer.write(&batch).map_err(internal)?;
+    }
+    writer.close().map_err(internal)?;
+    let bytes = std::fs::metadata(file.path()).map(|m| m.len()).unwrap_or(0);
+    let report = Report {
+        ok: true,
+        format: "api".into(),
+        encoding: None,
+        delimiter: None,
+        rows,
+        bytes,
+        columns: schema
+            .fields()
+            .iter()
+            .skip(1)
+            .map(|f| ColumnReport {
+                name: f.name().clone(),
+                column_type: ColumnType::from_arrow(f.data_type()),
+                inferred: None,
+                nulls: 0,
+            })
+            .collect(),
+        problems: Vec::new(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let key = store::publish(platform, r.id, file.path()).await?;
+    let mut tx = platform.db.begin().await?;
+    let load = store::record_load(
+        &mut tx,
+        actor,
+        NewLoad {
+            resource: r.id,
+            source: "api",
+            file_name: "",
+            parquet_key: Some(key),
+            report: &report,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(load)
+}
+
+/// The largest `_id` of a version (0 when empty).
+async fn max_id(platform: &Platform, load: &Load) -> Result<i64, ApiError> {
+    let ctx = engine::session(platform).map_err(|e| query_error(e.into(), "resource_id"))?;
+    let df = engine::read(&ctx, load)
+        .await
+        .and_then(|df| {
+            df.aggregate(
+                vec![],
+                vec![datafusion::functions_aggregate::expr_fn::max(ident(
+                    ID_COLUMN,
+                ))],
+            )
+        })
+        .map_err(|e| query_error(e.into(), "resource_id"))?;
+    let batches = engine::collect(df)
+        .await
+        .map_err(|e| query_error(e, "resource_id"))?;
+    Ok(batches
+        .first()
+        .filter(|b| b.num_rows() > 0)
+        .and_then(|b| engine::cell_json(b.column(0), 0).as_i64())
+        .unwrap_or(0))
+}
+
+async fn current_schema(platform: &Platform, load: &Load) -> Result<SchemaRef, ApiError> {
+    let ctx = engine::session(platform).map_err(|e| query_error(e.into(), "resource_id"))?;
+    let df = engine::read(&ctx, load)
+        .await
+        .map_err(|e| query_error(e.into(), "resource_id"))?;
+    Ok(Arc::new(df.schema().as_arrow().clone()))
+}
+
+fn result(
+    r: &ResourceRow,
+    schema: &Schema,
+    dict: &Dictionary,
+    load: &Load,
+    method: Option<&str>,
+) -> Value {
+    let mut v = json!({
+        "resource_id": r.id,
+        "fields": fields_json(schema, dict),
+        "version": load.version,
+        "total": load.row_count,
+    });
+    if !dict.primary_key.is_empty() {
+        v["primary_key"] = json!(dict.primary_key);
+    }
+    if let Some(m) = method {
+        v["method"] = json!(m);
+    }
+    v
+}
+
+pub async fn datastore_create(call: &ActionCall) -> ActionResult {
+    let (r, actor) = writable(call, "datastore_create").await?;
+    let specs = field_specs(&json_list(&call.params, "fields")?)?;
+    let records = json_list(&call.params, "records")?;
+    let current = store::current(&call.platform.db, r.id).await?;
+    let mut dict = store::dictionary(&call.platform.db, r.id).await?;
+    // The columns: those of the current table, then the new ones given.
+    let mut names: Vec<String> = Vec::new();
+    let mut types: Vec<ColumnType> = Vec::new();
+    if let Some(load) = &current {
+        let schema = current_schema(&call.platform, load).await?;
+        for f in schema.fields().iter().skip(1) {
+            names.push(f.name().clone());
+            types.push(ColumnType::from_arrow(f.data_type()));
+        }
+    }
+    for spec in &specs {
+        match names.iter().position(|n| *n == spec.name) {
+            Some(i) if types[i] != spec.column_type => {
+                return Err(invalid(
+                    "fields",
+                    format!(
+                        "field \"{}\" is already {}: a type changes in the data dictionary",
+                        spec.name,
+                        types[i].ckan()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                names.push(spec.name.clone());
+                types.push(spec.column_type);
+            }
+        }
+        if let Some(info) = &spec.info {
+            dict.columns.insert(spec.name.clone(), info.clone());
+        }
+    }
+    if names.is_empty() {
+        return Err(invalid(
+            "fields",
+            "Missing value: give the fields of the new table",
+        ));
+    }
+    if let Some(pk) = key_list(&call.params, "primary_key")? {
+        for k in &pk {
+            if !names.contains(k) {
+                return Err(invalid(
+                    "primary_key",
+                    format!("field \"{k}\" not in table"),
+                ));
+            }
+        }
+        dict.primary_key = pk;
+    }
+    let schema = table_schema(&names, &types);
+    let objects = record_objects(records, &schema)?;
+    let first_id = match &current {
+        Some(load) => max_id(&call.platform, load).await? + 1,
+        None => 1,
+    };
+    let numbered: Vec<(i64, Map<String, Value>)> = objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| (first_id + i as i64, o))
+        .collect();
+    let batch = records_batch(&schema, &numbered)?;
+    let mut tx = call.platform.db.begin().await?;
+    store::set_dictionary(&mut tx, &actor, r.id, &dict).await?;
+    tx.commit().await?;
+    let load = write_version(
+        &call.platform,
+        &actor,
+        &r,
+        current.as_ref(),
+        &schema,
+        &|_| Ok(None),
+        Some(batch),
+    )
+    .await?;
+    Ok(result(&r, &schema, &dict, &load, None))
+}
+
+/// The text of each row's key, formatted as the column shows it.
+fn row_keys(batch: &RecordBatch, key: &[String]) -> Result<Vec<String>, ApiError> {
+    let columns: Vec<&ArrayRef> = key
+        .iter()
+        .map(|k| {
+            batch
+                .schema()
+                .index_of(k)
+                .map(|i| batch.column(i))
+                .map_err(|_| invalid("primary_key", format!("field \"{k}\" not in table")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((0..batch.num_rows())
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| engine::cell_text(c.as_ref(), row))
+                .collect::<Vec<_>>()
+                .join("\u{1f}")
+        })
+        .collect())
+}
+
+pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
+    let (r, actor) = writable(call, "datastore_upsert").await?;
+    let method = param_str(&call.params, "method")
+        .unwrap_or("upsert")
+        .to_string();
+    if !["upsert", "insert", "update"].contains(&method.as_str()) {
+        return Err(invalid(
+            "method",
+            format!("Value must be one of ['upsert', 'insert', 'update'], not {method}"),
+        ));
+    }
+    let load = store::current(&call.platform.db, r.id)
+        .await?
+        .ok_or_else(|| crate::api::not_found(&r.id.to_string()))?;
+    let dict = store::dictionary(&call.platform.db, r.id).await?;
+    let schema = current_schema(&call.platform, &load).await?;
+    let records = record_objects(json_list(&call.params, "records")?, &schema)?;
+    let next_id = max_id(&call.platform, &load).await? + 1;
+    if method == "insert" {
+        let numbered: Vec<_> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| (next_id + i as i64, o))
+            .collect();
+        let batch = records_batch(&schema, &numbered)?;
+        let load = write_version(
+            &call.platform,
+            &actor,
+            &r,
+            Some(&load),
+            &schema,
+            &|_| Ok(None),
+            Some(batch),
+        )
+        .await?;
+        return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+    }
+    // Rows are matched on the primary key, or on `_id` when every record carries one.
+    let key: Vec<String> = if records.iter().all(|o| o.contains_key(ID_COLUMN))
+        && !records.is_empty()
+    {
+        vec![ID_COLUMN.to_string()]
+    } else if !dict.primary_key.is_empty() {
+        dict.primary_key.clone()
+    } else {
+        return Err(invalid(
+            "primary_key",
+            "The table has no primary key: give one to datastore_create, or _id in every record, or use method insert",
+        ));
+    };
+    for (i, o) in records.iter().enumerate() {
+        for k in &key {
+            if o.get(k).is_none_or(Value::is_null) {
+                return Err(invalid(
+                    "records",
+                    format!("record {}: the key field \"{k}\" is missing", i + 1),
+                ));
+            }
+        }
+    }
+    // The key of each record, formatted as stored (through a one-row batch of the key columns).
+    let key_schema = Arc::new(Schema::new(
+        key.iter()
+            .map(|k| schema.field_with_name(k).cloned())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| invalid("primary_key", "a key field is not in the table"))?,
+    ));
+    let mut record_keys = Vec::with_capacity(records.len());
+    for (i, o) in records.iter().enumerate() {
+        let mut arrays = Vec::new();
+        for f in key_schema.fields() {
+            let t = ColumnType::from_arrow(f.data_type());
+            let v = &o[f.name()];
+            if literal(t, v).is_none() {
+                return Err(invalid(
+                    "records",
+                    format!(
+                        "record {}: field \"{}\": {v} is not a valid {}",
+                        i + 1,
+                        f.name(),
+                        t.as_str()
+                    ),
+                ));
+            }
+            let mut b = ColumnBuilder::new(t, 1);
+            b.append(&value_text(v).unwrap_or_default());
+            arrays.push(b.finish());
+        }
+        let batch =
+            RecordBatch::try_new(key_schema.clone(), arrays).map_err(|_| ApiError::Internal)?;
+        record_keys.push(row_keys(&batch, &key)?.remove(0));
+    }
+    let wanted: HashSet<&String> = record_keys.iter().collect();
+    // First pass: the stored rows these records change.
+    let mut matched: HashMap<String, Map<String, Value>> = HashMap::new();
+    {
+        let ctx =
+            engine::session(&call.platform).map_err(|e| query_error(e.into(), "resource_id"))?;
+        let mut stream = engine::read(&ctx, &load)
+            .await
+            .map_err(|e| query_error(e.into(), "resource_id"))?
+            .execute_stream()
+            .await
+            .map_err(|e| query_error(e.into(), "resource_id"))?;
+        while let Some(batch) = stream.next().await {
+            let batch = batch.map_err(|e| query_error(e.into(), "resource_id"))?;
+            for (row, k) in row_keys(&batch, &key)?.into_iter().enumerate() {
+                if wanted.contains(&k) {
+                    let mut obj = Map::new();
+                    for (i, f) in batch.schema().fields().iter().enumerate() {
+                        obj.insert(f.name().clone(), engine::cell_json(batch.column(i), row));
+                    }
+                    matched.insert(k, obj);
+                }
+            }
+        }
+    }
+    // Changed rows keep their place and `_id`; new ones follow every existing row.
+    let mut changed: Vec<(i64, Map<String, Value>)> = Vec::new();
+    let mut changed_at: HashMap<String, usize> = HashMap::new();
+    let mut fresh: Vec<(i64, Map<String, Value>)> = Vec::new();
+    for (k, record) in record_keys.iter().zip(records) {
+        if let Some(&i) = changed_at.get(k) {
+            changed[i].1.extend(record);
+            continue;
+        }
+        match matched.get(k) {
+            Some(old) => {
+                let mut row = old.clone();
+                let id = row.get(ID_COLUMN).and_then(Value::as_i64).unwrap_or(0);
+                row.extend(record);
+                changed_at.insert(k.clone(), changed.len());
+                changed.push((id, row));
+            }
+            None if method == "update" => {
+                return Err(invalid(
+                    "key",
+                    format!("key \"{}\" not found", k.replace('\u{1f}', ", ")),
+                ));
+            }
+            None if key == [ID_COLUMN] => {
+                return Err(invalid("records", format!("_id {k} not found")));
+            }
+            None => {
+                fresh.push((next_id + fresh.len() as i64, record));
+            }
+        }
+    }
+    let changed_batch = records_batch(&schema, &changed)?;
+    let fresh_batch = records_batch(&schema, &fresh)?;
+    let key_for_rows = key.clone();
+    let replace = move |b: &RecordBatch| -> Result<Option<RecordBatch>, ApiError> {
+        let keys = row_keys(b, &key_for_rows)?;
+        if !keys.iter().any(|k| changed_at.contains_key(k)) {
+            return Ok(None);
+        }
+        let indices: Vec<(usize, usize)> = keys
+            .iter()
+            .enumerate()
+            .map(|(row, k)| match changed_at.get(k) {
+                Some(&i) => (1, i),
+                None => (0, row),
+            })
+            .collect();
+        interleave_record_batch(&[b, &changed_batch], &indices)
+            .map(Some)
+            .map_err(|e| {
+                tracing::error!(error = %e, "datastore upsert");
+                ApiError::Internal
+            })
+    };
+    let load = write_version(
+        &call.platform,
+        &actor,
+        &r,
+        Some(&load),
+        &schema,
+        &replace,
+        Some(fresh_batch),
+    )
+    .await?;
+    Ok(result(&r, &schema, &dict, &load, Some(&method)))
+}
+
+pub async fn datastore_delete(call: &ActionCall) -> ActionResult {
+    let (r, actor) = writable(call, "datastore_delete").await?;
+    let load = store::current(&call.platform.db, r.id)
+        .await?
+        .ok_or_else(|| crate::api::not_found(&r.id.to_string()))?;
+    let dict = store::dictionary(&call.platform.db, r.id).await?;
+    if !call.params.contains_key("filters") {
+        let mut tx = call.platform.db.begin().await?;
+        store::drop_table(&mut tx, &actor, r.id).await?;
+        tx.commit().await?;
+        return Ok(json!({"resource_id": r.id}));
+    }
+    let schema = current_schema(&call.platform, &load).await?;
+    let query = SearchQuery::from_params(
+        &Map::from_iter([("filters".to_string(), call.params["filters"].clone())]),
+        &schema,
+    )?;
+    // The rows to delete, by `_id`, found with the same filters as datastore_search.
+    let ctx = engine::session(&call.platform).map_err(|e| query_error(e.into(), "resource_id"))?;
+    let df = engine::read(&ctx, &load)
+        .await
+        .map_err(|e| query_error(e.into(), "resource_id"))?;
+    let doomed_df = query
+        .select(df)?
+        .select(vec![ident(ID_COLUMN)])
+        .map_err(|e| query_error(e.into(), "filters"))?;
+    let batches = engine::collect(doomed_df)
+        .await
+        .map_err(|e| query_error(e, "filters"))?;
+    let doomed: HashSet<i64> = batches
+        .iter()
+        .flat_map(|b| {
+            (0..b.num_rows())
+                .filter_map(|i| engine::cell_json(b.column(0), i).as_i64())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let deleted = doomed.len();
+    let remove = move |b: &RecordBatch| -> Result<Option<RecordBatch>, ApiError> {
+        let ids = b.column(
+            b.schema()
+                .index_of(ID_COLUMN)
+                .map_err(|_| ApiError::Internal)?,
+        );
+        let keep = BooleanArray::from(
+            (0..b.num_rows())
+                .map(|i| {
+                    !engine::cell_json(ids.as_ref(), i)
+                        .as_i64()
+                        .is_some_and(|id| doomed.contains(&id))
+                })
+                .collect::<Vec<_>>(),
+        );
+        filter_record_batch(b, &keep).map(Some).map_err(|e| {
+            tracing::error!(error = %e, "datastore delete");
+            ApiError::Internal
+        })
+    };
+    let load = write_version(
+        &call.platform,
+        &actor,
+        &r,
+        Some(&load),
+        &schema,
+        &remove,
+        None,
+    )
+    .await?;
+    Ok(json!({
+        "resource_id": r.id,
+        "filters": call.params["filters"],
+        "deleted": deleted,
+        "version": load.version,
+        "primary_key": dict.primary_key,
+    }))
+}

@@ -1,0 +1,238 @@
+//! The data page and the data dictionary, as a browser uses them: a refused file's report, a
+//! column filter, a type chosen in the dictionary (the file reloads with it), the Table Schema.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use platform::testing;
+
+use crate::api::{STATIONS, dataset, setup};
+
+struct Browser {
+    app: platform::server::App,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    async fn send(&mut self, mut req: Request<Body>) -> (StatusCode, String, String) {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !cookie.is_empty() {
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let pair = v.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            self.cookies.push((k.to_string(), v.to_string()));
+        }
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        (status, body, location)
+    }
+
+    async fn get(&mut self, uri: &str) -> (StatusCode, String) {
+        let (s, b, _) = self
+            .send(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
+        (s, b)
+    }
+
+    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let csrf = self
+            .cookies
+            .iter()
+            .find(|(k, _)| k == "agora_csrf")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().copied().chain([("_csrf", csrf.as_str())]))
+            .finish();
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn data_page_report_and_dictionary_on_every_engine() {
+    for t in testing::engines().await {
+        let engine = t.engine;
+        let api = setup(&t).await;
+        dataset(&api, "stations", false).await;
+        let r = api
+            .upload(
+                "resource_create",
+                &[("package_id", "stations"), ("name", "Stations")],
+                "stations.csv",
+                STATIONS,
+            )
+            .await;
+        let id = r["id"].as_str().unwrap().to_string();
+        api.wait_for_version(&id, 1).await;
+        let mut browser = Browser {
+            app: api.app.clone(),
+            cookies: Vec::new(),
+        };
+        let data = format!("/en/dataset/stations/resource/{id}/data");
+
+        // Filters per column: typed, and a wrong value named with its column.
+        let (status, body) = browser
+            .get(&format!("{data}?f.year=2012&sort=count&dir=desc"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        assert!(body.contains("Rows (2)"), "{engine}: {body}");
+        assert!(body.contains("aria-sort=\"descending\""));
+        assert!(body.contains("/datastore/dump/"));
+        let (status, body) = browser
+            .get(&format!(
+                "/fr/dataset/stations/resource/{id}/data?f.year=bient%C3%B4t"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body.contains("year : « bientôt » n’est pas un(e) nombre entier."),
+            "{body}"
+        );
+
+        // Profiles and a chart, with its data table.
+        let (status, body) = browser
+            .get(&format!("/en/dataset/stations/resource/{id}/profile"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {body}");
+        assert!(body.contains("Toronto (1)"), "{body}");
+        let (status, body) = browser
+            .get(&format!(
+                "/en/dataset/stations/resource/{id}/chart?x=year&y=count&agg=sum&kind=bar"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {body}");
+        assert!(body.contains("count (sum) by year"));
+        assert!(
+            body.contains("<th scope=\"row\">2012</th><td class=\"agora-num\">500</td>"),
+            "{body}"
+        );
+        assert!(body.contains("<svg viewBox"));
+        let (status, body) = browser
+            .get(&format!(
+                "/fr/dataset/stations/resource/{id}/chart?x=opened&kind=line&agg=sum"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("<polyline"));
+        assert!(
+            body.contains("Nombre de lignes selon opened"),
+            "a sum needs a value column: rows are counted"
+        );
+
+        // A refused file: its report is on the page, and the previous version still shows.
+        api.upload(
+            "resource_update",
+            &[("id", &id)],
+            "stations.csv",
+            b"a,b\n1,2\n3,4,5\n",
+        )
+        .await;
+        let mut shown = String::new();
+        for _ in 0..400 {
+            let (_, body) = browser.get(&data).await;
+            if body.contains("The latest file was not loaded") {
+                shown = body;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            shown.contains("1 rows have more cells than the header’s 2 (first at row 3, with 3)."),
+            "{engine}: {shown}"
+        );
+        assert!(shown.contains("Row 3: 3,4,5"));
+        assert!(shown.contains("Rows (3)"), "the previous version serves");
+
+        // The dictionary: anyone reads it; an editor chooses a type, and the file reloads with it.
+        let dictionary = format!("/en/dataset/stations/resource/{id}/dictionary");
+        let (status, body) = browser.get(&dictionary).await;
+        assert_eq!(status, StatusCode::OK, "{engine}: {body}");
+        assert!(
+            !body.contains("<form method=\"post\""),
+            "visitors do not edit"
+        );
+        let (status, _, _) = browser.post(&dictionary, &[("type.2", "text")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, to) = browser
+            .post(
+                "/en/account/login",
+                &[
+                    ("email", "editor@mnrf.example"),
+                    ("password", "long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+        let (_, body) = browser.get(&dictionary).await;
+        assert!(body.contains("name=\"type.2\""), "{body}");
+        let (status, body, _) = browser.post(&dictionary, &[("type.2", "money")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("year: choose a type from the list."));
+        // The stored file is the refused one: put the good one back first.
+        api.upload("resource_update", &[("id", &id)], "stations.csv", STATIONS)
+            .await;
+        api.wait_for_version(&id, 2).await;
+        let (status, _, to) = browser
+            .post(
+                &dictionary,
+                &[
+                    ("type.2", "text"),
+                    ("label_en.2", "Year stocked"),
+                    ("label_fr.2", "Année"),
+                    ("description_en.0", "Where"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(
+            to.contains("notice=notice-datastore-dictionary-reloading"),
+            "{to}"
+        );
+        api.wait_for_version(&id, 3).await;
+        let (_, b) = api
+            .search(json!({"resource_id": id, "fields": "year", "limit": 1}))
+            .await;
+        assert_eq!(b["result"]["fields"][0]["type"], "text", "{engine}: {b}");
+        assert_eq!(b["result"]["fields"][0]["info"]["label"], "Year stocked");
+        assert_eq!(b["result"]["records"][0]["year"], "2012");
+
+        // The Frictionless Table Schema.
+        let (status, body) = browser.get(&format!("/datastore/schema/{id}.json")).await;
+        assert_eq!(status, StatusCode::OK);
+        let schema: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(schema["primaryKey"], json!(["_id"]));
+        assert_eq!(
+            schema["fields"][3],
+            json!({"name": "year", "type": "string", "title": "Year stocked", "title_fr": "Année"})
+        );
+        assert_eq!(schema["fields"][1]["description"], "Where");
+        assert_eq!(schema["fields"][5]["type"], "date");
+    }
+}
