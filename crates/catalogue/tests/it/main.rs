@@ -1,7 +1,9 @@
 //! The catalogue's integration tests: one binary, one module per subject.
 
 mod ckan;
+mod dashboard;
 mod import;
+mod requests;
 mod store;
 mod visibility;
 
