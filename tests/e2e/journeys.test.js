@@ -16,6 +16,7 @@ import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
 import languageToggle from './journeys/language-toggle.js';
 import notFound from './journeys/not-found.js';
+import requests from './journeys/requests.js';
 import rootRedirect from './journeys/root-redirect.js';
 import tracker from './journeys/tracker.js';
 
@@ -46,4 +47,5 @@ languageToggle(ctx);
 notFound(ctx);
 keyboard(ctx);
 catalogue(ctx);
+requests(ctx);
 tracker(ctx);

@@ -105,7 +105,7 @@ fn csv_rows(
             &date(d.planned_open_date),
             &date(d.opened_date),
             &d.metadata_modified.date().to_string(),
-            &format!("{base_url}/dataset/{}", d.name),
+            &format!("{base_url}/en/dataset/{}", d.name),
         ])?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
