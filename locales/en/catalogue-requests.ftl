@@ -1,7 +1,5 @@
 # Data requests
 catalogue-field-error = { $field }: { $message }
-catalogue-error-json = The request body is not valid JSON for this endpoint: { $detail }
-catalogue-error-query = A query parameter is not valid: { $detail }
 catalogue-sample = Sample
 catalogue-requests-title = Data requests
 catalogue-requests-intro = Ask for data the government holds but does not publish yet. Vote for the requests that matter to you: the most-voted requests help decide what is released first.

@@ -1,7 +1,5 @@
 # Demandes de données
 catalogue-field-error = { $field } : { $message }
-catalogue-error-json = Le corps de la requête n’est pas un JSON valide pour ce point d’accès : { $detail }
-catalogue-error-query = Un paramètre de requête n’est pas valide : { $detail }
 catalogue-sample = Exemple
 catalogue-requests-title = Demandes de données
 catalogue-requests-intro = Demandez des données que le gouvernement détient sans les publier encore. Votez pour les demandes qui comptent pour vous : les plus appuyées aident à décider ce qui est publié en premier.

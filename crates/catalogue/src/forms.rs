@@ -1,8 +1,6 @@
 //! Small pieces the data request and dashboard pages share: the organizations to choose from,
-//! errors named by their field's label, dates as typed and in JSON, and filters from the query
-//! string.
+//! errors named by their field's label, and dates as typed and in JSON.
 
-use serde::de::DeserializeOwned;
 use time::Date;
 use uuid::Uuid;
 
@@ -70,22 +68,4 @@ pub fn parse_date(s: &str) -> Option<Date> {
 
 pub fn today() -> Date {
     platform::db::now().date()
-}
-
-/// The page's query string as `T`, keeping the first of repeated keys; a hand-edited query that
-/// does not parse gives the defaults rather than an error page.
-pub fn query<T: DeserializeOwned + Default>(page: &Page) -> T {
-    let Some(q) = page.query.as_deref() else {
-        return T::default();
-    };
-    let mut seen: Vec<(String, String)> = Vec::new();
-    for (k, v) in url::form_urlencoded::parse(q.as_bytes()).into_owned() {
-        if !seen.iter().any(|(key, _)| *key == k) {
-            seen.push((k, v));
-        }
-    }
-    let clean = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(seen)
-        .finish();
-    serde_urlencoded::from_str(&clean).unwrap_or_default()
 }

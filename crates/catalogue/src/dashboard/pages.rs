@@ -158,6 +158,7 @@ pub struct ExemptionRow {
 pub struct PlannedView {
     pub name: String,
     pub title: String,
+    pub foreign_lang: Option<&'static str>,
     pub organization: String,
     pub date: String,
 }
@@ -204,6 +205,9 @@ fn planned_views(
             title: Bilingual::new(&p.title_en, &p.title_fr)
                 .get(page.lang)
                 .to_string(),
+            foreign_lang: Bilingual::new(&p.title_en, &p.title_fr)
+                .missing(page.lang)
+                .then(|| page.lang.other().code()),
             organization: titles.get(&p.organization_id).cloned().unwrap_or_default(),
             date: page.lang.date(p.planned_open_date),
             name: p.name,

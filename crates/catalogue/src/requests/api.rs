@@ -1,17 +1,15 @@
 //! Data requests in the native JSON API, under `/api/v1/catalogue/requests`. Reads are public;
 //! writes take a session or an API token.
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use platform::web::SignedIn;
-use platform::{Error, Msg, Platform, Result};
+use platform::web::{JsonBody as Body, QueryParams as Query, SignedIn};
+use platform::{Error, Platform, Result};
 
 use super::{Comment, DataRequest, Event, Filter, NewRequest, Standing, StatusChange};
 use crate::forms::today;
@@ -37,38 +35,6 @@ pub fn routes() -> Router {
             post(change_status),
         )
         .route("/api/v1/catalogue/requests/{id}/assign", post(assign))
-}
-
-/// A JSON body; one that does not parse is a 400 naming the problem.
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = Error;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(e) => Err(Error::BadRequest(
-                Msg::new("catalogue-error-json").arg("detail", e.body_text()),
-            )),
-        }
-    }
-}
-
-/// Query parameters; a query that does not parse is a 400 naming the problem.
-pub struct Query<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(Query(v)),
-            Err(e) => Err(Error::BadRequest(
-                Msg::new("catalogue-error-query").arg("detail", e.body_text()),
-            )),
-        }
-    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

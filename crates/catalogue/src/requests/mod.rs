@@ -655,12 +655,23 @@ pub async fn change_status(
         decline_reason: decline_reason.to_string(),
         ..r.clone()
     };
+    record_answer(tx, user, "data_request.status", r, after).await
+}
+
+/// Audits a change to a request's answer and commits it.
+async fn record_answer(
+    mut tx: Tx,
+    user: &CurrentUser,
+    action: &str,
+    before: &DataRequest,
+    after: DataRequest,
+) -> Result<DataRequest> {
     tx.audit(
         &user.actor(),
-        "data_request.status",
+        action,
         "data_request",
-        &r.id.to_string(),
-        Some(&Answer::from(r)),
+        &before.id.to_string(),
+        Some(&Answer::from(before)),
         Some(&Answer::from(&after)),
     )
     .await?;
@@ -709,17 +720,7 @@ pub async fn assign(
         organization_id: org,
         ..r.clone()
     };
-    tx.audit(
-        &user.actor(),
-        "data_request.assign",
-        "data_request",
-        &r.id.to_string(),
-        Some(&Answer::from(r)),
-        Some(&Answer::from(&after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    record_answer(tx, user, "data_request.assign", r, after).await
 }
 
 /// A sample request for the demo, already answered.

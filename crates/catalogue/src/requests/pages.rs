@@ -15,7 +15,7 @@ use platform::web::{CsrfForm, FormErrors, Pager, SignedIn, render_status, see_ot
 use platform::{Error, Page, Platform, Result};
 
 use super::{DataRequest, Filter, NewRequest, StatusChange};
-use crate::forms::{OrgChoice, field_errors, organization_choices, parse_date, query, today};
+use crate::forms::{OrgChoice, field_errors, organization_choices, parse_date, today};
 use crate::pages::label;
 
 pub fn routes() -> Router {
@@ -115,7 +115,7 @@ fn requests_page(page: Page, key: &str) -> Page {
 }
 
 async fn list(platform: Platform, page: Page) -> Result<Response> {
-    let filter: Filter = query(&page);
+    let filter: Filter = page.params();
     let orgs = organization_choices(&platform, page.lang).await?;
     let pager = Pager::new(&page, 20);
     let (rows, total) = super::list(&platform.db, &filter, pager.per_page, pager.offset()).await?;
@@ -260,7 +260,8 @@ struct ShowPage {
     page: Page,
     v: RequestView,
     description_html: String,
-    dataset: Option<(String, String)>,
+    /// The released dataset: its name, its title, and the title's language when not the page's.
+    dataset: Option<(String, String, Option<&'static str>)>,
     standing: super::Standing,
     signed_in: bool,
     comments: Vec<CommentView>,
@@ -311,7 +312,11 @@ async fn request_page(
         Some(id) => crate::store::dataset_row(&platform.db, &id.to_string())
             .await?
             .filter(|d| d.is_public())
-            .map(|d| (d.name.clone(), d.title().get(page.lang).to_string())),
+            .map(|d| {
+                let title = d.title();
+                let foreign = title.missing(page.lang).then(|| page.lang.other().code());
+                (d.name.clone(), title.get(page.lang).to_string(), foreign)
+            }),
         None => None,
     };
     let comments = super::comments(&platform.db, r.id)

@@ -643,6 +643,19 @@ async fn the_json_api_counts_one_vote_a_person_on_every_engine() {
             "POST",
             "/api/v1/catalogue/requests",
             Some(&api.other_token),
+            Some(json!({"title": 12})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("The request body is not valid JSON for this endpoint: "),
+            "{message}"
+        );
+        let (status, body) = call(
+            "POST",
+            "/api/v1/catalogue/requests",
+            Some(&api.other_token),
             Some(json!({"title": "", "description": "Counts."})),
         )
         .await;
