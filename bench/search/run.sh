@@ -7,6 +7,8 @@
 #
 # Uses $AGORA_BIN, else builds `agora` in release mode. Needs python3 (standard library only) and
 # ../shared/data/ontario-catalogue/ (or $ONTARIO_CSV). Leaves nothing behind unless KEEP=1.
+# DATA=DIR with KEEP=1 keeps the generated catalogue in DIR; a later run with the same DATA skips
+# the generation.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 COUNT=${1:-1000000}
@@ -16,7 +18,7 @@ if [[ -z "${AGORA_BIN:-}" ]]; then
   cargo build --release -p agora
   AGORA_BIN=${CARGO_TARGET_DIR:-target}/release/agora
 fi
-DATA=$(mktemp -d /tmp/agora-bench-search.XXXXXX)
+DATA=${DATA:-$(mktemp -d /tmp/agora-bench-search.XXXXXX)}
 SERVER=""
 cleanup() {
   [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
@@ -25,8 +27,12 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GB; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$AGORA_BIN" migrate --data-dir "$DATA" >/dev/null
-python3 bench/search/generate.py --db "$DATA/agora.db" --csv "$CSV" --count "$COUNT"
+if [[ -f "$DATA/agora.db" ]] && [[ $(sqlite3 "$DATA/agora.db" 'SELECT COUNT(*) FROM datasets') -gt 0 ]]; then
+  echo "== reusing the catalogue in $DATA"
+else
+  "$AGORA_BIN" migrate --data-dir "$DATA" >/dev/null
+  python3 bench/search/generate.py --db "$DATA/agora.db" --csv "$CSV" --count "$COUNT"
+fi
 
 echo "== index build (agora reindex)"
 /usr/bin/time -f "reindex: %e s wall, %U s user, %M KB max RSS" "$AGORA_BIN" reindex --data-dir "$DATA" 2>&1 | grep -v '^\s*$' | tail -3

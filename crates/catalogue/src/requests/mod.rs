@@ -452,8 +452,12 @@ pub async fn vote(db: &Db, user: &CurrentUser, r: &DataRequest) -> Result<()> {
     tx.commit().await
 }
 
-/// Withdraws `user`'s vote; refused when there is none.
+/// Withdraws `user`'s vote; refused when there is none, or once the request is answered (its
+/// votes are then part of the record).
 pub async fn withdraw_vote(db: &Db, user: &CurrentUser, r: &DataRequest) -> Result<()> {
+    if !is_open(&r.status) {
+        return Err(Error::Conflict(Msg::new("catalogue-request-error-closed")));
+    }
     let mut tx = db.begin().await?;
     let removed = exec!(tx, |c| {
         sqlx::query("DELETE FROM data_request_votes WHERE request_id = $1 AND user_id = $2")

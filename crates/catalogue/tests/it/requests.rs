@@ -350,6 +350,10 @@ async fn the_workflow_refuses_what_does_not_follow_and_tells_followers_on_every_
             requests::vote(db, &p.bob, &r).await,
             Err(Error::Conflict(m)) if m.key == "catalogue-request-error-closed"
         ));
+        assert!(matches!(
+            requests::withdraw_vote(db, &p.alice, &r).await,
+            Err(Error::Conflict(m)) if m.key == "catalogue-request-error-closed"
+        ));
 
         let history: Vec<String> = requests::events(db, id)
             .await
