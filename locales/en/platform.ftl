@@ -9,7 +9,10 @@ yes = Yes
 no = No
 save = Save
 filter-apply = Apply filters
-results-count = { $count } results
+results-count = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
 pager-label = Pages
 pager-previous = Previous
 pager-next = Next

@@ -9,7 +9,10 @@ yes = Oui
 no = Non
 save = Enregistrer
 filter-apply = Appliquer les filtres
-results-count = { $count } résultats
+results-count = { $count ->
+    [one] { $count } résultat
+   *[other] { $count } résultats
+}
 pager-label = Pages
 pager-previous = Précédente
 pager-next = Suivante

@@ -27,8 +27,9 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     catalogue::load_demo(platform, &shared_data()).await?;
-    tracker::load_demo(platform).await?;
+    // Dialogue first: the tracker's commitments link to the co-creation process and its ideas.
     dialogue::load_demo(platform).await?;
+    tracker::load_demo(platform).await?;
     println!("demo administrator: {DEMO_ADMIN}");
     println!("password: {password}");
     println!("site: {}/", platform.settings.base_url());

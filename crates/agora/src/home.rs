@@ -34,7 +34,7 @@ pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
 
 /// Every area's searchable entities.
 pub fn search_sources() -> Vec<std::sync::Arc<dyn platform::search::SearchSource>> {
-    vec![catalogue::search::source()]
+    vec![catalogue::search::source(), tracker::search_source()]
 }
 
 /// The kinds of background job this server runs, registered by each area.

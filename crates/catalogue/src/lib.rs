@@ -8,6 +8,7 @@ pub mod dcat;
 pub mod feeds;
 pub mod forms;
 pub mod import;
+pub mod links;
 pub mod model;
 pub mod pages;
 pub mod requests;

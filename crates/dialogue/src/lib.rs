@@ -10,6 +10,7 @@ pub mod demo;
 pub mod export;
 pub mod ideas;
 pub mod import;
+pub mod links;
 pub mod model;
 pub mod moderation;
 pub mod notify;

@@ -80,10 +80,12 @@ impl Lang {
         })
     }
 
+    /// A message with arguments. An argument that is an integer written plainly (`3`, `-1`)
+    /// reaches Fluent as a number, so that plural selectors (`[one]`, `*[other]`) work.
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()
-            .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+            .map(|(k, v)| (Cow::Owned(k.to_string()), fluent_value(v)))
             .collect();
         LOCALES
             .try_lookup_with_args(self.langid(), key, &map)
@@ -207,6 +209,15 @@ impl Lang {
             out.push(ch);
         }
         if n < 0 { format!("-{out}") } else { out }
+    }
+}
+
+/// An argument as Fluent sees it: integers as numbers (only when the text is exactly the
+/// number, so "007" or "1,5" stay text), everything else as text.
+fn fluent_value(v: &str) -> FluentValue<'static> {
+    match v.parse::<i64>() {
+        Ok(n) if n.to_string() == v => FluentValue::from(n),
+        _ => FluentValue::from(v.to_string()),
     }
 }
 
@@ -366,6 +377,39 @@ mod tests {
     fn bilingual_reads_with_one_language_left_out() {
         let b: Bilingual = serde_json::from_str(r#"{"fr": "Eau"}"#).unwrap();
         assert_eq!(b, Bilingual::new("", "Eau"));
+    }
+
+    #[test]
+    fn bilingual_reads_with_only_english_or_nothing() {
+        let b: Bilingual = serde_json::from_str(r#"{"en": "Water"}"#).unwrap();
+        assert_eq!(b, Bilingual::new("Water", ""));
+        let b: Bilingual = serde_json::from_str("{}").unwrap();
+        assert_eq!(b, Bilingual::default());
+    }
+
+    /// Integer arguments reach Fluent as numbers: plural selectors pick `[one]` for 1 in both
+    /// languages, and text that only looks like a number stays text.
+    #[test]
+    fn integer_arguments_select_plurals() {
+        let count = |lang: Lang, v: &str| lang.t_args("results-count", &[("count", v.into())]);
+        assert_eq!(count(Lang::En, "1"), "1 result");
+        assert_eq!(count(Lang::En, "3"), "3 results");
+        assert_eq!(count(Lang::En, "0"), "0 results");
+        assert_eq!(count(Lang::Fr, "1"), "1 résultat");
+        assert_eq!(count(Lang::Fr, "0"), "0 résultat");
+        assert_eq!(count(Lang::Fr, "2"), "2 résultats");
+        // Grouped digits are text, which selects the default.
+        assert_eq!(count(Lang::En, "1,234"), "1,234 results");
+        assert!(matches!(fluent_value("42"), FluentValue::Number(_)));
+        assert!(matches!(fluent_value("-7"), FluentValue::Number(_)));
+        for text in ["007", "1,5", "2.0", "", "x1", "+3"] {
+            assert!(
+                matches!(fluent_value(text), FluentValue::String(_)),
+                "{text}"
+            );
+        }
+        // A number keeps its digits as written (no grouping).
+        assert_eq!(count(Lang::En, "2017"), "2017 results");
     }
 
     #[test]

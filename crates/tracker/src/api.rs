@@ -5,7 +5,7 @@
 use axum::extract::{FromRequest, Path, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use platform::error::Msg;
 use platform::web::SignedIn;
@@ -31,10 +31,24 @@ pub struct BilingualDoc {
 pub fn routes() -> Router {
     Router::new()
         .route("/api/v1/tracker/plans", get(list_plans).post(create_plan))
-        .route("/api/v1/tracker/plans/{slug}", get(show_plan))
+        .route(
+            "/api/v1/tracker/plans/{slug}",
+            get(show_plan).put(update_plan),
+        )
         .route("/api/v1/tracker/themes", get(list_themes))
         .route("/api/v1/tracker/items", get(list_items).post(create_item))
-        .route("/api/v1/tracker/items/{slug}", get(show_item))
+        .route(
+            "/api/v1/tracker/items/{slug}",
+            get(show_item).put(update_item).delete(delete_item),
+        )
+        .route(
+            "/api/v1/tracker/items/{slug}/milestones/{n}",
+            put(update_milestone).delete(delete_milestone),
+        )
+        .route(
+            "/api/v1/tracker/items/{slug}/milestones/{n}/move",
+            post(move_milestone),
+        )
         .route(
             "/api/v1/tracker/items/{slug}/milestones",
             post(create_milestone),
@@ -52,11 +66,17 @@ pub fn routes() -> Router {
         list_plans,
         create_plan,
         show_plan,
+        update_plan,
         list_themes,
         list_items,
         create_item,
         show_item,
+        update_item,
+        delete_item,
         create_milestone,
+        update_milestone,
+        delete_milestone,
+        move_milestone,
         create_update,
         create_assessment
     ),
@@ -151,6 +171,30 @@ async fn create_plan(
     Ok(created(plan))
 }
 
+/// Changes an action plan's title, summary, country, region, number and year (administrators).
+#[utoipa::path(put, path = "/api/v1/tracker/plans/{slug}", tag = "tracker", request_body = PlanInput,
+    params(("slug" = String, Path, description = "The plan's slug (it stays the same)")),
+    responses((status = 200, description = "The plan", body = Plan), (status = 403, description = "Not an administrator"),
+        (status = 404, description = "No such plan"), (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn update_plan(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Body(input): Body<PlanInput>,
+) -> Result<Json<Plan>> {
+    if !user.is_admin() {
+        return Err(Error::forbidden("error-admin-only"));
+    }
+    let plan = store::plan_by_slug(&platform.db, &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let mut tx = platform.db.begin().await?;
+    let plan = store::update_plan(&mut tx, &user.actor(), &plan, input).await?;
+    tx.commit().await?;
+    Ok(Json(plan))
+}
+
 /// The themes commitments and projects are filed under.
 #[utoipa::path(get, path = "/api/v1/tracker/themes", tag = "tracker",
     responses((status = 200, description = "Every theme", body = Vec<Theme>)))]
@@ -165,7 +209,9 @@ async fn list_items(
     platform: Platform,
     Query(filter): Query<Filter>,
 ) -> Result<Json<Vec<Summary>>> {
-    Ok(Json(store::list(&platform.db, &filter).await?))
+    Ok(Json(
+        crate::search::list(&platform, &filter, platform::Lang::En).await?,
+    ))
 }
 
 /// One commitment or project with everything about it.
@@ -203,11 +249,132 @@ async fn create_item(
 }
 
 fn require_team(user: &platform::auth::CurrentUser, item: &Item) -> Result<()> {
-    if user.can_edit_for(item.organization_id) {
-        Ok(())
-    } else {
-        Err(Error::forbidden("tracker-error-not-team"))
+    crate::pages::require_team(user, item)
+}
+
+/// Changes every field of a commitment or project (its team). Its kind and slug stay; its
+/// milestones change through their own endpoints, and `milestones` is ignored. Moving it to
+/// another lead organization takes the right to edit for both.
+#[utoipa::path(put, path = "/api/v1/tracker/items/{slug}", tag = "tracker", request_body = ItemInput,
+    params(("slug" = String, Path, description = "The item's slug")),
+    responses((status = 200, description = "The item", body = Detail), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item"), (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn update_item(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Body(input): Body<ItemInput>,
+) -> Result<Json<Detail>> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    if let Some(org) = platform::orgs::find_by_slug(&platform.db, input.organization.trim()).await?
+        && !user.can_edit_for(org.id)
+    {
+        return Err(Error::forbidden("tracker-error-not-team"));
     }
+    let mut tx = platform.db.begin().await?;
+    let item = store::update_item(&mut tx, &user.actor(), &item, input).await?;
+    tx.commit().await?;
+    Ok(Json(store::detail(&platform.db, item).await?))
+}
+
+/// Deletes a commitment or project with its milestones, evidence, updates and assessments (its
+/// team).
+#[utoipa::path(delete, path = "/api/v1/tracker/items/{slug}", tag = "tracker",
+    params(("slug" = String, Path, description = "The item's slug")),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item")),
+    security(("token" = [])))]
+async fn delete_item(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+) -> Result<StatusCode> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    let mut tx = platform.db.begin().await?;
+    store::delete_item(&mut tx, &user.actor(), &item).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The milestone at position `n` (1 is first) of an item.
+async fn milestone_of(platform: &Platform, item: &Item, n: i64) -> Result<store::Milestone> {
+    store::milestone_at(&platform.db, item.id, n)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Changes a milestone's activity, novelty, dates and weight (its team). Its completion changes
+/// only through progress updates, so that the history shows every change: `completion` and
+/// `evidence` are ignored here.
+#[utoipa::path(put, path = "/api/v1/tracker/items/{slug}/milestones/{n}", tag = "tracker", request_body = MilestoneInput,
+    params(("slug" = String, Path, description = "The item's slug"), ("n" = i64, Path, description = "The milestone's place, 1 for the first")),
+    responses((status = 200, description = "The item", body = Detail), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item or milestone"), (status = 422, description = "Invalid fields, each named")),
+    security(("token" = [])))]
+async fn update_milestone(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path((slug, n)): Path<(String, i64)>,
+    Body(input): Body<MilestoneInput>,
+) -> Result<Json<Detail>> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    let milestone = milestone_of(&platform, &item, n).await?;
+    let mut tx = platform.db.begin().await?;
+    store::edit_milestone(&mut tx, &user.actor(), &milestone, &input).await?;
+    tx.commit().await?;
+    Ok(Json(store::detail(&platform.db, item).await?))
+}
+
+/// Deletes a milestone and its evidence (its team); those after it move up one place.
+#[utoipa::path(delete, path = "/api/v1/tracker/items/{slug}/milestones/{n}", tag = "tracker",
+    params(("slug" = String, Path, description = "The item's slug"), ("n" = i64, Path, description = "The milestone's place, 1 for the first")),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item or milestone")),
+    security(("token" = [])))]
+async fn delete_milestone(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path((slug, n)): Path<(String, i64)>,
+) -> Result<StatusCode> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    let milestone = milestone_of(&platform, &item, n).await?;
+    let mut tx = platform.db.begin().await?;
+    store::delete_milestone(&mut tx, &user.actor(), &item, &milestone).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Where a milestone moves to.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct MoveInput {
+    /// Its new place, 1 for the first.
+    pub position: i64,
+}
+
+/// Moves a milestone to another place in the item's list (its team).
+#[utoipa::path(post, path = "/api/v1/tracker/items/{slug}/milestones/{n}/move", tag = "tracker", request_body = MoveInput,
+    params(("slug" = String, Path, description = "The item's slug"), ("n" = i64, Path, description = "The milestone's place now, 1 for the first")),
+    responses((status = 200, description = "The item, milestones in their new order", body = Detail), (status = 403, description = "Not on the item's team"),
+        (status = 404, description = "No such item or milestone"), (status = 422, description = "A place outside the list")),
+    security(("token" = [])))]
+async fn move_milestone(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path((slug, n)): Path<(String, i64)>,
+    Body(input): Body<MoveInput>,
+) -> Result<Json<Detail>> {
+    let item = item_by_slug(&platform, &slug).await?;
+    require_team(&user, &item)?;
+    let milestone = milestone_of(&platform, &item, n).await?;
+    let mut tx = platform.db.begin().await?;
+    store::move_milestone(&mut tx, &user.actor(), &item, &milestone, input.position).await?;
+    tx.commit().await?;
+    Ok(Json(store::detail(&platform.db, item).await?))
 }
 
 /// Adds a milestone at the end of an item's list (its team).

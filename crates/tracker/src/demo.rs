@@ -14,6 +14,66 @@ use crate::store::{
 
 pub const PLAN_SLUG: &str = "ontario-ogp-action-plan-2017";
 
+/// Open dialogue's demo process the three commitments came from.
+pub const PROCESS_SLUG: &str = "ogp-action-plan-2016";
+
+/// The sample ideas of that process each commitment came from, by title.
+const IDEAS: [(&str, &[&str]); 3] = [
+    (
+        "adopt-the-international-open-data-charter",
+        &[
+            "Adopt the International Open Data Charter",
+            "Release every dataset in an open format",
+        ],
+    ),
+    (
+        "youth-digital-engagement-tool",
+        &["Give young people a digital way to shape programs for youth"],
+    ),
+    (
+        "open-government-guide-and-training",
+        &["Train public servants in open government"],
+    ),
+];
+
+/// Links a commitment to the demo co-creation process and its ideas, when open dialogue's demo
+/// is loaded; the steps of the trail then open the process's pages.
+async fn link_origin(platform: &Platform, input: &mut ItemInput) -> anyhow::Result<()> {
+    let Some(process) = dialogue::processes::find(&platform.db, PROCESS_SLUG).await? else {
+        return Ok(());
+    };
+    let titles = IDEAS
+        .iter()
+        .find(|(slug, _)| *slug == input.slug)
+        .map(|(_, titles)| *titles)
+        .unwrap_or_default();
+    let (ideas, _) = dialogue::ideas::list(
+        &platform.db,
+        &process,
+        &dialogue::ideas::IdeaFilter::default(),
+        false,
+        500,
+        0,
+    )
+    .await?;
+    input.origin_process = PROCESS_SLUG.into();
+    input.origin_ideas = titles
+        .iter()
+        .filter_map(|t| ideas.iter().find(|i| i.title == *t).map(|i| i.id))
+        .collect();
+    for step in &mut input.origin {
+        step.url = match step.stage {
+            OriginStage::Process => format!("/en/processes/{PROCESS_SLUG}"),
+            OriginStage::Ideas | OriginStage::Assessment => {
+                format!("/en/processes/{PROCESS_SLUG}/ideas")
+            }
+            OriginStage::Voting => format!("/en/processes/{PROCESS_SLUG}/results"),
+            _ => String::new(),
+        };
+    }
+    Ok(())
+}
+
 fn b(en: &str, fr: &str) -> Bilingual {
     Bilingual::new(en, fr)
 }
@@ -665,7 +725,8 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
             },
         )
         .await?;
-        for input in [commitment_1(), commitment_2(), commitment_3()] {
+        for mut input in [commitment_1(), commitment_2(), commitment_3()] {
+            link_origin(platform, &mut input).await?;
             store::create_item(&mut tx, &actor, input).await?;
             created += 1;
         }

@@ -7,10 +7,13 @@ pub mod api;
 pub mod canada;
 pub mod demo;
 pub mod feed;
+pub mod forms;
 pub mod gantt;
 pub mod model;
 pub mod ogp;
+pub mod origin;
 pub mod pages;
+pub mod search;
 pub mod store;
 
 use axum::Router;
@@ -30,6 +33,11 @@ pub fn api() -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     api::TrackerDoc::openapi()
+}
+
+/// Commitments and projects for the site's search index.
+pub fn search_source() -> std::sync::Arc<dyn platform::search::SearchSource> {
+    search::source()
 }
 
 pub fn nav() -> Vec<NavItem> {

@@ -22,6 +22,7 @@ use crate::model::{
     Status, today,
 };
 use crate::ogp::{self, ImportReport};
+use crate::origin::TrailIdea;
 use crate::store::{
     self, AssessmentInput, Detail, EvidenceInput, Filter, Item, Milestone, MilestoneInput, OrgRef,
     Plan, Summary, Theme, Update, UpdateInput,
@@ -54,6 +55,7 @@ pub fn routes() -> Router {
             "/tracker/{kind}/{slug}/assessments",
             get(assessment_form).post(assessment_create),
         )
+        .merge(crate::forms::routes())
 }
 
 // ---- showing bilingual text ----
@@ -89,7 +91,7 @@ fn can_edit(user: &Option<CurrentUser>, item: &Item) -> bool {
         .is_some_and(|u| u.can_edit_for(item.organization_id))
 }
 
-async fn find_item(platform: &Platform, kind: &str, slug: &str) -> Result<Item> {
+pub(crate) async fn find_item(platform: &Platform, kind: &str, slug: &str) -> Result<Item> {
     let kind = Kind::from_segment(kind).ok_or(Error::NotFound)?;
     store::item_by_slug(&platform.db, slug)
         .await?
@@ -97,7 +99,7 @@ async fn find_item(platform: &Platform, kind: &str, slug: &str) -> Result<Item> 
         .ok_or(Error::NotFound)
 }
 
-fn item_crumbs(page: Page, item: &Item) -> Page {
+pub(crate) fn item_crumbs(page: Page, item: &Item) -> Page {
     let label = item.label().get(page.lang).to_string();
     let tracker = page.t("tracker-title");
     page.crumb(tracker, "/tracker").crumb(label, &item.path())
@@ -141,7 +143,7 @@ const PER_PAGE: i64 = 20;
 
 async fn index(platform: Platform, page: Page, Query(filter): Query<Filter>) -> Result<Response> {
     let page = page.titled("tracker-title");
-    let all = store::list(&platform.db, &filter).await?;
+    let all = crate::search::list(&platform, &filter, page.lang).await?;
     let pager = Pager::new(&page, PER_PAGE).with_total(all.len() as i64);
     let items = all
         .into_iter()
@@ -209,6 +211,14 @@ impl ItemPage {
     }
     fn status_change(&self, u: &Update) -> Option<String> {
         status_change(self.page.lang, u)
+    }
+    /// "2 of 5": an idea's rank among those it competed with.
+    fn rank_text(&self, idea: &TrailIdea) -> Option<String> {
+        let (rank, of) = (idea.rank?, idea.of?);
+        Some(self.page.lang.t_args(
+            "tracker-origin-rank-of",
+            &[("rank", rank.to_string()), ("of", of.to_string())],
+        ))
     }
 }
 
@@ -284,7 +294,7 @@ async fn timeline(
     let page = page
         .crumb(tracker, "/tracker")
         .crumb(title, "/tracker/timeline");
-    let items = store::list(&platform.db, &filter).await?;
+    let items = crate::search::list(&platform, &filter, page.lang).await?;
     let labels: Vec<String> = items
         .iter()
         .map(|s| item_heading(page.lang, &s.item))
@@ -428,7 +438,7 @@ impl UpdateFormPage {
 }
 
 /// The team may post: editors of the lead organization, and administrators.
-fn require_team(user: &CurrentUser, item: &Item) -> Result<()> {
+pub(crate) fn require_team(user: &CurrentUser, item: &Item) -> Result<()> {
     if user.can_edit_for(item.organization_id) {
         Ok(())
     } else {
@@ -457,6 +467,7 @@ async fn update_form(
         d,
         form: UpdateForm {
             milestone: q.milestone,
+            evidence_kind: EvidenceKind::Page.as_str().into(),
             ..UpdateForm::default()
         },
         errors: FormErrors::default(),
@@ -470,7 +481,7 @@ struct MilestoneQuery {
 }
 
 /// A form's page: its title, and itself as the last breadcrumb.
-fn form_page(page: Page, key: &str, item: &Item, tail: &str) -> Page {
+pub(crate) fn form_page(page: Page, key: &str, item: &Item, tail: &str) -> Page {
     let page = page.titled(key);
     let title = page.title.clone();
     page.crumb(title, &format!("{}{tail}", item.path()))
@@ -614,6 +625,8 @@ struct MilestoneFormPage {
     item: Item,
     /// The position of the milestone being changed, or none for a new one.
     editing: Option<i64>,
+    /// How many milestones the item has.
+    count: i64,
     form: MilestoneForm,
     errors: FormErrors,
 }
@@ -621,6 +634,13 @@ struct MilestoneFormPage {
 impl MilestoneFormPage {
     fn novelties(&self) -> &'static [Novelty] {
         Novelty::ALL
+    }
+    /// The places a milestone can move to.
+    fn positions(&self) -> Vec<i64> {
+        (1..=self.count).collect()
+    }
+    fn base(&self) -> String {
+        self.page.url(&self.item.path())
     }
     fn action(&self) -> String {
         match self.editing {
@@ -633,6 +653,7 @@ impl MilestoneFormPage {
 }
 
 async fn milestone_page(
+    platform: &Platform,
     page: Page,
     item: Item,
     editing: Option<i64>,
@@ -645,12 +666,14 @@ async fn milestone_page(
         None => ("tracker-milestone-new-title", "/milestones".to_string()),
     };
     let page = form_page(item_crumbs(page, &item), key, &item, &tail);
+    let count = store::milestone_count(&platform.db, item.id).await?;
     render_status(
         status,
         &MilestoneFormPage {
             page,
             item,
             editing,
+            count,
             form,
             errors,
         },
@@ -670,6 +693,7 @@ async fn milestone_new(
         ..MilestoneForm::default()
     };
     milestone_page(
+        &platform,
         page,
         item,
         None,
@@ -708,6 +732,7 @@ async fn milestone_create(
         Err(e @ Error::Validation(_)) => {
             let errors = milestone_errors(&page, &e);
             milestone_page(
+                &platform,
                 page,
                 item,
                 None,
@@ -724,21 +749,25 @@ async fn milestone_create(
 /// The form asks for the activity in English and in French; a missing activity points at the
 /// English field.
 fn milestone_errors(page: &Page, e: &Error) -> FormErrors {
-    let mut errors = page.errors(e);
-    for shown in errors.0.iter_mut() {
-        if shown.field == "activity" {
-            shown.field = "activity_en".into();
-        }
-    }
-    errors
+    crate::forms::labelled(
+        page,
+        e,
+        &[
+            ("activity", "activity_en", "tracker-milestone-activity"),
+            ("novelty", "novelty", "tracker-milestone-novelty"),
+            ("start", "start", "tracker-milestone-start"),
+            ("end", "end", "tracker-milestone-end"),
+            ("weight", "weight", "tracker-milestone-weight"),
+        ],
+    )
 }
 
 /// A milestone's number from the URL; anything else is a page that does not exist.
-fn position(n: &str) -> Result<i64> {
+pub(crate) fn position(n: &str) -> Result<i64> {
     n.parse().map_err(|_| Error::NotFound)
 }
 
-async fn find_milestone(platform: &Platform, item: &Item, n: i64) -> Result<Milestone> {
+pub(crate) async fn find_milestone(platform: &Platform, item: &Item, n: i64) -> Result<Milestone> {
     store::milestone_at(&platform.db, item.id, n)
         .await?
         .ok_or(Error::NotFound)
@@ -756,6 +785,7 @@ async fn milestone_edit(
     let m = find_milestone(&platform, &item, n).await?;
     let form = MilestoneForm::from_milestone(&m);
     milestone_page(
+        &platform,
         page,
         item,
         Some(n),
@@ -796,6 +826,7 @@ async fn milestone_save(
         Err(e @ Error::Validation(_)) => {
             let errors = milestone_errors(&page, &e);
             milestone_page(
+                &platform,
                 page,
                 item,
                 Some(n),
@@ -903,7 +934,7 @@ impl AssessmentFormPage {
     }
 }
 
-fn require_admin(user: &CurrentUser) -> Result<()> {
+pub(crate) fn require_admin(user: &CurrentUser) -> Result<()> {
     if user.is_admin() {
         Ok(())
     } else {

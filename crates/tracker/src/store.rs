@@ -140,6 +140,8 @@ pub struct Item {
     pub status_override: Option<Status>,
     /// Where the commitment came from: process, ideas, votes, workshops.
     pub origin: Vec<OriginStep>,
+    /// The co-creation process of open dialogue it came from, if any.
+    pub origin_process_id: Option<Uuid>,
     /// The commitment's page elsewhere (OGP's "URL"), when it has one.
     pub source_url: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -223,6 +225,7 @@ struct ItemRow {
     ambition_fr: String,
     status_override: Option<String>,
     origin: Json<Vec<OriginStep>>,
+    origin_process_id: Option<Uuid>,
     source_url: String,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
@@ -238,7 +241,7 @@ const ITEM_COLUMNS: &str = "i.id, i.kind, i.slug, i.plan_id, i.number, i.positio
     i.value_civic_participation, i.value_civic_participation_en, i.value_civic_participation_fr, \
     i.value_public_accountability, i.value_public_accountability_en, i.value_public_accountability_fr, \
     i.value_technology, i.value_technology_en, i.value_technology_fr, \
-    i.ambition_en, i.ambition_fr, i.status_override, i.origin, i.source_url, i.created_at, i.updated_at";
+    i.ambition_en, i.ambition_fr, i.status_override, i.origin, i.origin_process_id, i.source_url, i.created_at, i.updated_at";
 
 impl From<ItemRow> for Item {
     fn from(r: ItemRow) -> Item {
@@ -300,6 +303,7 @@ impl From<ItemRow> for Item {
             ambition: Bilingual::new(r.ambition_en, r.ambition_fr),
             status_override: r.status_override.as_deref().and_then(Status::parse),
             origin: r.origin.0,
+            origin_process_id: r.origin_process_id,
             source_url: r.source_url,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -353,6 +357,21 @@ impl Evidence {
     pub fn label(&self, lang: platform::Lang) -> &str {
         let t = self.title.get(lang);
         if t.trim().is_empty() { &self.url } else { t }
+    }
+    /// Where the link goes from a page in `lang`: a page of this site in that language.
+    pub fn href(&self, lang: platform::Lang) -> String {
+        site_path_in(&self.url, lang)
+    }
+}
+
+/// A path of this site (`/en/…`) in another language; any other link as it is.
+pub fn site_path_in(link: &str, lang: platform::Lang) -> String {
+    match link
+        .strip_prefix("/en/")
+        .or_else(|| link.strip_prefix("/fr/"))
+    {
+        Some(rest) => format!("/{}/{rest}", lang.code()),
+        None => link.to_string(),
     }
 }
 
@@ -712,18 +731,31 @@ pub struct ItemInput {
     #[serde(default)]
     #[schema(value_type = crate::api::BilingualDoc)]
     pub ambition: Bilingual,
-    /// `on_hold` or `withdrawn`; empty to follow the milestones.
-    #[serde(default)]
+    /// `on_hold` or `withdrawn`; empty (or null, as items are read) to follow the milestones.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub status_override: String,
     /// Theme slugs.
     #[serde(default)]
     pub themes: Vec<String>,
     #[serde(default)]
     pub origin: Vec<OriginStep>,
+    /// The slug of the co-creation process (open dialogue) it came from.
+    #[serde(default)]
+    pub origin_process: String,
+    /// The ideas of that process it came from (their ids), in order.
+    #[serde(default)]
+    pub origin_ideas: Vec<Uuid>,
     #[serde(default)]
     pub source_url: String,
+    /// Milestones to create with the item (ignored when an item is changed: milestones have
+    /// their own forms and endpoints).
     #[serde(default)]
     pub milestones: Vec<MilestoneInput>,
+}
+
+/// Reads `null` as an empty text, so that an item as the API shows it can be sent back.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A progress update as sent.
@@ -920,8 +952,10 @@ fn trimmed(b: &Bilingual) -> Bilingual {
     Bilingual::new(b.en.trim(), b.fr.trim())
 }
 
-/// Checks an evidence link. A path of this site must lead to a tracker page that exists; any
-/// other link must be a full web address.
+/// Checks an evidence link and returns it as it is kept. A dataset may be named by its name or
+/// id alone; a path of this site must lead to a page that exists (a tracker page, a dataset of
+/// the catalogue, a consultation, process or idea of open dialogue); anything else must be a full
+/// web address.
 pub async fn check_evidence(
     tx: &mut Tx,
     input: &EvidenceInput,
@@ -940,11 +974,26 @@ pub async fn check_evidence(
             "tracker-error-evidence-kind",
         )
     };
-    let url = input.url.trim().to_string();
+    let mut url = input.url.trim().to_string();
+    let field = format!("{prefix}url");
     if url.is_empty() {
-        errors.push(FieldError::new(format!("{prefix}url"), "error-required"));
+        errors.push(FieldError::new(field, "error-required"));
+    } else if kind == Some(EvidenceKind::Dataset) && !url.contains('/') && !url.contains(':') {
+        // A dataset by name or id: kept as the path of its page.
+        match check_dataset(tx, &url).await? {
+            Ok(name) => url = format!("/en/dataset/{name}"),
+            Err(problem) => errors.push(FieldError::with(field, problem)),
+        }
     } else if let Some(problem) = check_link(tx, &url).await? {
-        errors.push(FieldError::with(format!("{prefix}url"), problem));
+        errors.push(FieldError::with(field, problem));
+    } else if kind == Some(EvidenceKind::Dataset)
+        && is_site_path(&url)
+        && !matches!(internal_target(&url), Some(Target::Dataset(_)))
+    {
+        errors.push(FieldError::with(
+            field,
+            Msg::new("tracker-error-evidence-not-dataset").arg("url", &url),
+        ));
     }
     if errors.len() > before {
         return Ok(None);
@@ -956,11 +1005,31 @@ pub async fn check_evidence(
     }))
 }
 
+/// A dataset's current name, or why it cannot be linked: not in the catalogue, or not public.
+async fn check_dataset(tx: &mut Tx, id_or_name: &str) -> Result<std::result::Result<String, Msg>> {
+    Ok(match catalogue::links::dataset(tx, id_or_name).await? {
+        None => Err(Msg::new("tracker-error-dataset-not-found").arg("value", id_or_name)),
+        Some(d) if !d.public => {
+            Err(Msg::new("tracker-error-dataset-not-public").arg("value", id_or_name))
+        }
+        Some(d) => Ok(d.name),
+    })
+}
+
+/// A path of this site rather than a web address.
+fn is_site_path(link: &str) -> bool {
+    link.starts_with('/') && !link.starts_with("//")
+}
+
 /// What is wrong with a link, if anything: a full web address must be well formed; a path of
-/// this site must lead to a tracker page that exists.
+/// this site must lead to a page that exists.
+///
+/// Documents are full web addresses for now; when Agora has a document library, its paths are
+/// one more [`Target`] checked here.
 pub async fn check_link(tx: &mut Tx, link: &str) -> Result<Option<Msg>> {
-    if link.starts_with('/') && !link.starts_with("//") {
+    if is_site_path(link) {
         return Ok(match internal_target(link) {
+            Some(Target::Dataset(name)) => check_dataset(tx, &name).await?.err(),
             Some(target) => {
                 if target_exists(tx, &target).await? {
                     None
@@ -992,10 +1061,16 @@ pub fn external_url_ok(link: &str) -> bool {
 enum Target {
     Item(Kind, String),
     Plan(String),
+    Dataset(String),
+    Consultation(String),
+    Process(String),
+    Idea(String),
+    /// A list or other page that is always there.
     Static,
 }
 
-/// Reads `/en/tracker/commitments/slug#x` and the like; `None` for paths outside the tracker.
+/// Reads `/en/tracker/commitments/slug#x`, `/fr/dataset/name`, `/en/ideas/id` and the like;
+/// `None` for paths this check does not know.
 fn internal_target(path: &str) -> Option<Target> {
     let path = path.split(['#', '?']).next().unwrap_or(path);
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -1003,12 +1078,18 @@ fn internal_target(path: &str) -> Option<Target> {
         [lang, rest @ ..] if platform::Lang::from_code(lang).is_some() => rest,
         _ => return None,
     };
+    let owned = |s: &&str| s.to_string();
     match rest {
         ["tracker"] | ["tracker", "timeline"] | ["tracker", "plans"] => Some(Target::Static),
-        ["tracker", "plans", slug] => Some(Target::Plan(slug.to_string())),
-        ["tracker", kind, slug] => {
-            Kind::from_segment(kind).map(|k| Target::Item(k, slug.to_string()))
+        ["dataset"] | ["consultations"] | ["processes"] => Some(Target::Static),
+        ["tracker", "plans", slug] => Some(Target::Plan(owned(slug))),
+        ["tracker", kind, slug] => Kind::from_segment(kind).map(|k| Target::Item(k, owned(slug))),
+        ["dataset", name] => Some(Target::Dataset(owned(name))),
+        ["consultations", slug] => Some(Target::Consultation(owned(slug))),
+        ["processes", slug] | ["processes", slug, "ideas" | "results" | "data"] => {
+            Some(Target::Process(owned(slug)))
         }
+        ["ideas", id] => Some(Target::Idea(owned(id))),
         _ => None,
     }
 }
@@ -1035,6 +1116,15 @@ async fn target_exists(tx: &mut Tx, target: &Target) -> Result<bool> {
                 .await?
             }) > 0
         }
+        Target::Dataset(name) => catalogue::links::dataset(tx, name)
+            .await?
+            .is_some_and(|d| d.public),
+        Target::Consultation(slug) => dialogue::links::consultation_exists(tx, slug).await?,
+        Target::Process(slug) => dialogue::links::process_id(tx, slug).await?.is_some(),
+        Target::Idea(id) => match Uuid::parse_str(id) {
+            Ok(id) => dialogue::links::idea_process(tx, id).await?.is_some(),
+            Err(_) => false,
+        },
     })
 }
 
@@ -1098,7 +1188,8 @@ async fn free_slug(tx: &mut Tx, base: &str, plans: bool) -> Result<String> {
     unreachable!("the loop returns")
 }
 
-pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result<Plan> {
+/// What is wrong with a plan as sent, field by field.
+fn check_plan(input: &PlanInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if is_blank(&input.title) {
         errors.push(FieldError::new("title", "error-required"));
@@ -1124,6 +1215,11 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result
                 .arg("max", 2999),
         ));
     }
+    errors
+}
+
+pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result<Plan> {
+    let errors = check_plan(&input);
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
@@ -1191,6 +1287,67 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result
     Ok(plan)
 }
 
+/// Changes a plan's title, summary, country, region, number and year (not its slug).
+pub async fn update_plan(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Plan,
+    input: PlanInput,
+) -> Result<Plan> {
+    let errors = check_plan(&PlanInput {
+        slug: String::new(),
+        ..input.clone()
+    });
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let plan = Plan {
+        title: trimmed(&input.title),
+        summary: trimmed(&input.summary),
+        country: input.country.trim().to_string(),
+        region: input.region.trim().to_string(),
+        plan_number: input.plan_number,
+        year_submitted: input.year_submitted,
+        updated_at: platform::db::now(),
+        ..before.clone()
+    };
+    let result = exec!(tx, |c| {
+        sqlx::query(
+            "UPDATE tracker_plans SET title_en = $2, title_fr = $3, summary_en = $4, summary_fr = $5, country = $6, \
+             region = $7, plan_number = $8, year_submitted = $9, updated_at = $10 WHERE id = $1",
+        )
+        .bind(plan.id)
+        .bind(&plan.title.en)
+        .bind(&plan.title.fr)
+        .bind(&plan.summary.en)
+        .bind(&plan.summary.fr)
+        .bind(&plan.country)
+        .bind(&plan.region)
+        .bind(plan.plan_number)
+        .bind(plan.year_submitted)
+        .bind(plan.updated_at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    });
+    if let Err(e) = result {
+        if is_unique_violation(&e) {
+            return Err(Error::field("plan_number", "tracker-error-plan-taken"));
+        }
+        return Err(e.into());
+    }
+    tx.audit(
+        actor,
+        "tracker.plan.update",
+        "tracker_plan",
+        &plan.id.to_string(),
+        Some(before),
+        Some(&plan),
+    )
+    .await?;
+    Ok(plan)
+}
+
 /// Adds a theme, or renames it when it exists.
 pub async fn upsert_theme(tx: &mut Tx, slug: &str, title: &Bilingual) -> Result<()> {
     exec!(tx, |c| {
@@ -1215,10 +1372,12 @@ struct CheckedItem {
     plan_id: Option<Uuid>,
     organization_id: Uuid,
     status_override: Option<Status>,
+    origin_process_id: Option<Uuid>,
     milestones: Vec<CheckedMilestone>,
 }
 
-async fn check_item(tx: &mut Tx, input: &ItemInput) -> Result<CheckedItem> {
+/// Checks an item as sent; `existing` is the item being changed, whose number it may keep.
+async fn check_item(tx: &mut Tx, input: &ItemInput, existing: Option<Uuid>) -> Result<CheckedItem> {
     let mut errors = Vec::new();
     let kind = scale(
         &mut errors,
@@ -1274,10 +1433,11 @@ async fn check_item(tx: &mut Tx, input: &ItemInput) -> Result<CheckedItem> {
     {
         let taken: i64 = exec!(tx, |c| {
             sqlx::query_scalar(
-                "SELECT COUNT(*) FROM tracker_items WHERE plan_id = $1 AND number = $2",
+                "SELECT COUNT(*) FROM tracker_items WHERE plan_id = $1 AND number = $2 AND id <> $3",
             )
             .bind(plan_id)
             .bind(input.number.trim())
+            .bind(existing.unwrap_or(Uuid::nil()))
             .fetch_one(&mut *c)
             .await?
         });
@@ -1321,6 +1481,7 @@ async fn check_item(tx: &mut Tx, input: &ItemInput) -> Result<CheckedItem> {
             errors.push(FieldError::with(format!("origin[{i}].url"), problem));
         }
     }
+    let origin_process_id = check_origin(tx, input, &mut errors).await?;
     if !input.source_url.trim().is_empty() && !external_url_ok(input.source_url.trim()) {
         errors.push(FieldError::with(
             "source_url",
@@ -1340,10 +1501,106 @@ async fn check_item(tx: &mut Tx, input: &ItemInput) -> Result<CheckedItem> {
             plan_id,
             organization_id,
             status_override,
+            origin_process_id,
             milestones,
         }),
         _ => Err(Error::Validation(errors)),
     }
+}
+
+/// Checks the process and ideas an item came from: the process must exist, and each idea must
+/// be a visible idea of that process.
+async fn check_origin(
+    tx: &mut Tx,
+    input: &ItemInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<Option<Uuid>> {
+    let slug = input.origin_process.trim();
+    let process = if slug.is_empty() {
+        if !input.origin_ideas.is_empty() {
+            errors.push(FieldError::new(
+                "origin_process",
+                "tracker-error-origin-process-required",
+            ));
+        }
+        None
+    } else {
+        let id = dialogue::links::process_id(tx, slug).await?;
+        if id.is_none() {
+            errors.push(FieldError::with(
+                "origin_process",
+                Msg::new("tracker-error-origin-process-unknown").arg("value", slug),
+            ));
+        }
+        id
+    };
+    for (i, idea) in input.origin_ideas.iter().enumerate() {
+        let field = format!("origin_ideas[{i}]");
+        match dialogue::links::idea_process(tx, *idea).await? {
+            None => errors.push(FieldError::with(
+                field,
+                Msg::new("tracker-error-origin-idea-unknown").arg("value", idea),
+            )),
+            Some(p) if process.is_some_and(|want| want != p) => errors.push(FieldError::with(
+                field,
+                Msg::new("tracker-error-origin-idea-elsewhere").arg("value", idea),
+            )),
+            Some(_) => {}
+        }
+    }
+    Ok(process)
+}
+
+/// Replaces the ideas an item came from.
+async fn set_origin_ideas(tx: &mut Tx, item_id: Uuid, ideas: &[Uuid]) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query("DELETE FROM tracker_item_ideas WHERE item_id = $1")
+            .bind(item_id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    for idea in ideas {
+        if !seen.insert(*idea) {
+            continue;
+        }
+        let position = seen.len() as i64;
+        exec!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO tracker_item_ideas (item_id, idea_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(item_id)
+            .bind(idea)
+            .bind(position)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// The slugs of an item's themes.
+pub async fn theme_slugs(db: &Db, item_id: Uuid) -> Result<Vec<String>> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar("SELECT theme_slug FROM tracker_item_themes WHERE item_id = $1")
+            .bind(item_id)
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+/// The ideas an item came from, in order.
+pub async fn origin_ideas(db: &Db, item_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar(
+            "SELECT idea_id FROM tracker_item_ideas WHERE item_id = $1 ORDER BY position",
+        )
+        .bind(item_id)
+        .fetch_all(&mut *c)
+        .await?
+    }))
 }
 
 fn value_of(input: &ItemInput, v: OgpValue) -> ValueRelevance {
@@ -1359,47 +1616,180 @@ fn value_of(input: &ItemInput, v: OgpValue) -> ValueRelevance {
         })
 }
 
-/// Creates a commitment or project with its milestones and their evidence.
-pub async fn create_item(tx: &mut Tx, actor: &Actor, input: ItemInput) -> Result<Item> {
-    let checked = check_item(tx, &input).await?;
-    let slug = match checked.slug {
-        Some(s) => s,
-        None => {
-            let label = if is_blank(&input.short_title) {
-                &input.title
-            } else {
-                &input.short_title
-            };
-            let base = if label.en.trim().is_empty() {
-                label.fr.clone()
-            } else {
-                label.en.clone()
-            };
-            free_slug(tx, &base, false).await?
-        }
+/// The columns an item's write sets, in the order [`write_item`] binds them (after the id).
+const ITEM_WRITE_COLUMNS: [&str; 48] = [
+    "kind",
+    "slug",
+    "plan_id",
+    "number",
+    "position",
+    "ogp_id",
+    "organization_id",
+    "title_en",
+    "title_fr",
+    "short_title_en",
+    "short_title_fr",
+    "lead_team_en",
+    "lead_team_fr",
+    "contact_name",
+    "contact_role_en",
+    "contact_role_fr",
+    "contact_email",
+    "actors_government_en",
+    "actors_government_fr",
+    "actors_civil_society_en",
+    "actors_civil_society_fr",
+    "status_quo_en",
+    "status_quo_fr",
+    "objective_en",
+    "objective_fr",
+    "description_en",
+    "description_fr",
+    "values_intro_en",
+    "values_intro_fr",
+    "value_access_information",
+    "value_access_information_en",
+    "value_access_information_fr",
+    "value_civic_participation",
+    "value_civic_participation_en",
+    "value_civic_participation_fr",
+    "value_public_accountability",
+    "value_public_accountability_en",
+    "value_public_accountability_fr",
+    "value_technology",
+    "value_technology_en",
+    "value_technology_fr",
+    "ambition_en",
+    "ambition_fr",
+    "status_override",
+    "origin",
+    "origin_process_id",
+    "source_url",
+    "updated_at",
+];
+
+/// Inserts an item, or replaces every field of the item with its id.
+async fn write_item(
+    tx: &mut Tx,
+    item: &Item,
+    insert: bool,
+) -> std::result::Result<u64, sqlx::Error> {
+    let sql = if insert {
+        let params: Vec<String> = (1..=ITEM_WRITE_COLUMNS.len() + 1)
+            .map(|i| format!("${i}"))
+            .collect();
+        format!(
+            "INSERT INTO tracker_items (id, {}, created_at) VALUES ({}, ${})",
+            ITEM_WRITE_COLUMNS.join(", "),
+            params.join(", "),
+            ITEM_WRITE_COLUMNS.len() + 1
+        )
+    } else {
+        let sets: Vec<String> = ITEM_WRITE_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 2))
+            .collect();
+        format!("UPDATE tracker_items SET {} WHERE id = $1", sets.join(", "))
     };
-    let position = match checked.plan_id {
-        Some(plan_id) => {
-            let count: i64 = exec!(tx, |c| {
-                sqlx::query_scalar("SELECT COUNT(*) FROM tracker_items WHERE plan_id = $1")
-                    .bind(plan_id)
-                    .fetch_one(&mut *c)
-                    .await?
-            });
-            input
-                .number
-                .trim()
-                .split('.')
-                .next()
-                .and_then(|n| n.parse::<i64>().ok())
-                .unwrap_or(count + 1)
-        }
-        None => 0,
+    let v = |x: OgpValue| item.value(x).cloned().expect("all four values");
+    let (va, vc, vp, vt) = (
+        v(OgpValue::AccessInformation),
+        v(OgpValue::CivicParticipation),
+        v(OgpValue::PublicAccountability),
+        v(OgpValue::Technology),
+    );
+    let result = exec!(tx, |c| {
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(item.id)
+            .bind(item.kind.as_str())
+            .bind(&item.slug)
+            .bind(item.plan_id)
+            .bind(&item.number)
+            .bind(item.position)
+            .bind(&item.ogp_id)
+            .bind(item.organization_id)
+            .bind(&item.title.en)
+            .bind(&item.title.fr)
+            .bind(&item.short_title.en)
+            .bind(&item.short_title.fr)
+            .bind(&item.lead_team.en)
+            .bind(&item.lead_team.fr)
+            .bind(&item.contact.name)
+            .bind(&item.contact.role.en)
+            .bind(&item.contact.role.fr)
+            .bind(&item.contact.email)
+            .bind(&item.actors_government.en)
+            .bind(&item.actors_government.fr)
+            .bind(&item.actors_civil_society.en)
+            .bind(&item.actors_civil_society.fr)
+            .bind(&item.status_quo.en)
+            .bind(&item.status_quo.fr)
+            .bind(&item.objective.en)
+            .bind(&item.objective.fr)
+            .bind(&item.description.en)
+            .bind(&item.description.fr)
+            .bind(&item.values_intro.en)
+            .bind(&item.values_intro.fr)
+            .bind(va.relevant)
+            .bind(&va.text.en)
+            .bind(&va.text.fr)
+            .bind(vc.relevant)
+            .bind(&vc.text.en)
+            .bind(&vc.text.fr)
+            .bind(vp.relevant)
+            .bind(&vp.text.en)
+            .bind(&vp.text.fr)
+            .bind(vt.relevant)
+            .bind(&vt.text.en)
+            .bind(&vt.text.fr)
+            .bind(&item.ambition.en)
+            .bind(&item.ambition.fr)
+            .bind(item.status_override.map(|s| s.as_str()))
+            .bind(Json(&item.origin))
+            .bind(item.origin_process_id)
+            .bind(&item.source_url)
+            .bind(item.updated_at)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+    });
+    result
+}
+
+/// Where a commitment sorts in its plan: by the first part of its number ("2" of "2.3").
+async fn plan_position(tx: &mut Tx, plan_id: Option<Uuid>, number: &str) -> Result<i64> {
+    let Some(plan_id) = plan_id else {
+        return Ok(0);
     };
-    let at = platform::db::now();
-    let values: Vec<ValueRelevance> = OgpValue::ALL.iter().map(|v| value_of(&input, *v)).collect();
-    let item = Item {
-        id: Uuid::now_v7(),
+    if let Some(n) = number
+        .trim()
+        .split('.')
+        .next()
+        .and_then(|n| n.parse::<i64>().ok())
+    {
+        return Ok(n);
+    }
+    let count: i64 = exec!(tx, |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM tracker_items WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    Ok(count + 1)
+}
+
+/// An item from checked input.
+fn build_item(
+    input: &ItemInput,
+    checked: &CheckedItem,
+    id: Uuid,
+    slug: String,
+    position: i64,
+    created_at: OffsetDateTime,
+) -> Item {
+    Item {
+        id,
         kind: checked.kind,
         slug,
         plan_id: checked.plan_id,
@@ -1421,97 +1811,53 @@ pub async fn create_item(tx: &mut Tx, actor: &Actor, input: ItemInput) -> Result
         objective: trimmed(&input.objective),
         description: trimmed(&input.description),
         values_intro: trimmed(&input.values_intro),
-        values,
+        values: OgpValue::ALL.iter().map(|v| value_of(input, *v)).collect(),
         ambition: trimmed(&input.ambition),
         status_override: checked.status_override,
         origin: input.origin.clone(),
+        origin_process_id: checked.origin_process_id,
         source_url: input.source_url.trim().to_string(),
-        created_at: at,
-        updated_at: at,
+        created_at,
+        updated_at: platform::db::now(),
+    }
+}
+
+/// Creates a commitment or project with its milestones and their evidence.
+pub async fn create_item(tx: &mut Tx, actor: &Actor, input: ItemInput) -> Result<Item> {
+    let checked = check_item(tx, &input, None).await?;
+    let slug = match &checked.slug {
+        Some(s) => s.clone(),
+        None => {
+            let label = if is_blank(&input.short_title) {
+                &input.title
+            } else {
+                &input.short_title
+            };
+            let base = if label.en.trim().is_empty() {
+                label.fr.clone()
+            } else {
+                label.en.clone()
+            };
+            free_slug(tx, &base, false).await?
+        }
     };
-    let v = |x: OgpValue| item.value(x).cloned().expect("all four values");
-    let (va, vc, vp, vt) = (
-        v(OgpValue::AccessInformation),
-        v(OgpValue::CivicParticipation),
-        v(OgpValue::PublicAccountability),
-        v(OgpValue::Technology),
+    let position = plan_position(tx, checked.plan_id, &input.number).await?;
+    let item = build_item(
+        &input,
+        &checked,
+        Uuid::now_v7(),
+        slug,
+        position,
+        platform::db::now(),
     );
-    let result = exec!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO tracker_items (id, kind, slug, plan_id, number, position, ogp_id, organization_id, \
-             title_en, title_fr, short_title_en, short_title_fr, lead_team_en, lead_team_fr, \
-             contact_name, contact_role_en, contact_role_fr, contact_email, \
-             actors_government_en, actors_government_fr, actors_civil_society_en, actors_civil_society_fr, \
-             status_quo_en, status_quo_fr, objective_en, objective_fr, description_en, description_fr, \
-             values_intro_en, values_intro_fr, \
-             value_access_information, value_access_information_en, value_access_information_fr, \
-             value_civic_participation, value_civic_participation_en, value_civic_participation_fr, \
-             value_public_accountability, value_public_accountability_en, value_public_accountability_fr, \
-             value_technology, value_technology_en, value_technology_fr, \
-             ambition_en, ambition_fr, status_override, origin, source_url, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, \
-             $41, $42, $43, $44, $45, $46, $47, $48, $48)",
-        )
-        .bind(item.id)
-        .bind(item.kind.as_str())
-        .bind(&item.slug)
-        .bind(item.plan_id)
-        .bind(&item.number)
-        .bind(item.position)
-        .bind(&item.ogp_id)
-        .bind(item.organization_id)
-        .bind(&item.title.en)
-        .bind(&item.title.fr)
-        .bind(&item.short_title.en)
-        .bind(&item.short_title.fr)
-        .bind(&item.lead_team.en)
-        .bind(&item.lead_team.fr)
-        .bind(&item.contact.name)
-        .bind(&item.contact.role.en)
-        .bind(&item.contact.role.fr)
-        .bind(&item.contact.email)
-        .bind(&item.actors_government.en)
-        .bind(&item.actors_government.fr)
-        .bind(&item.actors_civil_society.en)
-        .bind(&item.actors_civil_society.fr)
-        .bind(&item.status_quo.en)
-        .bind(&item.status_quo.fr)
-        .bind(&item.objective.en)
-        .bind(&item.objective.fr)
-        .bind(&item.description.en)
-        .bind(&item.description.fr)
-        .bind(&item.values_intro.en)
-        .bind(&item.values_intro.fr)
-        .bind(va.relevant)
-        .bind(&va.text.en)
-        .bind(&va.text.fr)
-        .bind(vc.relevant)
-        .bind(&vc.text.en)
-        .bind(&vc.text.fr)
-        .bind(vp.relevant)
-        .bind(&vp.text.en)
-        .bind(&vp.text.fr)
-        .bind(vt.relevant)
-        .bind(&vt.text.en)
-        .bind(&vt.text.fr)
-        .bind(&item.ambition.en)
-        .bind(&item.ambition.fr)
-        .bind(item.status_override.map(|s| s.as_str()))
-        .bind(Json(&item.origin))
-        .bind(&item.source_url)
-        .bind(at)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected())
-    });
-    if let Err(e) = result {
+    if let Err(e) = write_item(tx, &item, true).await {
         if is_unique_violation(&e) {
             return Err(Error::field("slug", "error-slug-taken"));
         }
         return Err(e.into());
     }
     set_themes(tx, item.id, &input.themes).await?;
+    set_origin_ideas(tx, item.id, &input.origin_ideas).await?;
     for (i, m) in checked.milestones.iter().enumerate() {
         insert_milestone(tx, item.id, i as i64 + 1, m).await?;
     }
@@ -1526,6 +1872,73 @@ pub async fn create_item(tx: &mut Tx, actor: &Actor, input: ItemInput) -> Result
     .await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(item)
+}
+
+/// Changes every field of a commitment or project (not its kind, slug or milestones: those have
+/// their own forms). Nothing is stored unless every field is right.
+pub async fn update_item(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Item,
+    mut input: ItemInput,
+) -> Result<Item> {
+    let kind = input.kind.trim();
+    if !kind.is_empty() && Kind::parse(kind) != Some(before.kind) {
+        return Err(Error::field("kind", "tracker-error-kind-fixed"));
+    }
+    input.kind = before.kind.as_str().into();
+    input.slug = String::new();
+    input.milestones = Vec::new();
+    let checked = check_item(tx, &input, Some(before.id)).await?;
+    let position = if checked.plan_id == before.plan_id && input.number.trim() == before.number {
+        before.position
+    } else {
+        plan_position(tx, checked.plan_id, &input.number).await?
+    };
+    let item = build_item(
+        &input,
+        &checked,
+        before.id,
+        before.slug.clone(),
+        position,
+        before.created_at,
+    );
+    write_item(tx, &item, false).await?;
+    set_themes(tx, item.id, &input.themes).await?;
+    set_origin_ideas(tx, item.id, &input.origin_ideas).await?;
+    tx.audit(
+        actor,
+        "tracker.item.update",
+        "tracker_item",
+        &item.id.to_string(),
+        Some(before),
+        Some(&item),
+    )
+    .await?;
+    tx.changed("tracker_item", &item.id.to_string()).await?;
+    Ok(item)
+}
+
+/// Deletes a commitment or project with its milestones, evidence, updates and assessments.
+pub async fn delete_item(tx: &mut Tx, actor: &Actor, item: &Item) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query("DELETE FROM tracker_items WHERE id = $1")
+            .bind(item.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    tx.audit(
+        actor,
+        "tracker.item.delete",
+        "tracker_item",
+        &item.id.to_string(),
+        Some(item),
+        None::<&()>,
+    )
+    .await?;
+    tx.changed("tracker_item", &item.id.to_string()).await?;
+    Ok(())
 }
 
 /// Replaces an item's themes.
@@ -1651,6 +2064,7 @@ pub async fn add_milestone(
         })),
     )
     .await?;
+    tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(id)
 }
 
@@ -1703,6 +2117,87 @@ pub async fn edit_milestone(
         })),
     )
     .await?;
+    tx.changed("tracker_item", &milestone.item_id.to_string())
+        .await?;
+    Ok(())
+}
+
+/// Deletes a milestone with its evidence; the milestones after it move up one place. Progress
+/// updates about it stay in the history without their link to it.
+pub async fn delete_milestone(
+    tx: &mut Tx,
+    actor: &Actor,
+    item: &Item,
+    milestone: &Milestone,
+) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query("DELETE FROM tracker_milestones WHERE id = $1 AND item_id = $2")
+            .bind(milestone.id)
+            .bind(item.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    let ids = tx_milestone_ids(tx, item.id).await?;
+    renumber(tx, &ids).await?;
+    tx.audit(
+        actor,
+        "tracker.milestone.delete",
+        "tracker_milestone",
+        &milestone.id.to_string(),
+        Some(milestone),
+        None::<&()>,
+    )
+    .await?;
+    tx.changed("tracker_item", &item.id.to_string()).await?;
+    Ok(())
+}
+
+/// Moves a milestone to `position` (1 is first); the others keep their order around it.
+pub async fn move_milestone(
+    tx: &mut Tx,
+    actor: &Actor,
+    item: &Item,
+    milestone: &Milestone,
+    position: i64,
+) -> Result<()> {
+    let mut ids = tx_milestone_ids(tx, item.id).await?;
+    if !(1..=ids.len() as i64).contains(&position) {
+        return Err(Error::Validation(vec![FieldError::with(
+            "position",
+            Msg::new("error-out-of-range")
+                .arg("min", 1)
+                .arg("max", ids.len()),
+        )]));
+    }
+    ids.retain(|id| *id != milestone.id);
+    ids.insert(position as usize - 1, milestone.id);
+    renumber(tx, &ids).await?;
+    tx.audit(
+        actor,
+        "tracker.milestone.move",
+        "tracker_milestone",
+        &milestone.id.to_string(),
+        Some(&serde_json::json!({ "position": milestone.position })),
+        Some(&serde_json::json!({ "position": position })),
+    )
+    .await?;
+    tx.changed("tracker_item", &item.id.to_string()).await?;
+    Ok(())
+}
+
+/// Numbers milestones 1, 2, 3… in the order given.
+async fn renumber(tx: &mut Tx, ids: &[Uuid]) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        exec!(tx, |c| {
+            sqlx::query("UPDATE tracker_milestones SET position = $2 WHERE id = $1")
+                .bind(id)
+                .bind(i as i64 + 1)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+    }
     Ok(())
 }
 
@@ -2097,6 +2592,16 @@ pub async fn milestone_at(db: &Db, item: Uuid, position: i64) -> Result<Option<M
     Ok(row.map(Milestone::from))
 }
 
+/// How many milestones an item has.
+pub async fn milestone_count(db: &Db, item: Uuid) -> Result<i64> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM tracker_milestones WHERE item_id = $1")
+            .bind(item)
+            .fetch_one(&mut *c)
+            .await?
+    }))
+}
+
 /// An item's milestone ids in order, inside a write transaction.
 pub async fn tx_milestone_ids(tx: &mut Tx, item: Uuid) -> Result<Vec<Uuid>> {
     Ok(exec!(tx, |c| {
@@ -2122,6 +2627,9 @@ pub async fn plan_by_id(db: &Db, id: Uuid) -> Result<Option<Plan>> {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Filter {
+    /// Words to find in titles and texts, in English and French (through the site's search).
+    #[serde(default)]
+    pub q: String,
     /// `commitment` or `project`.
     #[serde(default)]
     pub kind: String,
@@ -2147,7 +2655,8 @@ impl Filter {
         matches!(self.overdue.as_str(), "1" | "true" | "on" | "yes")
     }
     pub fn is_empty(&self) -> bool {
-        self.kind.is_empty()
+        self.q.trim().is_empty()
+            && self.kind.is_empty()
             && self.plan.is_empty()
             && self.status.is_empty()
             && self.organization.is_empty()
@@ -2279,6 +2788,82 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Summary>> {
             .await?;
         (items, milestones, themes)
     });
+    let wanted_status = Status::parse(filter.status.trim());
+    let mut out = assemble(db, items, milestones, themes).await?;
+    out.retain(|s| {
+        (filter.status.trim().is_empty() || Some(s.status) == wanted_status)
+            && (!filter.overdue_only() || s.overdue > 0)
+    });
+    Ok(out)
+}
+
+/// The items with these ids, in the order of [`list`].
+pub async fn summaries(db: &Db, ids: &[Uuid]) -> Result<Vec<Summary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let set = (1..=ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let items_sql = format!("SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE i.id IN ({set})");
+    let milestones_sql = format!(
+        "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id IN ({set}) ORDER BY m.item_id, m.position"
+    );
+    let themes_sql = format!(
+        "SELECT t.item_id, th.slug, th.title_en, th.title_fr FROM tracker_item_themes t JOIN tracker_themes th ON th.slug = t.theme_slug \
+         WHERE t.item_id IN ({set}) ORDER BY th.title_en"
+    );
+    let (items, milestones, themes) = read!(db, |c| {
+        let mut q = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(items_sql.as_str()));
+        for id in ids {
+            q = q.bind(id);
+        }
+        let items = q.fetch_all(&mut *c).await?;
+        let mut q = sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(milestones_sql.as_str()));
+        for id in ids {
+            q = q.bind(id);
+        }
+        let milestones = q.fetch_all(&mut *c).await?;
+        let mut q = sqlx::query_as::<_, ItemThemeRow>(sqlx::AssertSqlSafe(themes_sql.as_str()));
+        for id in ids {
+            q = q.bind(id);
+        }
+        let themes = q.fetch_all(&mut *c).await?;
+        (items, milestones, themes)
+    });
+    assemble(db, items, milestones, themes).await
+}
+
+/// Item ids in id order after `after`, for walking every item in batches.
+pub async fn ids_after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<Uuid>> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar(
+            "SELECT id FROM tracker_items WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+pub async fn count_items(db: &Db) -> Result<i64> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM tracker_items")
+            .fetch_one(&mut *c)
+            .await?
+    }))
+}
+
+/// Summaries from rows: each item with its organization, plan, milestones and themes, sorted
+/// commitments first (grouped by plan, newest plan first), then projects.
+async fn assemble(
+    db: &Db,
+    items: Vec<ItemRow>,
+    milestones: Vec<MilestoneRow>,
+    themes: Vec<ItemThemeRow>,
+) -> Result<Vec<Summary>> {
     let mut by_item: HashMap<Uuid, Vec<Milestone>> = HashMap::new();
     for m in milestones {
         by_item.entry(m.item_id).or_default().push(m.into());
@@ -2296,7 +2881,6 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Summary>> {
         .map(|o| (o.id, OrgRef::from(o)))
         .collect();
     let plans: HashMap<Uuid, Plan> = plans(db).await?.into_iter().map(|p| (p.id, p)).collect();
-    let wanted_status = Status::parse(filter.status.trim());
     let mut out = Vec::new();
     for row in items {
         let item = Item::from(row);
@@ -2309,16 +2893,8 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Summary>> {
             .map(PlanRef::from);
         let ms = by_item.remove(&item.id).unwrap_or_default();
         let ts = themes_by_item.remove(&item.id).unwrap_or_default();
-        let s = Summary::new(item, org, plan, ms, ts);
-        if !filter.status.trim().is_empty() && Some(s.status) != wanted_status {
-            continue;
-        }
-        if filter.overdue_only() && s.overdue == 0 {
-            continue;
-        }
-        out.push(s);
+        out.push(Summary::new(item, org, plan, ms, ts));
     }
-    // Commitments grouped by plan (newest plan first), then projects.
     let plan_rank: HashMap<Uuid, (i64, i64)> = plans
         .values()
         .map(|p| (p.id, (-p.year_submitted.unwrap_or(0), -p.plan_number)))
@@ -2351,6 +2927,8 @@ pub struct Detail {
     pub updates: Vec<Update>,
     /// Newest first.
     pub assessments: Vec<Assessment>,
+    /// The co-creation process and ideas it came from, when it names them.
+    pub origin_trail: Option<crate::origin::Trail>,
 }
 
 pub async fn detail(db: &Db, item: Item) -> Result<Detail> {
@@ -2404,6 +2982,7 @@ pub async fn detail(db: &Db, item: Item) -> Result<Detail> {
         Some(id) => plan_by_id(db, id).await?,
         None => None,
     };
+    let origin_trail = crate::origin::trail(db, &item).await?;
     let summary = Summary::new(
         item,
         OrgRef::from(&org),
@@ -2415,6 +2994,7 @@ pub async fn detail(db: &Db, item: Item) -> Result<Detail> {
         summary,
         updates: updates.into_iter().map(Update::from).collect(),
         assessments: assessments.into_iter().map(Assessment::from).collect(),
+        origin_trail,
     })
 }
 
@@ -2520,7 +3100,23 @@ mod tests {
             internal_target("/en/tracker/timeline"),
             Some(Target::Static)
         );
-        assert_eq!(internal_target("/en/consultations/x"), None);
+        assert_eq!(
+            internal_target("/en/consultations/x"),
+            Some(Target::Consultation("x".into()))
+        );
+        assert_eq!(
+            internal_target("/fr/dataset/water-quality"),
+            Some(Target::Dataset("water-quality".into()))
+        );
+        assert_eq!(
+            internal_target("/en/processes/p/results"),
+            Some(Target::Process("p".into()))
+        );
+        assert_eq!(
+            internal_target("/en/ideas/0193"),
+            Some(Target::Idea("0193".into()))
+        );
+        assert_eq!(internal_target("/en/account/login"), None);
         assert_eq!(internal_target("/tracker/commitments/x"), None);
         assert_eq!(internal_target("/en/tracker/widgets/x"), None);
     }

@@ -2,6 +2,9 @@
 // update that moves a milestone, after a refused attempt with a link to a page that does not
 // exist; a visitor then follows the change in the list, on the commitment page, in the
 // timeline (SVG chart and table) and in the Atom feeds, and opens the printable action plan.
+// The team member also adds a milestone through its form, after a refused attempt with an end
+// before the start, and opens the form with every field of the commitment; the visitor sees the
+// trail back to the co-creation ideas the commitment came from.
 // In English and French, at phone and desktop width, with axe on every page.
 
 import assert from 'node:assert/strict';
@@ -27,6 +30,11 @@ const WORDS = {
     substantial: 'Substantial',
     notice: 'Your progress update is posted.',
     missing: 'There is no page at',
+    addMilestone: 'Add a milestone',
+    endBeforeStart: 'End date: The end date is before the start date.',
+    milestoneSaved: 'The milestone is saved.',
+    editDetails: 'Edit the details',
+    fromProcess: 'From the co-creation process',
     body: (tag) => `Progress ${tag}: the draft is with ministries for comment.`,
     milestone: 'Milestone',
   },
@@ -35,6 +43,11 @@ const WORDS = {
     substantial: 'Substantiel',
     notice: 'Votre mise à jour est publiée.',
     missing: "Il n'y a aucune page à l'adresse",
+    addMilestone: 'Ajouter un jalon',
+    endBeforeStart: 'Date de fin\u00a0: La date de fin précède la date de début.',
+    milestoneSaved: 'Le jalon est enregistré.',
+    editDetails: 'Modifier les renseignements',
+    fromProcess: 'Issu du processus de cocréation',
     body: (tag) => `Avancement ${tag} : l'ébauche est soumise aux ministères.`,
     milestone: 'Jalon',
   },
@@ -107,6 +120,34 @@ export default function tracker(ctx) {
             assert.ok((await page.locator('.agora-alert--success').innerText()).includes(w.notice));
             assert.ok((await milestoneRow(page, run.position)).includes(w.substantial));
             assert.ok((await page.locator('.tracker-updates').innerText()).includes(w.body(tag)));
+
+            // A new milestone through its form: an end before the start is refused with the
+            // error summary leading to the field; corrected, it is saved at the end of the table.
+            const add = page.getByRole('link', { name: w.addMilestone, exact: true }).first();
+            await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), add.click()]);
+            await checkPage(page, label('5a-milestone-form'));
+            const activity = `Review ${tag}`;
+            const mform = formWith(page, 'activity_en');
+            await fill(mform, { [lang === 'fr' ? 'activity_fr' : 'activity_en']: activity, start: '2027-05', end: '2027-03' });
+            response = await submit(page, mform);
+            assert.equal(response.status(), 422);
+            await checkPage(page, label('5b-milestone-refused'));
+            const msummary = page.locator('.agora-error-summary');
+            assert.ok((await msummary.innerText()).includes(w.endBeforeStart), await msummary.innerText());
+            assert.equal(await msummary.locator('a[href="#end"]').count(), 1);
+            assert.equal(await page.locator('#end[aria-invalid="true"]').count(), 1);
+            await fill(formWith(page, 'activity_en'), { end: '2027-09' });
+            response = await submit(page, formWith(page, 'activity_en'));
+            assert.ok(response.status() < 400, `saving the milestone answered ${response.status()}`);
+            await checkPage(page, label('5c-milestone-saved'));
+            assert.ok((await page.locator('.agora-alert--success').innerText()).includes(w.milestoneSaved));
+            assert.ok((await page.locator('.tracker-milestones').innerText()).includes(activity));
+
+            // The form with every field of the commitment, filled in.
+            const edit = page.getByRole('link', { name: w.editDetails, exact: true }).first();
+            await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), edit.click()]);
+            await checkPage(page, label('5d-details-form'));
+            assert.ok((await page.locator('#title_en').inputValue()).length > 0, 'the form is filled in');
           });
 
           // A visitor follows it.
@@ -115,6 +156,9 @@ export default function tracker(ctx) {
             await visit(page, itemUrl, label('7-commitment-visitor'));
             assert.equal(await page.getByRole('link', { name: w.post, exact: true }).count(), 0, 'visitors get no form');
             assert.ok((await page.locator('.tracker-updates').innerText()).includes(w.body(tag)));
+            const origin = await page.locator('#origin ~ p').first().innerText();
+            assert.ok(origin.includes(w.fromProcess), `no trail to the process: ${origin}`);
+            assert.ok((await page.locator('.tracker-origin-ideas a[href*="/ideas/"]').count()) >= 1, 'the trail links to the ideas');
 
             await visit(page, `${ctx.baseUrl}/${lang}/tracker/timeline`, label('8-timeline'));
             assert.equal(await page.locator('svg.tracker-gantt__svg[role="img"]').count(), 1, 'the timeline draws its chart');

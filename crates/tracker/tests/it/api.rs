@@ -218,3 +218,132 @@ async fn writes_need_the_team_and_name_every_bad_field() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+#[tokio::test]
+async fn the_team_changes_moves_and_deletes_through_the_api() {
+    for t in testing::engines().await {
+        let db = &t.db;
+        tracker::load_demo(&t.platform()).await.unwrap();
+        let tbs = org(db, "treasury-board-secretariat", "", "").await;
+        let labour = org(db, "ministry-of-labour", "", "").await;
+        let editor = person(db, "team@example.org", "Team", Role::Editor, Some(tbs)).await;
+        let outsider = person(db, "labour@example.org", "", Role::Editor, Some(labour)).await;
+        let admin = person(db, "admin@example.org", "", Role::Admin, None).await;
+        let item = "/api/v1/tracker/items/open-government-guide-and-training";
+        let mut c = Client::new(&t);
+        let mut body = c.get(item).await.json()["item"].clone();
+        body["organization"] = json!("treasury-board-secretariat");
+        body["plan"] = json!("ontario-ogp-action-plan-2017");
+        body["ambition"]["en"] = json!("Every public servant knows how to open their work.");
+
+        // Outsiders and visitors may not; bad fields are each named and nothing changes.
+        for who in [None, Some(outsider)] {
+            c.token = match who {
+                Some(u) => Some(token(db, u).await),
+                None => None,
+            };
+            let r = c.json_request("PUT", item, Some(&body)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {}", t.engine, r.body);
+            let r = c
+                .json_request("DELETE", &format!("{item}/milestones/1"), None)
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN);
+        }
+        c.token = Some(token(db, editor).await);
+        let mut bad = body.clone();
+        bad["kind"] = json!("project");
+        bad["contact"]["email"] = json!("nobody");
+        bad["origin_process"] = json!("nope");
+        let r = c.json_request("PUT", item, Some(&bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = c.json_request("PUT", item, Some(&json!({"kind": "commitment", "organization": "treasury-board-secretariat", "contact": {"email": "x"}, "origin_process": "nope"}))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields = &r.json()["error"]["fields"];
+        for f in ["title", "plan", "number", "contact.email", "origin_process"] {
+            assert!(fields[f].is_array(), "{f} not named in {fields}");
+        }
+        let r = c.json_request("PUT", item, Some(&body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            r.json()["item"]["ambition"]["en"],
+            "Every public servant knows how to open their work."
+        );
+
+        // Milestones: a bad change is named; a move and a delete renumber the rest.
+        let names = |d: &serde_json::Value| -> Vec<String> {
+            d["milestones"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} {}",
+                        m["position"],
+                        m["activity"]["en"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        let before = names(&c.get(item).await.json());
+        let r = c
+            .json_request("PUT", &format!("{item}/milestones/2"), Some(&json!({"activity": {"en": "x"}, "start": "2018-05", "end": "2018-01", "weight": -1})))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields = &r.json()["error"]["fields"];
+        assert!(
+            fields["end"].is_array() && fields["weight"].is_array(),
+            "{fields}"
+        );
+        let r = c
+            .json_request(
+                "POST",
+                &format!("{item}/milestones/1/move"),
+                Some(&json!({"position": 99})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = c
+            .json_request(
+                "POST",
+                &format!("{item}/milestones/1/move"),
+                Some(&json!({"position": 2})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let moved = names(&r.json());
+        assert_eq!(moved[0][2..], before[1][2..]);
+        assert_eq!(moved[1][2..], before[0][2..]);
+        let r = c
+            .json_request("DELETE", &format!("{item}/milestones/1"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        let after = names(&c.get(item).await.json());
+        assert_eq!(after.len(), before.len() - 1);
+        assert!(after[0].starts_with("1 ") && after[0][2..] == before[0][2..]);
+        let r = c
+            .json_request("DELETE", &format!("{item}/milestones/99"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        // Deleting the item; plans change by administrators only.
+        let items = count(db, "tracker_items").await;
+        let r = c.json_request("DELETE", item, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        assert_eq!(c.get(item).await.status, StatusCode::NOT_FOUND);
+        let plan = "/api/v1/tracker/plans/ontario-ogp-action-plan-2017";
+        let change = json!({"title": {"en": "Ontario's first action plan"}, "plan_number": 1, "year_submitted": 2016});
+        assert_eq!(
+            c.json_request("PUT", plan, Some(&change)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        c.token = Some(token(db, admin).await);
+        let r = c
+            .json_request("PUT", plan, Some(&json!({"plan_number": 0})))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = c.json_request("PUT", plan, Some(&change)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["title"]["en"], "Ontario's first action plan");
+        assert_eq!(count(db, "tracker_items").await, items - 1);
+    }
+}

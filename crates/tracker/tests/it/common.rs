@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 pub struct Client {
     app: App,
+    pub platform: platform::Platform,
     cookies: Vec<(String, String)>,
     pub token: Option<String>,
 }
@@ -38,8 +39,10 @@ impl Reply {
 
 impl Client {
     pub fn new(t: &TestDb) -> Client {
+        let platform = t.platform();
         Client {
-            app: server::app(t.platform(), tracker::pages(), tracker::api()),
+            app: server::app(platform.clone(), tracker::pages(), tracker::api()),
+            platform,
             cookies: Vec::new(),
             token: None,
         }
@@ -113,6 +116,22 @@ impl Client {
 
     pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
         self.post_form(uri, fields, true).await
+    }
+
+    /// A JSON request with any method.
+    pub async fn json_request(
+        &mut self,
+        method: &str,
+        uri: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+            .unwrap();
+        self.send(req).await
     }
 
     pub async fn post_json(&mut self, uri: &str, body: &serde_json::Value) -> Reply {

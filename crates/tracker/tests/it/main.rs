@@ -3,6 +3,7 @@
 mod api;
 mod canada;
 mod common;
+mod forms;
 mod ogp_csv;
 mod pages;
 mod seed;

@@ -45,7 +45,7 @@ async fn every_page_answers_in_both_languages() {
             "Youth digital engagement tool",
             "Outil de mobilisation numérique des jeunes",
         ),
-        ("/tracker?overdue=1", "0 results", "0 résultats"),
+        ("/tracker?overdue=1", "0 results", "0 résultat"),
         ("/tracker/timeline", "Today", "Aujourd'hui"),
         (
             "/tracker/timeline?plan=ontario-ogp-action-plan-2017",
@@ -311,6 +311,28 @@ async fn bad_input_is_refused_in_the_page_language_and_nothing_is_saved() {
                 ],
                 "evidence_url",
                 "Il n'y a aucune page à l'adresse /fr/tracker/commitments/nope",
+            ),
+            (
+                vec![
+                    ("milestone", m4.as_str()),
+                    ("body_fr", "x"),
+                    ("evidence_kind", "dataset"),
+                    ("evidence_url", "no-such-dataset"),
+                ],
+                "evidence_url",
+                "Il n'y a pas de jeu de données « no-such-dataset » dans le catalogue",
+            ),
+            (
+                vec![
+                    ("milestone", m4.as_str()),
+                    ("body_fr", "x"),
+                    (
+                        "evidence_url",
+                        "/fr/ideas/0193a6b2-0000-7000-8000-000000000000",
+                    ),
+                ],
+                "evidence_url",
+                "Il n'y a aucune page à l'adresse /fr/ideas/",
             ),
             (
                 vec![

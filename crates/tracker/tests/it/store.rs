@@ -207,7 +207,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_kept() {
             },
             EvidenceInput {
                 kind: "page".into(),
-                url: "/en/consultations/something".into(),
+                url: "/en/account/login".into(),
                 title: Bilingual::default(),
             },
             EvidenceInput {
@@ -786,5 +786,408 @@ async fn updates_record_status_changes_and_the_team_may_set_one_by_hand() {
         );
         let feed = store::recent_updates(db, Some(item.id), 10).await.unwrap();
         assert_eq!(feed.len(), 4);
+    }
+}
+
+/// A public dataset, a draft one, and a co-creation process (votes shown) with three ideas
+/// (two in it, one in another process) and ballots for one of them.
+pub struct Dialogue {
+    pub idea_a: uuid::Uuid,
+    pub idea_b: uuid::Uuid,
+    pub elsewhere: uuid::Uuid,
+}
+
+pub async fn catalogue_and_dialogue(db: &Db) -> Dialogue {
+    let actor = Actor::system("test");
+    let tbs = org(
+        db,
+        "treasury-board-secretariat",
+        "Treasury Board Secretariat",
+        "",
+    )
+    .await;
+    let mut tx = db.begin().await.unwrap();
+    for (name, state) in [("water-quality", "active"), ("draft-data", "draft")] {
+        catalogue::store::create(
+            &mut tx,
+            &actor,
+            catalogue::store::DatasetInput {
+                name: name.into(),
+                title_en: name.into(),
+                organization_id: Some(tbs),
+                access_level: "open".into(),
+                state: state.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    // "co-creation" shows its tallies; "other" hides them while its voting is open.
+    let process = |slug: &str| -> dialogue::processes::NewProcess {
+        let open = slug == "other";
+        serde_json::from_value(serde_json::json!({
+            "slug": slug, "organization_id": tbs, "title_en": format!("Process {slug}"),
+            "title_fr": format!("Processus {slug}"), "vote_rule": "one_per_theme", "hide_tallies": open,
+            "phases": [{"kind": "voting", "opens_on": (today - time::Duration::days(30)).to_string(),
+                        "closes_on": (today + time::Duration::days(if open { 10 } else { -1 })).to_string()}],
+            "themes": [{"slug": "open-data", "title_en": "Open data", "title_fr": "Données ouvertes"}],
+        }))
+        .unwrap()
+    };
+    for slug in ["co-creation", "other"] {
+        dialogue::processes::create(&mut tx, &actor, &process(slug))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let co = dialogue::processes::find(db, "co-creation")
+        .await
+        .unwrap()
+        .unwrap();
+    let other = dialogue::processes::find(db, "other")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let en = platform::Lang::En;
+    let idea_a = dialogue::ideas::create_sample(
+        &mut tx,
+        &actor,
+        &co,
+        "open-data",
+        en,
+        "Publish contracts",
+        "As open data.",
+    )
+    .await
+    .unwrap();
+    let idea_b = dialogue::ideas::create_sample(
+        &mut tx,
+        &actor,
+        &co,
+        "open-data",
+        en,
+        "Open the budget",
+        "Month by month.",
+    )
+    .await
+    .unwrap();
+    let elsewhere = dialogue::ideas::create_sample(
+        &mut tx,
+        &actor,
+        &other,
+        "open-data",
+        en,
+        "Elsewhere",
+        "Another process.",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // Accepted for voting, then two votes for B and one for A.
+    let mut tx = db.begin().await.unwrap();
+    for id in [idea_a, idea_b] {
+        // What staff assessment does: accept the idea for voting.
+        let done: Result<u64, Error> = async {
+            Ok(platform::exec!(&mut tx, |c| {
+                sqlx::query("UPDATE dialogue_ideas SET state = 'accepted' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected()
+            }))
+        }
+        .await;
+        assert_eq!(done.unwrap(), 1);
+    }
+    tx.commit().await.unwrap();
+    let mut voters = Vec::new();
+    for i in 0..3 {
+        voters.push(
+            crate::common::person(
+                db,
+                &format!("voter{i}@example.org"),
+                "",
+                platform::auth::Role::Participant,
+                None,
+            )
+            .await,
+        );
+    }
+    let mut tx = db.begin().await.unwrap();
+    for (voter, idea) in voters.into_iter().zip([idea_b, idea_b, idea_a]) {
+        dialogue::votes::insert_sample_ballot(&mut tx, &co, voter, "open-data", idea)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    Dialogue {
+        idea_a,
+        idea_b,
+        elsewhere,
+    }
+}
+
+fn evidence(kind: &str, url: &str) -> EvidenceInput {
+    EvidenceInput {
+        kind: kind.into(),
+        url: url.into(),
+        title: Bilingual::default(),
+    }
+}
+
+#[tokio::test]
+async fn evidence_and_origin_must_lead_to_what_exists() {
+    for t in testing::engines().await {
+        let db = &t.db;
+        fixture(db).await;
+        let d = catalogue_and_dialogue(db).await;
+        let missing = uuid::Uuid::now_v7();
+        let mut input = commitment("1", vec![milestone("Publish", "", "", "", None)]);
+        input.milestones[0].evidence = vec![
+            evidence("dataset", "no-such-dataset"),
+            evidence("dataset", "draft-data"),
+            evidence("dataset", "/fr/dataset/gone"),
+            evidence("dataset", "/en/tracker/plans/plan-one"),
+            evidence("page", &format!("/en/ideas/{missing}")),
+            evidence("page", "/en/processes/nope/results"),
+            evidence("page", "/en/consultations/nope"),
+            evidence("document", "not a url"),
+        ];
+        input.origin_process = "co-creation".into();
+        input.origin_ideas = vec![missing, d.elsewhere];
+        let got = fields(&create(db, input).await.unwrap_err());
+        for want in [
+            "milestones[0].evidence[0].url: tracker-error-dataset-not-found",
+            "milestones[0].evidence[1].url: tracker-error-dataset-not-public",
+            "milestones[0].evidence[2].url: tracker-error-dataset-not-found",
+            "milestones[0].evidence[3].url: tracker-error-evidence-not-dataset",
+            "milestones[0].evidence[4].url: tracker-error-link-not-found",
+            "milestones[0].evidence[5].url: tracker-error-link-not-found",
+            "milestones[0].evidence[6].url: tracker-error-link-not-found",
+            "milestones[0].evidence[7].url: tracker-error-url",
+            "origin_ideas[0]: tracker-error-origin-idea-unknown",
+            "origin_ideas[1]: tracker-error-origin-idea-elsewhere",
+        ] {
+            assert!(
+                got.contains(&want.to_string()),
+                "{} missing {want} in {got:#?}",
+                t.engine
+            );
+        }
+        let mut input = commitment("1", vec![]);
+        input.origin_process = "nope".into();
+        let got = fields(&create(db, input).await.unwrap_err());
+        assert_eq!(
+            got,
+            vec!["origin_process: tracker-error-origin-process-unknown"]
+        );
+        let mut input = commitment("1", vec![]);
+        input.origin_ideas = vec![d.idea_a];
+        let got = fields(&create(db, input).await.unwrap_err());
+        assert_eq!(
+            got,
+            vec!["origin_process: tracker-error-origin-process-required"]
+        );
+        for table in [
+            "tracker_items",
+            "tracker_milestones",
+            "tracker_evidence",
+            "tracker_item_ideas",
+        ] {
+            assert_eq!(count(db, table).await, 0, "{} {table}", t.engine);
+        }
+
+        // What exists is accepted: a dataset by name or address, an idea, a process.
+        let mut input = commitment("1", vec![milestone("Publish", "", "", "", None)]);
+        input.milestones[0].evidence = vec![
+            evidence("dataset", "water-quality"),
+            evidence("dataset", "/fr/dataset/water-quality"),
+            evidence("page", &format!("/fr/ideas/{}", d.idea_a)),
+            evidence("page", "/en/processes/co-creation"),
+            evidence("document", "https://files.ontario.ca/guide.pdf"),
+        ];
+        input.origin_process = "co-creation".into();
+        input.origin_ideas = vec![d.idea_b, d.idea_a];
+        let item = create(db, input).await.unwrap();
+        let detail = store::detail(db, item).await.unwrap();
+        let urls: Vec<&str> = detail.summary.milestones[0]
+            .evidence
+            .iter()
+            .map(|e| e.url.as_str())
+            .collect();
+        assert_eq!(
+            urls[..2],
+            ["/en/dataset/water-quality", "/fr/dataset/water-quality"]
+        );
+        assert_eq!(
+            detail.summary.milestones[0].evidence[1].href(platform::Lang::En),
+            "/en/dataset/water-quality"
+        );
+        let trail = detail.origin_trail.expect("a trail");
+        assert_eq!(trail.process.slug, "co-creation");
+        assert!(trail.process.results_visible);
+        let ideas: Vec<String> = trail
+            .ideas
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}: {:?} votes, rank {:?} of {:?}",
+                    i.title, i.votes, i.rank, i.of
+                )
+            })
+            .collect();
+        assert_eq!(
+            ideas,
+            [
+                "Open the budget: Some(2) votes, rank Some(1) of Some(2)",
+                "Publish contracts: Some(1) votes, rank Some(2) of Some(2)",
+            ],
+            "{}",
+            t.engine
+        );
+
+        // While a process hides its tallies, the trail shows no votes.
+        let mut input = commitment("2", vec![]);
+        input.origin_process = "other".into();
+        input.origin_ideas = vec![d.elsewhere];
+        let item = create(db, input).await.unwrap();
+        let trail = store::detail(db, item).await.unwrap().origin_trail.unwrap();
+        assert!(!trail.process.results_visible);
+        assert_eq!((trail.ideas[0].votes, trail.ideas[0].rank), (None, None));
+    }
+}
+
+#[tokio::test]
+async fn items_milestones_and_plans_are_changed_deleted_and_reordered() {
+    for t in testing::engines().await {
+        let db = &t.db;
+        fixture(db).await;
+        let actor = Actor::system("test");
+        let item = create(
+            db,
+            commitment(
+                "1",
+                vec![
+                    milestone("First", "2017-01", "2017-02", "", None),
+                    milestone("Second", "", "", "", None),
+                    milestone("Third", "", "", "", None),
+                ],
+            ),
+        )
+        .await
+        .unwrap();
+        create(db, commitment("2", vec![])).await.unwrap();
+
+        // Every field changes; the number may not be another commitment's; nothing partial.
+        let mut input = commitment("2", vec![]);
+        input.title = Bilingual::new("Renamed", "Renommé");
+        input.status_quo = Bilingual::new("Before", "Avant");
+        let mut tx = db.begin().await.unwrap();
+        let err = store::update_item(&mut tx, &actor, &item, input.clone())
+            .await
+            .unwrap_err();
+        drop(tx);
+        assert_eq!(fields(&err), vec!["number: tracker-error-number-taken"]);
+        input.number = "1".into();
+        input.kind = "project".into();
+        let mut tx = db.begin().await.unwrap();
+        let err = store::update_item(&mut tx, &actor, &item, input.clone())
+            .await
+            .unwrap_err();
+        drop(tx);
+        assert_eq!(fields(&err), vec!["kind: tracker-error-kind-fixed"]);
+        input.kind = String::new();
+        let mut tx = db.begin().await.unwrap();
+        let saved = store::update_item(&mut tx, &actor, &item, input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(saved.slug, item.slug);
+        let reread = store::item_by_slug(db, &item.slug).await.unwrap().unwrap();
+        assert_eq!(reread.title, Bilingual::new("Renamed", "Renommé"));
+        assert_eq!(reread.status_quo, Bilingual::new("Before", "Avant"));
+
+        // Move the third milestone first, then delete the (now) second.
+        let third = store::milestone_at(db, item.id, 3).await.unwrap().unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let err = store::move_milestone(&mut tx, &actor, &item, &third, 4)
+            .await
+            .unwrap_err();
+        drop(tx);
+        assert_eq!(fields(&err), vec!["position: error-out-of-range"]);
+        let mut tx = db.begin().await.unwrap();
+        store::move_milestone(&mut tx, &actor, &item, &third, 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let order = |d: &store::Detail| -> Vec<String> {
+            d.summary
+                .milestones
+                .iter()
+                .map(|m| format!("{} {}", m.position, m.activity.en))
+                .collect()
+        };
+        let d = store::detail(db, reread.clone()).await.unwrap();
+        assert_eq!(order(&d), ["1 Third", "2 First", "3 Second"]);
+        let first = store::milestone_at(db, item.id, 2).await.unwrap().unwrap();
+        let mut tx = db.begin().await.unwrap();
+        store::delete_milestone(&mut tx, &actor, &reread, &first)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let d = store::detail(db, reread.clone()).await.unwrap();
+        assert_eq!(order(&d), ["1 Third", "2 Second"]);
+
+        // A plan's fields change; a bad number is refused.
+        let plan = store::plan_by_slug(db, "plan-one").await.unwrap().unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let err = store::update_plan(
+            &mut tx,
+            &actor,
+            &plan,
+            PlanInput {
+                plan_number: 0,
+                ..PlanInput::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        drop(tx);
+        let mut got = fields(&err);
+        got.sort();
+        assert_eq!(
+            got,
+            vec!["plan_number: error-out-of-range", "title: error-required"]
+        );
+        let mut tx = db.begin().await.unwrap();
+        store::update_plan(
+            &mut tx,
+            &actor,
+            &plan,
+            PlanInput {
+                title: Bilingual::new("Plan one, revised", ""),
+                plan_number: 2,
+                ..PlanInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let plan = store::plan_by_slug(db, "plan-one").await.unwrap().unwrap();
+        assert_eq!(
+            (plan.title.en.as_str(), plan.plan_number),
+            ("Plan one, revised", 2)
+        );
+
+        // Deleting an item takes its milestones, evidence and updates with it.
+        let mut tx = db.begin().await.unwrap();
+        store::delete_item(&mut tx, &actor, &reread).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(store::item_by_slug(db, &item.slug).await.unwrap().is_none());
+        assert_eq!(count(db, "tracker_milestones").await, 0);
+        assert_eq!(count(db, "tracker_items").await, 1);
     }
 }
