@@ -19,6 +19,7 @@ import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
 import languageToggle from './journeys/language-toggle.js';
 import notFound from './journeys/not-found.js';
+import requests from './journeys/requests.js';
 import rootRedirect from './journeys/root-redirect.js';
 import tracker from './journeys/tracker.js';
 
@@ -51,6 +52,7 @@ keyboard(ctx);
 catalogue(ctx);
 dialogue(ctx);
 datastore(ctx);
+requests(ctx);
 tracker(ctx);
 // Last: it changes the demo catalogue that the journeys above count.
 catalogueEditor(ctx);

@@ -71,6 +71,7 @@ pub fn job_registry() -> platform::jobs::Registry {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     let mut doc = platform::server::ApiDoc::openapi();
+    doc.merge(catalogue::openapi());
     doc.merge(dialogue::openapi());
     doc.merge(tracker::openapi());
     doc

@@ -3,15 +3,18 @@
 //! CKAN Action API; search; imports.
 
 pub mod ckan;
+pub mod dashboard;
 pub mod dcat;
 pub mod editor;
 pub mod feeds;
+pub mod forms;
 pub mod harvest;
 pub mod import;
 pub mod licences;
 pub mod links;
 pub mod model;
 pub mod pages;
+pub mod requests;
 pub mod search;
 pub mod standards;
 pub mod store;
@@ -20,7 +23,12 @@ pub mod upload;
 use platform::Platform;
 use platform::web::NavItem;
 
-pub use pages::pages;
+/// The pages, relative to the language prefix.
+pub fn pages() -> axum::Router {
+    pages::pages()
+        .merge(requests::pages::routes())
+        .merge(dashboard::pages::routes())
+}
 
 /// The API and the downloads, at absolute paths.
 pub fn api() -> axum::Router {
@@ -33,27 +41,56 @@ pub fn api_with(extension: Option<std::sync::Arc<dyn ckan::CkanExtension>>) -> a
         .merge(pages::downloads())
         .merge(dcat::routes())
         .merge(feeds::routes())
+        .merge(requests::api::routes())
+        .merge(dashboard::api::routes())
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        requests::api::list_requests,
+        requests::api::create_request,
+        requests::api::get_request,
+        requests::api::vote,
+        requests::api::withdraw_vote,
+        requests::api::follow,
+        requests::api::unfollow,
+        requests::api::comment,
+        requests::api::change_status,
+        requests::api::assign,
+        dashboard::api::figures,
+        dashboard::api::inventory_csv
+    ),
+    tags((name = "catalogue", description = "Open data beyond the CKAN Action API: data requests people vote on, and the Open Data Charter dashboard"))
+)]
+struct ApiDoc;
+
+/// The OpenAPI description of the catalogue's native endpoints.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    ApiDoc::openapi()
 }
 
 pub fn nav() -> Vec<NavItem> {
     vec![NavItem {
         label: "nav-data",
-        path: "/dataset",
+        path: "/data",
     }]
 }
 
-/// Loads Ontario's published inventory into the demo, when the shared data is present.
+/// Loads Ontario's published inventory into the demo, when the shared data is present, and a
+/// few sample data requests.
 pub async fn load_demo(platform: &Platform, shared_data: &std::path::Path) -> anyhow::Result<()> {
     let csv = shared_data.join("ontario-catalogue/data-ontario-ca-catalogue-2020-09-10.csv");
-    if !csv.exists() {
+    if csv.exists() {
+        let file = std::fs::File::open(&csv)?;
+        let summary = import::ontario_catalogue(platform, file, &|_, _| {}).await?;
+        print!("catalogue demo: Ontario inventory: {summary}");
+    } else {
         println!(
             "catalogue demo: {} not found, skipping the Ontario inventory",
             csv.display()
         );
-        return Ok(());
     }
-    let file = std::fs::File::open(&csv)?;
-    let summary = import::ontario_catalogue(platform, file, &|_, _| {}).await?;
-    print!("catalogue demo: Ontario inventory: {summary}");
-    Ok(())
+    requests::demo::load(platform).await
 }

@@ -440,6 +440,24 @@ impl Page {
         self
     }
 
+    /// The query string as `T` (filters of a list page), keeping the first of repeated keys; a
+    /// hand-edited query that does not parse gives the defaults rather than an error page.
+    pub fn params<T: DeserializeOwned + Default>(&self) -> T {
+        let Some(q) = self.query.as_deref() else {
+            return T::default();
+        };
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()).into_owned() {
+            if !seen.iter().any(|(key, _)| *key == k) {
+                seen.push((k, v));
+            }
+        }
+        let clean = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(seen)
+            .finish();
+        serde_urlencoded::from_str(&clean).unwrap_or_default()
+    }
+
     /// Translates the field errors of `err` for the error summary.
     pub fn errors(&self, err: &Error) -> FormErrors {
         FormErrors(
@@ -581,6 +599,40 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
                 tracing::debug!(error = %e, "form did not parse");
                 Error::bad_request("error-form-invalid")
             })
+    }
+}
+
+/// A JSON body for the native API; one that does not parse is a 400 in the API's error shape,
+/// naming the problem.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(JsonBody(v)),
+            Err(e) => Err(Error::BadRequest(
+                crate::Msg::new("error-json-body").arg("detail", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// Query parameters for the native API; a query that does not parse is a 400 in the API's error
+/// shape, naming the problem.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(QueryParams(v)),
+            Err(e) => Err(Error::BadRequest(
+                crate::Msg::new("error-query-params").arg("detail", e.body_text()),
+            )),
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! The catalogue's integration tests: one binary, one module per subject.
 
 mod ckan;
+mod dashboard;
 mod editor;
 mod harvest;
 mod import;
+mod requests;
 mod store;
 mod visibility;
 

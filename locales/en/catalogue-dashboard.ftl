@@ -1,0 +1,56 @@
+# The open data home page and the charter dashboard
+catalogue-home-lead = Every data holding of the government, open or not: what it is, who holds it, why some of it is not released, and when it will be.
+catalogue-home-inventory = The inventory: { $count } data holdings
+catalogue-home-dashboard-link = Open Data Charter dashboard: progress, schedule and targets
+catalogue-inventory-csv = Download the whole inventory (CSV)
+catalogue-home-newest = Newest datasets
+catalogue-home-requests = Most-voted data requests
+catalogue-home-all-requests = All data requests
+catalogue-dataset = Dataset
+catalogue-percent = { $n }%
+
+catalogue-dashboard-title = Open Data Charter dashboard
+catalogue-dashboard-lead = How open the government's data is, and how fast it is opening: every holding by access level and exemption, the release schedule, progress over time and the targets the government has set. The International Open Data Charter asks for data to be open by default, with the reasons published for what is not.
+catalogue-dashboard-json = The same figures as JSON
+catalogue-dashboard-holdings = data holdings in the inventory
+catalogue-dashboard-requests-heading = Data requests
+catalogue-dashboard-top-requests = { $released } of the { $of } most-voted data requests are released.
+catalogue-dashboard-progress = Progress over time
+catalogue-dashboard-chart-caption = Data holdings by access level over time, from the access history of each holding.
+catalogue-dashboard-progress-table = Data holdings by access level over time (the figures of the chart)
+catalogue-dashboard-no-history = No access history yet.
+catalogue-dashboard-exemptions = Holdings by exemption and access level
+catalogue-dashboard-organizations = Holdings by organization
+catalogue-dashboard-total = Total
+catalogue-dashboard-open-share = Open
+
+catalogue-schedule-title = Release schedule
+catalogue-schedule-intro = Holdings the government plans to open, with their planned dates. Overdue ones have passed their date without being opened.
+catalogue-schedule-none = No holding has a planned release date at the moment.
+catalogue-schedule-overdue = Overdue ({ $count })
+catalogue-schedule-upcoming = Upcoming ({ $count })
+catalogue-schedule-planned = Planned for
+
+catalogue-targets-title = Targets
+catalogue-targets-none = No targets are set.
+catalogue-targets-manage = Set or remove targets
+catalogue-targets-intro = A target says how many datasets should be open by a date, for the whole inventory or for one organization. Progress is measured from the access history.
+catalogue-targets-current = Current targets
+catalogue-target-sentence = { $count } datasets open by { $date }
+catalogue-target-open-now = Open now: { $count }
+catalogue-target-overall = The whole inventory
+catalogue-target-met = Reached
+catalogue-target-in-progress = In progress
+catalogue-target-missed = Missed
+catalogue-target-heading = Target
+catalogue-target-scope = For
+catalogue-target-progress = Progress
+catalogue-target-remove = Remove
+catalogue-target-add = Add a target
+catalogue-target-count = Number of open datasets
+catalogue-target-count-hint = A whole number, for example 1200.
+catalogue-target-due = By
+catalogue-target-due-hint = A date, for example 2027-03-31.
+catalogue-target-error-date = Give the date by which the datasets should be open.
+notice-catalogue-target-added = The target is added.
+notice-catalogue-target-removed = The target is removed.

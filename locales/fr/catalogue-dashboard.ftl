@@ -1,0 +1,56 @@
+# Page d’accueil des données ouvertes et tableau de bord de la Charte
+catalogue-home-lead = Tous les fonds de données du gouvernement, ouverts ou non : ce qu’ils sont, qui les détient, pourquoi certains ne sont pas publiés et quand ils le seront.
+catalogue-home-inventory = L’inventaire : { $count } fonds de données
+catalogue-home-dashboard-link = Tableau de bord de la Charte des données ouvertes : progrès, calendrier et cibles
+catalogue-inventory-csv = Télécharger tout l’inventaire (CSV)
+catalogue-home-newest = Jeux de données les plus récents
+catalogue-home-requests = Demandes de données les plus appuyées
+catalogue-home-all-requests = Toutes les demandes de données
+catalogue-dataset = Jeu de données
+catalogue-percent = { $n } %
+
+catalogue-dashboard-title = Tableau de bord de la Charte des données ouvertes
+catalogue-dashboard-lead = À quel point les données du gouvernement sont ouvertes, et à quel rythme elles s’ouvrent : chaque fonds par niveau d’accès et exemption, le calendrier de publication, les progrès dans le temps et les cibles fixées par le gouvernement. La Charte internationale sur les données ouvertes demande des données ouvertes par défaut, avec les raisons publiées pour ce qui ne l’est pas.
+catalogue-dashboard-json = Les mêmes chiffres en JSON
+catalogue-dashboard-holdings = fonds de données dans l’inventaire
+catalogue-dashboard-requests-heading = Demandes de données
+catalogue-dashboard-top-requests = { $released } des { $of } demandes de données les plus appuyées sont publiées.
+catalogue-dashboard-progress = Progrès dans le temps
+catalogue-dashboard-chart-caption = Fonds de données par niveau d’accès dans le temps, d’après l’historique d’accès de chaque fonds.
+catalogue-dashboard-progress-table = Fonds de données par niveau d’accès dans le temps (les chiffres du graphique)
+catalogue-dashboard-no-history = Aucun historique d’accès pour l’instant.
+catalogue-dashboard-exemptions = Fonds par exemption et niveau d’accès
+catalogue-dashboard-organizations = Fonds par organisation
+catalogue-dashboard-total = Total
+catalogue-dashboard-open-share = Ouverts
+
+catalogue-schedule-title = Calendrier de publication
+catalogue-schedule-intro = Les fonds que le gouvernement prévoit d’ouvrir, avec leur date prévue. Ceux en retard ont dépassé leur date sans être ouverts.
+catalogue-schedule-none = Aucun fonds n’a de date de publication prévue pour l’instant.
+catalogue-schedule-overdue = En retard ({ $count })
+catalogue-schedule-upcoming = À venir ({ $count })
+catalogue-schedule-planned = Prévu pour
+
+catalogue-targets-title = Cibles
+catalogue-targets-none = Aucune cible n’est fixée.
+catalogue-targets-manage = Fixer ou retirer des cibles
+catalogue-targets-intro = Une cible indique combien de jeux de données doivent être ouverts à une date, pour tout l’inventaire ou pour une organisation. Le progrès est mesuré d’après l’historique d’accès.
+catalogue-targets-current = Cibles en vigueur
+catalogue-target-sentence = { $count } jeux de données ouverts d’ici le { $date }
+catalogue-target-open-now = Ouverts aujourd’hui : { $count }
+catalogue-target-overall = Tout l’inventaire
+catalogue-target-met = Atteinte
+catalogue-target-in-progress = En cours
+catalogue-target-missed = Manquée
+catalogue-target-heading = Cible
+catalogue-target-scope = Pour
+catalogue-target-progress = Progrès
+catalogue-target-remove = Retirer
+catalogue-target-add = Ajouter une cible
+catalogue-target-count = Nombre de jeux de données ouverts
+catalogue-target-count-hint = Un nombre entier, par exemple 1200.
+catalogue-target-due = D’ici le
+catalogue-target-due-hint = Une date, par exemple 2027-03-31.
+catalogue-target-error-date = Indiquez la date à laquelle les jeux de données doivent être ouverts.
+notice-catalogue-target-added = La cible est ajoutée.
+notice-catalogue-target-removed = La cible est retirée.
