@@ -14,7 +14,7 @@ export default function datastore(ctx) {
         it(`${lang} at ${vp.width}px: preview, filter, sort and page the fish-stocking table`, async () => {
           await withPage(ctx.browser, vp, { locale: `${lang}-CA` }, async (page) => {
             await visit(page, `${ctx.baseUrl}/${lang}/dataset/fish-stocking`, `datastore-dataset-${lang}-${vp.width}`);
-            await page.locator('a[href$="/data"]').first().click();
+            await page.locator('main a[href*="/resource/"][href$="/data"]').first().click();
             await page.waitForLoadState('load');
             await visit(page, page.url(), `datastore-data-${lang}-${vp.width}`);
             assert.equal(await htmlLang(page), lang);
