@@ -28,7 +28,6 @@ catalogue-resource-delete-title = Delete the resource
 catalogue-resource-delete-question = Delete “{ $name }” from “{ $dataset }”?
 catalogue-resource-delete-note = It leaves the dataset’s page, its downloads and the API. The change is recorded in the audit log.
 catalogue-resource-delete-confirm = Delete this resource
-catalogue-editor-field-error = { $field }: { $message }
 catalogue-field-name = Name in the address
 catalogue-field-title-en = Title in English
 catalogue-field-title-fr = Title in French

@@ -1,5 +1,4 @@
 # Data requests
-catalogue-field-error = { $field }: { $message }
 catalogue-sample = Sample
 catalogue-requests-title = Data requests
 catalogue-requests-intro = Ask for data the government holds but does not publish yet. Vote for the requests that matter to you: the most-voted requests help decide what is released first.

@@ -376,6 +376,5 @@ dialogue-error-no-author = This contribution has no author account to block.
 dialogue-error-block-staff = Staff accounts cannot be blocked from here.
 dialogue-error-json = The request body is not valid JSON for this endpoint: { $detail }
 dialogue-error-query = The query parameters are not valid: { $detail }
-dialogue-error-labelled = { $label }: { $message }
 dialogue-label-colon = { $label }:
 dialogue-colon = :

@@ -130,6 +130,7 @@ audit-before = Before
 audit-after = After
 
 # Errors
+error-field-labelled = { $label }: { $message }
 error-title-404 = Page not found
 error-title-403 = Not allowed
 error-title-400 = The request could not be used

@@ -28,7 +28,6 @@ catalogue-resource-delete-title = Supprimer la ressource
 catalogue-resource-delete-question = Supprimer « { $name } » de « { $dataset } » ?
 catalogue-resource-delete-note = Elle disparaît de la page du jeu de données, des téléchargements et de l’API. Le changement est consigné dans le journal d’audit.
 catalogue-resource-delete-confirm = Supprimer cette ressource
-catalogue-editor-field-error = { $field } : { $message }
 catalogue-field-name = Nom dans l’adresse
 catalogue-field-title-en = Titre en anglais
 catalogue-field-title-fr = Titre en français

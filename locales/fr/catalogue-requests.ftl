@@ -1,5 +1,4 @@
 # Demandes de données
-catalogue-field-error = { $field } : { $message }
 catalogue-sample = Exemple
 catalogue-requests-title = Demandes de données
 catalogue-requests-intro = Demandez des données que le gouvernement détient sans les publier encore. Votez pour les demandes qui comptent pour vous : les plus appuyées aident à décider ce qui est publié en premier.

@@ -376,6 +376,5 @@ dialogue-error-no-author = Cette contribution n’a pas de compte d’auteur à 
 dialogue-error-block-staff = Les comptes du personnel ne peuvent pas être bloqués ici.
 dialogue-error-json = Le corps de la requête n’est pas un JSON valide pour ce point d’accès : { $detail }
 dialogue-error-query = Les paramètres de la requête ne sont pas valides : { $detail }
-dialogue-error-labelled = { $label } : { $message }
 dialogue-label-colon = { $label } :
 dialogue-colon =  :

@@ -130,6 +130,7 @@ audit-before = Avant
 audit-after = Après
 
 # Erreurs
+error-field-labelled = { $label } : { $message }
 error-title-404 = Page introuvable
 error-title-403 = Action non permise
 error-title-400 = La demande n’a pas pu être utilisée

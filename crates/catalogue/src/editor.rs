@@ -216,10 +216,7 @@ fn labelled_errors(page: &Page, e: &Error, label_of: fn(&str) -> &str) -> FormEr
                     field.clone()
                 };
                 ShownError {
-                    message: page.lang.t_args(
-                        "catalogue-editor-field-error",
-                        &[("field", name), ("message", page.lang.msg(&f.msg))],
-                    ),
+                    message: page.lang.labelled(&name, &page.lang.msg(&f.msg)),
                     field,
                 }
             })

@@ -42,10 +42,7 @@ pub fn field_errors(page: &Page, err: &Error, labels: &[(&str, String)]) -> Form
             .into_iter()
             .map(|e| {
                 let message = match labels.iter().find(|(f, _)| *f == e.field) {
-                    Some((_, label)) => page.lang.t_args(
-                        "catalogue-field-error",
-                        &[("field", label.clone()), ("message", e.message)],
-                    ),
+                    Some((_, label)) => page.lang.labelled(label, &e.message),
                     None => e.message,
                 };
                 ShownError {

@@ -105,10 +105,7 @@ pub fn form_errors(page: &Page, err: &platform::Error, labels: &[(String, String
                     .map(|(_, key)| page.t(key))
             });
         if let Some(label) = label {
-            e.message = page.lang.t_args(
-                "dialogue-error-labelled",
-                &[("label", label), ("message", e.message.clone())],
-            );
+            e.message = page.lang.labelled(&label, &e.message);
         }
     }
     shown

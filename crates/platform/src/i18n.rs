@@ -82,6 +82,18 @@ impl Lang {
 
     /// A message with arguments. An argument that is an integer written plainly (`3`, `-1`)
     /// reaches Fluent as a number, so that plural selectors (`[one]`, `*[other]`) work.
+    /// A field's error with its label in front, as error summaries show it: "Title: This field
+    /// is required." (French puts a space before the colon).
+    pub fn labelled(self, label: &str, message: &str) -> String {
+        self.t_args(
+            "error-field-labelled",
+            &[
+                ("label", label.to_string()),
+                ("message", message.to_string()),
+            ],
+        )
+    }
+
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()
