@@ -269,7 +269,12 @@ fn cell_text(column: &dyn Array, row: usize, cells: Cells) -> String {
     if cells == Cells::Search && !column.is_null(row) {
         match column.data_type() {
             DataType::Boolean => {
-                return if column.as_boolean().value(row) { "t" } else { "f" }.to_string();
+                return if column.as_boolean().value(row) {
+                    "t"
+                } else {
+                    "f"
+                }
+                .to_string();
             }
             DataType::Timestamp(..) | DataType::Float32 | DataType::Float64 => {
                 return match cell(column, row, cells) {
@@ -309,10 +314,7 @@ pub fn records_json(
             for b in batches {
                 for row in 0..b.num_rows() {
                     out.push(Value::Array(
-                        b.columns()
-                            .iter()
-                            .map(|c| cell(c, row, cells))
-                            .collect(),
+                        b.columns().iter().map(|c| cell(c, row, cells)).collect(),
                     ));
                 }
             }
@@ -461,8 +463,7 @@ async fn datastore_search(call: &ActionCall) -> ActionResult {
     // for a count when it reaches the threshold (ours is exact, CKAN's comes from statistics).
     let total = if !query.include_total {
         None
-    } else if let Some(t) = threshold.filter(|t| !query.narrows() && load.row_count >= *t) {
-        let _ = t;
+    } else if threshold.is_some_and(|t| !query.narrows() && load.row_count >= t) {
         Some((load.row_count as usize, true))
     } else {
         Some((
@@ -515,10 +516,7 @@ async fn datastore_search(call: &ActionCall) -> ActionResult {
     }
     result.insert("total_estimation_threshold".into(), json!(threshold));
     result.insert("limit".into(), json!(query.limit));
-    result.insert(
-        "_links".into(),
-        links(params, query.offset, query.limit),
-    );
+    result.insert("_links".into(), links(params, query.offset, query.limit));
     if let Some((total, estimated)) = total {
         result.insert("total".into(), json!(total));
         result.insert("total_was_estimated".into(), json!(estimated));

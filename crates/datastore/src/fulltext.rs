@@ -234,13 +234,21 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        let single = match c {
+            '&' => Some(Token::And),
+            '|' => Some(Token::Or),
+            '!' => Some(Token::Not),
+            '(' => Some(Token::Open),
+            ')' => Some(Token::Close),
+            _ => None,
+        };
+        if let Some(token) = single {
+            out.push(token);
+            i += 1;
+            continue;
+        }
         match c {
             c if c.is_whitespace() => i += 1,
-            '&' => (out.push(Token::And), i += 1).1,
-            '|' => (out.push(Token::Or), i += 1).1,
-            '!' => (out.push(Token::Not), i += 1).1,
-            '(' => (out.push(Token::Open), i += 1).1,
-            ')' => (out.push(Token::Close), i += 1).1,
             '<' => {
                 let end = chars[i..].iter().position(|c| *c == '>')? + i;
                 let inner: String = chars[i + 1..end].iter().collect();
@@ -314,24 +322,28 @@ impl Parser<'_> {
         self.tokens.get(self.at)
     }
 
-    fn or(&mut self) -> Parsed {
-        let mut left = self.and()?;
-        while self.peek() == Some(&Token::Or) {
+    /// `next (op next)*`, left to right.
+    fn binary(
+        &mut self,
+        op: Token,
+        next: fn(&mut Self) -> Parsed,
+        make: fn(Box<Query>, Box<Query>) -> Query,
+    ) -> Parsed {
+        let mut left = next(self)?;
+        while self.peek() == Some(&op) {
             self.at += 1;
-            let right = self.and()?;
-            left = combine(left, right, |a, b| Query::Or(a, b));
+            let right = next(self)?;
+            left = combine(left, right, make);
         }
         Ok(left)
     }
 
+    fn or(&mut self) -> Parsed {
+        self.binary(Token::Or, Self::and, Query::Or)
+    }
+
     fn and(&mut self) -> Parsed {
-        let mut left = self.phrase()?;
-        while self.peek() == Some(&Token::And) {
-            self.at += 1;
-            let right = self.phrase()?;
-            left = combine(left, right, |a, b| Query::And(a, b));
-        }
-        Ok(left)
+        self.binary(Token::And, Self::phrase, Query::And)
     }
 
     fn phrase(&mut self) -> Parsed {
@@ -343,14 +355,14 @@ impl Parser<'_> {
             left = match (left, right) {
                 (None, r) => r,
                 (l, None) => l,
-                (Some(l), Some(r)) => Some(Query::Phrase(follow(l, r, distance).ok_or_else(
-                    || {
+                (Some(l), Some(r)) => {
+                    Some(Query::Phrase(follow(l, r, distance).ok_or_else(|| {
                         format!(
                             "\"{}\": <-> and <N> join words and phrases only, not &, | or !",
                             self.text
                         )
-                    },
-                )?)),
+                    })?))
+                }
             };
         }
         Ok(left)
@@ -503,10 +515,7 @@ impl DocumentBuilder<'_> {
                     if self.cache.len() > 100_000 {
                         self.cache.clear();
                     }
-                    let lexeme = self
-                        .analyzer
-                        .lexeme(word)
-                        .filter(|l| self.wanted.wants(l));
+                    let lexeme = self.analyzer.lexeme(word).filter(|l| self.wanted.wants(l));
                     self.cache.insert(word.to_string(), lexeme);
                 }
                 if let Some(Some(lexeme)) = self.cache.get(word) {
@@ -533,7 +542,8 @@ pub fn matches(query: &Query, doc: &Document) -> bool {
             doc.entries(first).flatten().any(|start| {
                 terms.iter().skip(1).all(|(t, d)| {
                     let want = *start as usize + *d as usize;
-                    doc.entries(t).any(|ps| ps.iter().any(|p| *p as usize == want))
+                    doc.entries(t)
+                        .any(|ps| ps.iter().any(|p| *p as usize == want))
                 })
             })
         }
@@ -594,10 +604,9 @@ fn rank_and(terms: &[&Term], doc: &Document) -> f32 {
     for i in 0..terms.len() {
         for entry in doc.entries(terms[i]) {
             pos[i] = Some(entry);
-            for k in 0..i {
-                let Some(ct) = pos[k] else { continue };
+            for ct in pos[..i].iter().flatten() {
                 for l in entry {
-                    for p in ct {
+                    for p in ct.iter() {
                         let dist = (*l as i32 - *p as i32).abs();
                         if dist != 0 {
                             let curw =
@@ -758,7 +767,10 @@ mod tests {
         let a = english();
         assert_eq!(plain(&a, "the"), None);
         let q = plain(&a, "Foxes dogs").unwrap();
-        assert_eq!(rank_text(&q, Language::English, "a dog and a fox"), Some(0.08872076));
+        assert_eq!(
+            rank_text(&q, Language::English, "a dog and a fox"),
+            Some(0.08872076)
+        );
         assert!(rank_text(&q, Language::English, "a fox").is_none());
         let q = parse(&a, "fox & !cat | jump:*").unwrap().unwrap();
         assert!(rank_text(&q, Language::English, "jumping").is_some());

@@ -289,14 +289,10 @@ impl SearchQuery {
             }
             df = df.filter(any.unwrap_or(lit(false))).map_err(internal)?;
         }
-        let columns: Vec<String> = schema
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect();
+        let columns: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         let mut ranks = Vec::new();
         for (rank, column, text) in self.text_searches() {
-            let searched: Vec<Expr> = match column {
+            let mut searched: Vec<Expr> = match column {
                 Some(c) => vec![cast(ident(c), DataType::Utf8)],
                 None => columns
                     .iter()
@@ -304,12 +300,12 @@ impl SearchQuery {
                     .map(|n| cast(ident(n), DataType::Utf8))
                     .collect(),
             };
+            if searched.is_empty() {
+                searched.push(lit(""));
+            }
             let parsed = self.parse_text(text)?;
             df = df
-                .with_column(
-                    &rank,
-                    fulltext::rank_expr(parsed, self.language, searched),
-                )
+                .with_column(&rank, fulltext::rank_expr(parsed, self.language, searched))
                 .map_err(internal)?;
             df = df.filter(ident(&rank).is_not_null()).map_err(internal)?;
             ranks.push(rank);
@@ -319,7 +315,11 @@ impl SearchQuery {
             // `rank` only when `fields` names it.
             Some(fields) if self.full_text.is_some() && self.rank => columns
                 .iter()
-                .chain(ranks.iter().filter(|r| r.as_str() != "rank" || fields.contains(r)))
+                .chain(
+                    ranks
+                        .iter()
+                        .filter(|r| r.as_str() != "rank" || fields.iter().any(|f| f == *r)),
+                )
                 .cloned()
                 .collect(),
             Some(fields) => fields.clone(),

@@ -72,7 +72,11 @@ async fn new_resource(call: &ActionCall, spec: &Value) -> Result<(ResourceRow, A
     let Value::Object(spec) = spec else {
         return Err(invalid("resource", "Must be a JSON object"));
     };
-    if spec.get("url").and_then(Value::as_str).is_some_and(|u| !u.is_empty()) {
+    if spec
+        .get("url")
+        .and_then(Value::as_str)
+        .is_some_and(|u| !u.is_empty())
+    {
         return Err(invalid(
             "resource",
             "A resource with a url is loaded from it: create it with resource_create",
@@ -167,11 +171,22 @@ async fn set_aliases(
             return Err(invalid("alias", format!("\"{name}\" already exists")));
         }
     }
-    exec!(tx, |c| sqlx::query("DELETE FROM datastore_aliases WHERE resource_id = $1")
-        .bind(resource)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+    replace_aliases(tx, resource, names).await?;
+    Ok(())
+}
+
+async fn replace_aliases(
+    tx: &mut Tx,
+    resource: uuid::Uuid,
+    names: &[String],
+) -> platform::Result<()> {
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM datastore_aliases WHERE resource_id = $1"
+    )
+    .bind(resource)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     for name in names {
         exec!(tx, |c| sqlx::query(
             "INSERT INTO datastore_aliases (name, resource_id, created_at) VALUES ($1, $2, $3)"
@@ -900,7 +915,11 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
     let fresh_batch = records_batch(&schema, &fresh)?;
     let included = included_records(
         &call.params,
-        &changed.iter().chain(fresh.iter()).cloned().collect::<Vec<_>>(),
+        &changed
+            .iter()
+            .chain(fresh.iter())
+            .cloned()
+            .collect::<Vec<_>>(),
     )?;
     if dry_run {
         return Ok(result(&r, &schema, &dict, &load, Some(&method)));

@@ -133,7 +133,12 @@ impl Api {
         (status, ct, bytes.to_vec())
     }
 
-    pub async fn post(&self, action: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    pub async fn post(
+        &self,
+        action: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let mut req = Request::post(format!("/api/3/action/{action}"))
             .header(header::CONTENT_TYPE, "application/json");
         if let Some(t) = token {
@@ -357,7 +362,9 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
         let next = b["result"]["_links"]["next"].as_str().unwrap();
         assert_eq!(
             next,
-            format!("/api/action/datastore_search?resource_id={id}&sort=count+desc&limit=1&offset=2")
+            format!(
+                "/api/action/datastore_search?resource_id={id}&sort=count+desc&limit=1&offset=2"
+            )
         );
         let (_, b) = api
             .search(
@@ -546,8 +553,17 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
                 json!({"resource_id": id}),
             )
             .await;
-        assert_eq!(status, StatusCode::CONFLICT, "uploaded tables are read-only: {b}");
-        assert!(b["error"]["read-only"][0].as_str().unwrap().contains("force=True"));
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "uploaded tables are read-only: {b}"
+        );
+        assert!(
+            b["error"]["read-only"][0]
+                .as_str()
+                .unwrap()
+                .contains("force=True")
+        );
         let (status, _) = api
             .post(
                 "datastore_delete",

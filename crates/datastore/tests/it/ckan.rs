@@ -140,7 +140,9 @@ async fn search_answers_as_ckan_does() {
             (&json!(4), &json!(true))
         );
         let (_, b) = api
-            .search(json!({"resource_id": id, "total_estimation_threshold": 3, "filters": {"n": 1}}))
+            .search(
+                json!({"resource_id": id, "total_estimation_threshold": 3, "filters": {"n": 1}}),
+            )
             .await;
         assert_eq!(b["result"]["total_was_estimated"], false);
         let (_, b) = api
@@ -166,8 +168,7 @@ async fn search_answers_as_ckan_does() {
         );
         assert_eq!(ranks(&b, "rank"), [0.08872076, 0.08382119]);
         let row_text = |i: usize| format!("{} {} {}", NOTES[i].0, NOTES[i].1, i + 1);
-        if let Some(expected) = pg_rank(&t.db, "english", &row_text(0), "Foxes DOGS", true).await
-        {
+        if let Some(expected) = pg_rank(&t.db, "english", &row_text(0), "Foxes DOGS", true).await {
             assert_eq!(ranks(&b, "rank")[1], expected, "as PostgreSQL ranks");
             let other = pg_rank(&t.db, "english", &row_text(2), "Foxes DOGS", true).await;
             assert_eq!(Some(ranks(&b, "rank")[0]), other);
@@ -184,13 +185,18 @@ async fn search_answers_as_ckan_does() {
             .await;
         assert_eq!(b["result"]["records"], json!([{"n": 1}, {"n": 3}]));
         let (_, b) = api
-            .search(json!({"resource_id": id, "q": "fox", "fields": "n,rank", "sort": "rank desc, n"}))
+            .search(
+                json!({"resource_id": id, "q": "fox", "fields": "n,rank", "sort": "rank desc, n"}),
+            )
             .await;
         assert_eq!(
             b["result"]["records"],
             json!([{"n": 1, "rank": 0.057308756}, {"n": 3, "rank": 0.057308756}])
         );
-        assert_eq!(b["result"]["fields"], json!([{"id": "n", "type": "int8"}, {"id": "rank", "type": "float"}]));
+        assert_eq!(
+            b["result"]["fields"],
+            json!([{"id": "n", "type": "int8"}, {"id": "rank", "type": "float"}])
+        );
 
         // plain=false: to_tsquery's syntax (&, |, !, <->, :*).
         for (query, expected) in [
@@ -207,7 +213,9 @@ async fn search_answers_as_ckan_does() {
             assert_eq!(ids(&b), expected, "{engine}: {query}");
             assert_eq!(b["result"]["plain"], false);
             for (i, rank) in ids(&b).iter().zip(ranks(&b, "rank")) {
-                if let Some(pg) = pg_rank(&t.db, "english", &row_text(*i as usize - 1), query, false).await {
+                if let Some(pg) =
+                    pg_rank(&t.db, "english", &row_text(*i as usize - 1), query, false).await
+                {
                     assert_eq!(rank, pg, "{query} on row {i}: as PostgreSQL ranks");
                 }
             }
@@ -216,7 +224,12 @@ async fn search_answers_as_ckan_does() {
             .search(json!({"resource_id": id, "q": "fox &", "plain": false}))
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert!(b["error"]["q"][0].as_str().unwrap().contains("syntax error in tsquery"));
+        assert!(
+            b["error"]["q"][0]
+                .as_str()
+                .unwrap()
+                .contains("syntax error in tsquery")
+        );
 
         // language: French stems and stop words; accents folded.
         let (_, b) = api
@@ -231,7 +244,12 @@ async fn search_answers_as_ckan_does() {
             .search(json!({"resource_id": id, "q": "x", "language": "klingon"}))
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert!(b["error"]["language"][0].as_str().unwrap().contains("klingon"));
+        assert!(
+            b["error"]["language"][0]
+                .as_str()
+                .unwrap()
+                .contains("klingon")
+        );
 
         // q per column: `rank <column>`; full_text beside it searches the whole row.
         let (_, b) = api
@@ -252,7 +270,10 @@ async fn search_answers_as_ckan_does() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(record_keys, ["_id", "name", "notes", "n", "rank", "rank name"]);
+        assert_eq!(
+            record_keys,
+            ["_id", "name", "notes", "n", "rank", "rank name"]
+        );
         let (status, b) = api
             .search(json!({"resource_id": id, "q": {"nope": "x"}}))
             .await;
@@ -261,10 +282,26 @@ async fn search_answers_as_ckan_does() {
 
         // CKAN's errors for what it does not take.
         for (params, field, message) in [
-            (json!({"colour": "red"}), "__junk", "The input field [('colour',)] was not expected."),
-            (json!({"fields": "nope"}), "fields", "invalid value \"nope\""),
-            (json!({"fields": "rank"}), "fields", "invalid value \"rank\""),
-            (json!({"sort": "nope desc"}), "sort", "invalid value \"nope desc\""),
+            (
+                json!({"colour": "red"}),
+                "__junk",
+                "The input field [('colour',)] was not expected.",
+            ),
+            (
+                json!({"fields": "nope"}),
+                "fields",
+                "invalid value \"nope\"",
+            ),
+            (
+                json!({"fields": "rank"}),
+                "fields",
+                "invalid value \"rank\"",
+            ),
+            (
+                json!({"sort": "nope desc"}),
+                "sort",
+                "invalid value \"nope desc\"",
+            ),
             (json!({"offset": -1}), "offset", "invalid value \"-1\""),
             (json!({"limit": -1}), "limit", "Must be a natural number"),
             (
@@ -292,7 +329,10 @@ async fn search_answers_as_ckan_does() {
             .await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(b["result"]["records"][0]["name"], "Lac Supérieur");
-        assert_eq!(b["result"]["resource_id"], id, "as CKAN: the alias resolved");
+        assert_eq!(
+            b["result"]["resource_id"], id,
+            "as CKAN: the alias resolved"
+        );
         let (status, b) = api
             .post(
                 "datastore_search_sql",
@@ -340,7 +380,10 @@ async fn writes_follow_ckans_rules() {
         // Aliases: CKAN's names, one table each, replaced when given again.
         for (aliases, message) in [
             (json!(["_hidden"]), "\"_hidden\" is not a valid alias name"),
-            (json!(["with\"quote"]), "\"with\"quote\" is not a valid alias name"),
+            (
+                json!(["with\"quote"]),
+                "\"with\"quote\" is not a valid alias name",
+            ),
             (json!("50%"), "\"50%\" is not a valid alias name"),
         ] {
             let (status, b) = api
@@ -408,7 +451,9 @@ async fn writes_follow_ckans_rules() {
             assert_eq!(status, StatusCode::CONFLICT, "{action}: {b}");
             assert_eq!(
                 b["error"]["read-only"],
-                json!(["Cannot edit read-only resource because changes made may be lost. Use a resource created for editing e.g. with datastore_create or use \"force=True\" to ignore this warning."])
+                json!([
+                    "Cannot edit read-only resource because changes made may be lost. Use a resource created for editing e.g. with datastore_create or use \"force=True\" to ignore this warning."
+                ])
             );
         }
         let (status, b) = api
@@ -477,11 +522,18 @@ async fn writes_follow_ckans_rules() {
         let (_, b) = api
             .search(json!({"resource_id": "great-lakes", "limit": 1}))
             .await;
-        assert_eq!(b["result"]["records"], json!([{"_id": 1, "name": "Lake Erie", "n": 1}]));
+        assert_eq!(
+            b["result"]["records"],
+            json!([{"_id": 1, "name": "Lake Erie", "n": 1}])
+        );
 
         // Deleting the table drops its aliases.
         let (status, _) = api
-            .post("datastore_delete", Some(&api.token), json!({"resource_id": id}))
+            .post(
+                "datastore_delete",
+                Some(&api.token),
+                json!({"resource_id": id}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         let (status, _) = api.search(json!({"resource_id": "great-lakes"})).await;
