@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
@@ -111,6 +112,40 @@ pub async fn readable(
     Ok((r, d))
 }
 
+/// The resource an alias names (datastore_create's `aliases`).
+pub async fn alias_target(platform: &Platform, name: &str) -> Result<Option<Uuid>> {
+    Ok(platform::read!(&platform.db, |c| sqlx::query_scalar(
+        "SELECT resource_id FROM datastore_aliases WHERE name = $1"
+    )
+    .bind(name)
+    .fetch_optional(&mut *c)
+    .await?))
+}
+
+/// A table's aliases, by name.
+pub async fn aliases(platform: &Platform, resource: Uuid) -> Result<Vec<String>> {
+    Ok(platform::read!(&platform.db, |c| sqlx::query_scalar(
+        "SELECT name FROM datastore_aliases WHERE resource_id = $1 ORDER BY name"
+    )
+    .bind(resource)
+    .fetch_all(&mut *c)
+    .await?))
+}
+
+/// A resource named by its id or by an alias, that the caller may read.
+pub async fn readable_or_alias(
+    platform: &Platform,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> std::result::Result<(ResourceRow, DatasetRow), ApiError> {
+    if Uuid::parse_str(id).is_err()
+        && let Some(target) = alias_target(platform, id).await?
+    {
+        return readable(platform, user, &target.to_string()).await;
+    }
+    readable(platform, user, id).await
+}
+
 /// The version a read asks for: the current one, `version=N`, or the one serving `as_of` a time.
 pub async fn version_for(
     platform: &Platform,
@@ -163,8 +198,14 @@ pub fn query_error(e: QueryError, field: &str) -> ApiError {
     }
 }
 
-/// CKAN's field list: `_id` first as `int`, then each column with its type and dictionary entry.
+/// CKAN's field list of a table.
 pub fn fields_json(schema: &Schema, dict: &Dictionary) -> Value {
+    ranked_fields_json(schema, dict, &[])
+}
+
+/// CKAN's field list: `_id` first as `int`, then each column with its type and dictionary entry;
+/// the rank columns of a text search (named in `ranks`) as `float`.
+pub fn ranked_fields_json(schema: &Schema, dict: &Dictionary, ranks: &[String]) -> Value {
     Value::Array(
         schema
             .fields()
@@ -172,6 +213,9 @@ pub fn fields_json(schema: &Schema, dict: &Dictionary) -> Value {
             .map(|f| {
                 if f.name() == ID_COLUMN {
                     return json!({"id": ID_COLUMN, "type": "int"});
+                }
+                if ranks.contains(f.name()) {
+                    return json!({"id": f.name(), "type": "float"});
                 }
                 let t = ColumnType::from_arrow(f.data_type());
                 let mut v = json!({"id": f.name(), "type": t.ckan()});
@@ -190,17 +234,75 @@ pub fn fields_json(schema: &Schema, dict: &Dictionary) -> Value {
     )
 }
 
-/// Rows as CKAN's `records`: objects, lists, or CSV / TSV text.
-pub fn records_json(batches: &[RecordBatch], format: &str) -> std::result::Result<Value, ApiError> {
+/// How `datastore_search` shows cells (as CKAN's SQL does): timestamps to the second
+/// (`2021-04-30T00:00:00`), whole floats without a fraction; in CSV and TSV booleans as `t`/`f`.
+/// `datastore_search_sql` shows them as they are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    Search,
+    Sql,
+}
+
+fn cell(column: &dyn Array, row: usize, cells: Cells) -> Value {
+    if cells == Cells::Search && !column.is_null(row) {
+        match column.data_type() {
+            DataType::Timestamp(..) => {
+                let text = engine::cell_text(column, row);
+                return Value::String(text.split('.').next().unwrap_or("").to_string());
+            }
+            DataType::Float32 | DataType::Float64 => {
+                if let Value::Number(n) = engine::cell_json(column, row)
+                    && let Some(f) = n.as_f64()
+                    && f.fract() == 0.0
+                    && f.abs() < 9e15
+                {
+                    return json!(f as i64);
+                }
+            }
+            _ => {}
+        }
+    }
+    engine::cell_json(column, row)
+}
+
+fn cell_text(column: &dyn Array, row: usize, cells: Cells) -> String {
+    if cells == Cells::Search && !column.is_null(row) {
+        match column.data_type() {
+            DataType::Boolean => {
+                return if column.as_boolean().value(row) {
+                    "t"
+                } else {
+                    "f"
+                }
+                .to_string();
+            }
+            DataType::Timestamp(..) | DataType::Float32 | DataType::Float64 => {
+                return match cell(column, row, cells) {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+            }
+            _ => {}
+        }
+    }
+    engine::cell_text(column, row)
+}
+
+/// Rows as CKAN's `records`: objects (keys in column order), lists, or CSV / TSV text.
+pub fn records_json(
+    batches: &[RecordBatch],
+    format: &str,
+    cells: Cells,
+) -> std::result::Result<Value, ApiError> {
     match format {
         "objects" => {
             let mut out = Vec::new();
             for b in batches {
                 let schema = b.schema();
                 for row in 0..b.num_rows() {
-                    let mut obj = Map::new();
+                    let mut obj = Map::with_capacity(schema.fields().len());
                     for (i, f) in schema.fields().iter().enumerate() {
-                        obj.insert(f.name().clone(), engine::cell_json(b.column(i), row));
+                        obj.insert(f.name().clone(), cell(b.column(i), row, cells));
                     }
                     out.push(Value::Object(obj));
                 }
@@ -212,10 +314,7 @@ pub fn records_json(batches: &[RecordBatch], format: &str) -> std::result::Resul
             for b in batches {
                 for row in 0..b.num_rows() {
                     out.push(Value::Array(
-                        b.columns()
-                            .iter()
-                            .map(|c| engine::cell_json(c, row))
-                            .collect(),
+                        b.columns().iter().map(|c| cell(c, row, cells)).collect(),
                     ));
                 }
             }
@@ -225,72 +324,154 @@ pub fn records_json(batches: &[RecordBatch], format: &str) -> std::result::Resul
             let delimiter = if format == "csv" { b',' } else { b'\t' };
             let mut w = csv::WriterBuilder::new()
                 .delimiter(delimiter)
+                .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
             for b in batches {
                 for row in 0..b.num_rows() {
-                    w.write_record(b.columns().iter().map(|c| engine::cell_text(c, row)))
+                    w.write_record(b.columns().iter().map(|c| cell_text(c, row, cells)))
                         .map_err(|_| ApiError::Internal)?;
                 }
             }
             let bytes = w.into_inner().map_err(|_| ApiError::Internal)?;
             Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
-        other => Err(ApiError::Validation(BTreeMap::from([(
+        _ => Err(ApiError::Validation(BTreeMap::from([(
             "records_format".into(),
-            vec![format!(
-                "Value must be one of ['objects', 'lists', 'csv', 'tsv'], not {other}"
-            )],
+            vec!["Value must be one of ['objects', 'lists', 'csv', 'tsv']".into()],
         )]))),
     }
 }
 
-/// The links CKAN gives to page through a search: the same query from the start, and the next page.
+/// A parameter as it reads in a query string.
+fn param_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The links CKAN gives to page through a search: the same query from the start, the next page,
+/// and the previous one when there is one before it (CKAN takes the request's query string; the
+/// parameters of a POST are kept too, so that the links repeat the same search).
 fn links(params: &Map<String, Value>, offset: usize, limit: usize) -> Value {
-    let mut pairs: Vec<(String, String)> = params
+    let encode = |pairs: Vec<(String, String)>| {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        if query.is_empty() {
+            "/api/action/datastore_search".to_string()
+        } else {
+            format!("/api/action/datastore_search?{query}")
+        }
+    };
+    let with_offset = |value: i64| {
+        let mut pairs: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.clone(), param_text(v)))
+            .collect();
+        match pairs.iter_mut().find(|(k, _)| k == "offset") {
+            Some(pair) => pair.1 = value.to_string(),
+            None => pairs.push(("offset".into(), value.to_string())),
+        }
+        encode(pairs)
+    };
+    let start: Vec<(String, String)> = params
         .iter()
         .filter(|(k, _)| k.as_str() != "offset")
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                },
-            )
-        })
+        .map(|(k, v)| (k.clone(), param_text(v)))
         .collect();
-    pairs.sort();
-    let rest: String = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    json!({
-        "start": format!("/api/action/datastore_search?{rest}"),
-        "next": format!("/api/action/datastore_search?offset={}&{rest}", offset + limit),
-    })
+    let mut links = json!({
+        "start": encode(start),
+        "next": with_offset((offset + limit) as i64),
+    });
+    if offset as i64 - limit as i64 > 0 {
+        links["prev"] = json!(with_offset(offset as i64 - limit as i64));
+    }
+    links
+}
+
+/// The parameters `datastore_search` takes: CKAN 2.11's, and Agora's `version` and `as_of`.
+const SEARCH_PARAMS: &[&str] = &[
+    "resource_id",
+    "id",
+    "q",
+    "plain",
+    "filters",
+    "language",
+    "limit",
+    "offset",
+    "fields",
+    "sort",
+    "distinct",
+    "include_total",
+    "total_estimation_threshold",
+    "records_format",
+    "full_text",
+    "callback",
+    "version",
+    "as_of",
+];
+
+/// CKAN's answer to parameters an action does not take: a Validation Error on `__junk` naming
+/// them as Python shows the list of their keys.
+pub fn refuse_unknown(
+    params: &Map<String, Value>,
+    known: &[&str],
+) -> std::result::Result<(), ApiError> {
+    let junk: Vec<String> = params
+        .keys()
+        .filter(|k| !known.contains(&k.as_str()))
+        .map(|k| format!("('{k}',)"))
+        .collect();
+    if junk.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Validation(BTreeMap::from([(
+        "__junk".into(),
+        vec![format!(
+            "The input field [{}] was not expected.",
+            junk.join(", ")
+        )],
+    )])))
 }
 
 async fn datastore_search(call: &ActionCall) -> ActionResult {
-    let id = resource_param(&call.params)?;
-    let (r, _) = readable(&call.platform, call.user.as_ref(), &id).await?;
-    let load = version_for(&call.platform, r.id, &call.params).await?;
-    let records_format = param_str(&call.params, "records_format")
-        .unwrap_or("objects")
-        .to_string();
+    let params = &call.params;
+    refuse_unknown(params, SEARCH_PARAMS)?;
+    let id = resource_param(params)?;
+    let (r, _) = readable_or_alias(&call.platform, call.user.as_ref(), &id).await?;
+    let load = version_for(&call.platform, r.id, params).await?;
+    let records_format = match param_str(params, "records_format") {
+        None | Some("") => "objects".to_string(),
+        Some(f) => f.to_string(),
+    };
+    records_json(&[], &records_format, Cells::Search)?;
+    let threshold = match params.get("total_estimation_threshold") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(_) => Some(ckan::param_int(params, "total_estimation_threshold", 0)?),
+    };
     let ctx = engine::session(&call.platform).map_err(|e| query_error(e.into(), "resource_id"))?;
     let df = engine::read(&ctx, &load)
         .await
         .map_err(|e| query_error(e.into(), "resource_id"))?;
     let schema = df.schema().as_arrow().clone();
-    let query = SearchQuery::from_params(&call.params, &schema)?;
+    let mut query = SearchQuery::from_params(params, &schema)?;
+    query.rank = true;
     let selected = query.select(df)?;
-    let total = if query.include_total {
-        Some(
+    // As CKAN: with a threshold and nothing narrowing the rows, the table's row count stands in
+    // for a count when it reaches the threshold (ours is exact, CKAN's comes from statistics).
+    let total = if !query.include_total {
+        None
+    } else if threshold.is_some_and(|t| !query.narrows() && load.row_count >= t) {
+        Some((load.row_count as usize, true))
+    } else {
+        Some((
             engine::count(selected.clone())
                 .await
                 .map_err(|e| query_error(e, "q"))?,
-        )
-    } else {
-        None
+            false,
+        ))
     };
     let page = query.page(query.order(selected)?)?;
     let out_schema = page.schema().as_arrow().clone();
@@ -298,32 +479,76 @@ async fn datastore_search(call: &ActionCall) -> ActionResult {
         .await
         .map_err(|e| query_error(e, "q"))?;
     let dict = store::dictionary(&call.platform.db, r.id).await?;
-    let mut result = json!({
-        "include_total": query.include_total,
-        "resource_id": r.id,
-        "fields": fields_json(&out_schema, &dict),
-        "records_format": records_format,
-        "records": records_json(&batches, &records_format)?,
-        "limit": query.limit,
-        "_links": links(&call.params, query.offset, query.limit),
-    });
-    for echo in ["offset", "filters", "q", "sort", "distinct", "as_of"] {
-        if let Some(v) = call.params.get(echo) {
-            result[echo] = v.clone();
+    // The keys in the order of CKAN's answer.
+    let mut result = Map::new();
+    result.insert("include_total".into(), json!(query.include_total));
+    // As CKAN, an alias answers with the resource id it stands for.
+    result.insert("resource_id".into(), json!(r.id));
+    result.insert(
+        "fields".into(),
+        ranked_fields_json(&out_schema, &dict, &query.rank_names()),
+    );
+    result.insert("records_format".into(), json!(records_format));
+    result.insert(
+        "records".into(),
+        records_json(&batches, &records_format, Cells::Search)?,
+    );
+    for echo in ["q", "full_text", "filters", "sort", "language", "as_of"] {
+        if let Some(v) = params.get(echo) {
+            let v = match (echo, v) {
+                ("filters", Value::String(s)) => serde_json::from_str(s).unwrap_or(v.clone()),
+                ("q", Value::String(s)) if s.trim_start().starts_with('{') => {
+                    serde_json::from_str(s).unwrap_or(v.clone())
+                }
+                _ => v.clone(),
+            };
+            result.insert(echo.into(), v);
         }
     }
-    if let Some(t) = total {
-        result["total"] = json!(t);
+    if params.contains_key("plain") {
+        result.insert("plain".into(), json!(query.plain));
+    }
+    if params.contains_key("distinct") {
+        result.insert("distinct".into(), json!(query.distinct));
+    }
+    if params.contains_key("offset") {
+        result.insert("offset".into(), json!(query.offset));
+    }
+    result.insert("total_estimation_threshold".into(), json!(threshold));
+    result.insert("limit".into(), json!(query.limit));
+    result.insert("_links".into(), links(params, query.offset, query.limit));
+    if let Some((total, estimated)) = total {
+        result.insert("total".into(), json!(total));
+        result.insert("total_was_estimated".into(), json!(estimated));
     }
     if load.version.is_some() {
-        result["version"] = json!(load.version);
+        result.insert("version".into(), json!(load.version));
     }
-    Ok(result)
+    Ok(Value::Object(result))
+}
+
+/// PostgreSQL's name for a column type (`format_type`), as CKAN's `native_type` shows it.
+fn native_type(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Integer => "bigint",
+        ColumnType::Decimal => "double precision",
+        ColumnType::Boolean => "boolean",
+        ColumnType::Date => "date",
+        ColumnType::Timestamp => "timestamp without time zone",
+        ColumnType::Text => "text",
+    }
 }
 
 async fn datastore_info(call: &ActionCall) -> ActionResult {
     let id = resource_param(&call.params)?;
-    let (r, _) = readable(&call.platform, call.user.as_ref(), &id).await?;
+    let (r, _) = match readable_or_alias(&call.platform, call.user.as_ref(), &id).await {
+        Err(ApiError::NotFound(_)) => {
+            return Err(ApiError::NotFound(format!(
+                "Resource/Alias \"{id}\" was not found."
+            )));
+        }
+        other => other?,
+    };
     let load = version_for(&call.platform, r.id, &call.params).await?;
     let dict = store::dictionary(&call.platform.db, r.id).await?;
     let ctx = engine::session(&call.platform).map_err(|e| query_error(e.into(), "resource_id"))?;
@@ -338,18 +563,32 @@ async fn datastore_info(call: &ActionCall) -> ActionResult {
         .into_iter()
         .filter(|f| f["id"] != ID_COLUMN)
         .map(|mut f| {
-            let native = f["type"].clone();
-            f["schema"] = json!({"native_type": native, "notnull": false, "is_index": false});
+            let name = f["id"].as_str().unwrap_or("").to_string();
+            let t = schema
+                .field_with_name(&name)
+                .map(|c| ColumnType::from_arrow(c.data_type()))
+                .unwrap_or(ColumnType::Text);
+            let key = dict.primary_key.contains(&name);
+            f["schema"] = json!({
+                "native_type": native_type(t),
+                "notnull": false,
+                "index_name": Value::Null,
+                "is_index": false,
+                "uniquekey": key,
+            });
             f
         })
         .collect();
     let versions = store::versions(&call.platform.db, r.id).await?;
     Ok(json!({
         "meta": {
+            "id": r.id,
             "count": load.row_count,
             "table_type": "BASE TABLE",
-            "aliases": [],
             "size": load.byte_count,
+            "db_size": load.byte_count,
+            "idx_size": 0,
+            "aliases": aliases(&call.platform, r.id).await?,
             "version": load.version,
             "versions": versions.iter().map(|v| json!({
                 "version": v.version,

@@ -7,6 +7,7 @@ pub mod dictionary;
 pub mod dump;
 pub mod engine;
 pub mod explore;
+pub mod fulltext;
 pub mod ingest;
 pub mod load;
 pub mod pages;

@@ -1,8 +1,9 @@
 //! `datastore_search_sql`: one read-only `SELECT` over datastore tables named by resource id.
 //! The statement is parsed first and refused unless it is a single query; every table it names
-//! must be a datastore table the caller may read (nothing else is registered, so files, system
-//! tables and other catalogs do not exist for it); the plan is checked again with DDL, DML and
-//! statements off; it runs under the engine's time and memory limits and stops at a row cap.
+//! (by resource id or alias) must be a datastore table the caller may read (nothing else is
+//! registered, so files, system tables and other catalogs do not exist for it); the plan is
+//! checked again with DDL, DML and statements off; it runs under the engine's time and memory
+//! limits and stops at a row cap.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use catalogue::ckan::{ActionResult, ApiError};
 use platform::Platform;
 use platform::auth::CurrentUser;
 
-use crate::api::{fields_json, readable, records_json};
+use crate::api::{Cells, alias_target, fields_json, readable, records_json};
 use crate::engine;
 use crate::store::{self, Dictionary};
 
@@ -62,10 +63,14 @@ pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) ->
                 "\"{reference}\" is not a datastore table: only datastore tables, named by their resource id, can be queried (no schemas, system tables or files)"
             )));
         };
-        let Ok(id) = Uuid::parse_str(table) else {
-            return Err(refuse(format!(
-                "\"{table}\" is not a datastore table: only datastore tables, named by their resource id in double quotes, can be queried (no system tables or files)"
-            )));
+        // A resource id, or an alias given to a table by datastore_create.
+        let id = match Uuid::parse_str(table) {
+            Ok(id) => id,
+            Err(_) => alias_target(platform, table).await?.ok_or_else(|| {
+                refuse(format!(
+                    "\"{table}\" is not a datastore table: only datastore tables, named by their resource id or an alias in double quotes, can be queried (no system tables or files)"
+                ))
+            })?,
         };
         let (r, _) = readable(platform, user, &id.to_string()).await?;
         let load = store::current(&platform.db, r.id)
@@ -109,7 +114,7 @@ pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) ->
     let mut result = json!({
         "sql": text,
         "fields": fields_json(&schema, &Dictionary::default()),
-        "records": records_json(&batches, "objects")?,
+        "records": records_json(&batches, "objects", Cells::Sql)?,
     });
     if truncated {
         result["records_truncated"] = Value::Bool(true);

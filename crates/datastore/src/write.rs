@@ -16,12 +16,12 @@ use datafusion::parquet::file::properties::WriterProperties;
 use futures::StreamExt;
 use serde_json::{Map, Value, json};
 
-use catalogue::ckan::{self, ActionCall, ActionResult, ApiError, param_str};
+use catalogue::ckan::{self, ActionCall, ActionResult, ApiError, param_bool, param_str};
 use catalogue::model::ResourceRow;
-use platform::Platform;
 use platform::db::Actor;
+use platform::{Platform, Tx, exec};
 
-use crate::api::{fields_json, query_error, readable, resource_param};
+use crate::api::{fields_json, query_error, readable, refuse_unknown, resource_param};
 use crate::engine;
 use crate::ingest::{ColumnBuilder, ID_COLUMN, table_schema};
 use crate::load::tmp_dir;
@@ -37,13 +37,245 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::Validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))
 }
 
-/// A resource the caller may edit.
+/// A resource the caller may edit. As CKAN, only a table made through the API (`url_type`
+/// `datastore`) takes writes, unless `force` says to: the others are reloaded from their file or
+/// link, which would undo the change.
 async fn writable(call: &ActionCall, action: &str) -> Result<(ResourceRow, Actor), ApiError> {
     let id = resource_param(&call.params)?;
     let (r, d) = readable(&call.platform, call.user.as_ref(), &id).await?;
     let user = ckan::require_editor(call.user.as_ref(), d.organization_id, action)?;
+    if !param_bool(&call.params, "force", false)? && r.url_type != DATASTORE_URL_TYPE {
+        return Err(invalid(
+            "read-only",
+            "Cannot edit read-only resource because changes made may be lost. Use a resource created for editing e.g. with datastore_create or use \"force=True\" to ignore this warning.",
+        ));
+    }
     Ok((r, user.actor()))
 }
+
+/// The `url_type` of a resource whose table is written through the API.
+pub const DATASTORE_URL_TYPE: &str = "datastore";
+
+/// `datastore_create`'s `resource`: a new resource of the dataset `package_id`, written through
+/// the API (its url is its dump).
+async fn new_resource(call: &ActionCall, spec: &Value) -> Result<(ResourceRow, Actor), ApiError> {
+    if call.params.contains_key("resource_id") || call.params.contains_key("id") {
+        return Err(invalid(
+            "resource",
+            "resource cannot be used with resource_id",
+        ));
+    }
+    let spec = match spec {
+        Value::String(s) => serde_json::from_str::<Value>(s).unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    let Value::Object(spec) = spec else {
+        return Err(invalid("resource", "Must be a JSON object"));
+    };
+    if spec
+        .get("url")
+        .and_then(Value::as_str)
+        .is_some_and(|u| !u.is_empty())
+    {
+        return Err(invalid(
+            "resource",
+            "A resource with a url is loaded from it: create it with resource_create",
+        ));
+    }
+    let package = spec
+        .get("package_id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("package_id", "Missing value"))?;
+    let dataset = catalogue::store::get(&call.platform.db, package)
+        .await?
+        .filter(|d| d.row.state != "deleted")
+        .ok_or_else(|| ApiError::NotFound("Dataset not found".into()))?;
+    if !ckan::can_read(call.user.as_ref(), &dataset.row) {
+        return Err(ApiError::NotFound("Dataset not found".into()));
+    }
+    let user = ckan::require_editor(
+        call.user.as_ref(),
+        dataset.row.organization_id,
+        "datastore_create",
+    )?;
+    let text = |k: &str| {
+        spec.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let id = uuid::Uuid::now_v7();
+    let input = catalogue::store::ResourceInput {
+        id: Some(id),
+        name_en: text("name"),
+        description_en: text("description"),
+        url: format!("{}/datastore/dump/{id}", call.platform.settings.base_url()),
+        url_type: DATASTORE_URL_TYPE.into(),
+        format: match text("format") {
+            f if f.is_empty() => "CSV".into(),
+            f => f,
+        },
+        ..Default::default()
+    };
+    let mut tx = call.platform.db.begin().await?;
+    let id = catalogue::store::create_resource(&mut tx, &user.actor(), &dataset, input).await?;
+    tx.commit().await?;
+    let r = catalogue::store::resource(&call.platform.db, id)
+        .await?
+        .ok_or_else(|| crate::api::not_found(&id.to_string()))?;
+    Ok((r, user.actor()))
+}
+
+/// `aliases`: a list or comma-separated names, each valid as CKAN's table names are.
+fn alias_list(params: &Map<String, Value>) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(names) = key_list(params, "aliases")? else {
+        return Ok(None);
+    };
+    for name in &names {
+        let valid = !name.is_empty()
+            && name.trim() == name
+            && !name.starts_with('_')
+            && !name.contains(['"', '%']);
+        if !valid {
+            return Err(invalid(
+                "alias",
+                format!("\"{name}\" is not a valid alias name"),
+            ));
+        }
+    }
+    Ok(Some(names))
+}
+
+/// Replaces a table's aliases; a name another table has, or a resource's id, is refused.
+async fn set_aliases(
+    call: &ActionCall,
+    tx: &mut Tx,
+    resource: uuid::Uuid,
+    names: &[String],
+) -> Result<(), ApiError> {
+    for name in names {
+        if let Some(owner) = crate::api::alias_target(&call.platform, name).await?
+            && owner != resource
+        {
+            return Err(invalid(
+                "alias",
+                format!("The alias \"{name}\" already exists."),
+            ));
+        }
+        if let Ok(id) = uuid::Uuid::parse_str(name)
+            && catalogue::store::resource(&call.platform.db, id)
+                .await?
+                .is_some()
+        {
+            return Err(invalid("alias", format!("\"{name}\" already exists")));
+        }
+    }
+    replace_aliases(tx, resource, names).await?;
+    Ok(())
+}
+
+async fn replace_aliases(
+    tx: &mut Tx,
+    resource: uuid::Uuid,
+    names: &[String],
+) -> platform::Result<()> {
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM datastore_aliases WHERE resource_id = $1"
+    )
+    .bind(resource)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    for name in names {
+        exec!(tx, |c| sqlx::query(
+            "INSERT INTO datastore_aliases (name, resource_id, created_at) VALUES ($1, $2, $3)"
+        )
+        .bind(name)
+        .bind(resource)
+        .bind(platform::db::now())
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+    }
+    Ok(())
+}
+
+/// `calculate_record_count`: true, false or `background`. Counts are always exact here (each
+/// version records its rows), so the value is checked and has nothing more to do.
+fn check_record_count(params: &Map<String, Value>) -> Result<(), ApiError> {
+    match params.get("calculate_record_count") {
+        None | Some(Value::Null) | Some(Value::Bool(_)) => Ok(()),
+        Some(Value::String(s))
+            if ["background", "true", "false", "True", "False", ""].contains(&s.as_str()) =>
+        {
+            Ok(())
+        }
+        Some(_) => Err(invalid(
+            "calculate_record_count",
+            "Value must be one of ['background'] or a boolean",
+        )),
+    }
+}
+
+/// Records to return when `include_records` asks: each as stored, with its `_id`.
+fn included_records(
+    params: &Map<String, Value>,
+    records: &[(i64, Map<String, Value>)],
+) -> Result<Option<Value>, ApiError> {
+    if !param_bool(params, "include_records", false)? {
+        return Ok(None);
+    }
+    Ok(Some(Value::Array(
+        records
+            .iter()
+            .map(|(id, record)| {
+                let mut obj = Map::new();
+                obj.insert(ID_COLUMN.into(), json!(id));
+                for (k, v) in record {
+                    if k != ID_COLUMN {
+                        obj.insert(k.clone(), v.clone());
+                    }
+                }
+                Value::Object(obj)
+            })
+            .collect(),
+    )))
+}
+
+const CREATE_PARAMS: &[&str] = &[
+    "resource_id",
+    "id",
+    "resource",
+    "force",
+    "aliases",
+    "fields",
+    "delete_fields",
+    "records",
+    "primary_key",
+    "indexes",
+    "triggers",
+    "include_records",
+    "calculate_record_count",
+];
+const UPSERT_PARAMS: &[&str] = &[
+    "resource_id",
+    "id",
+    "force",
+    "records",
+    "method",
+    "include_records",
+    "calculate_record_count",
+    "dry_run",
+];
+const DELETE_PARAMS: &[&str] = &[
+    "resource_id",
+    "id",
+    "force",
+    "filters",
+    "include_deleted_records",
+    "calculate_record_count",
+];
 
 /// A parameter that may be JSON text (form posts) or JSON.
 fn json_list(params: &Map<String, Value>, key: &str) -> Result<Vec<Value>, ApiError> {
@@ -389,7 +621,19 @@ fn result(
 }
 
 pub async fn datastore_create(call: &ActionCall) -> ActionResult {
-    let (r, actor) = writable(call, "datastore_create").await?;
+    refuse_unknown(&call.params, CREATE_PARAMS)?;
+    check_record_count(&call.params)?;
+    let aliases = alias_list(&call.params)?;
+    let (r, actor) = match call.params.get("resource").filter(|v| !v.is_null()) {
+        Some(spec) => new_resource(call, spec).await?,
+        None => {
+            if !call.params.contains_key("resource_id") && !call.params.contains_key("id") {
+                return Err(invalid("resource_id", "resource_id or resource required"));
+            }
+            writable(call, "datastore_create").await?
+        }
+    };
+    let delete_fields = param_bool(&call.params, "delete_fields", false)?;
     let specs = field_specs(&json_list(&call.params, "fields")?)?;
     let records = json_list(&call.params, "records")?;
     let current = store::current(&call.platform.db, r.id).await?;
@@ -400,6 +644,10 @@ pub async fn datastore_create(call: &ActionCall) -> ActionResult {
     if let Some(load) = &current {
         let schema = current_schema(&call.platform, load).await?;
         for f in schema.fields().iter().skip(1) {
+            // `delete_fields`: the columns not given go, with their data.
+            if delete_fields && !specs.iter().any(|s| s.name == *f.name()) {
+                continue;
+            }
             names.push(f.name().clone());
             types.push(ColumnType::from_arrow(f.data_type()));
         }
@@ -457,6 +705,9 @@ pub async fn datastore_create(call: &ActionCall) -> ActionResult {
     let batch = records_batch(&schema, &numbered)?;
     let mut tx = call.platform.db.begin().await?;
     store::set_dictionary(&mut tx, &actor, r.id, &dict).await?;
+    if let Some(names) = &aliases {
+        set_aliases(call, &mut tx, r.id, names).await?;
+    }
     tx.commit().await?;
     let load = write_version(
         &call.platform,
@@ -468,7 +719,14 @@ pub async fn datastore_create(call: &ActionCall) -> ActionResult {
         Some(batch),
     )
     .await?;
-    Ok(result(&r, &schema, &dict, &load, None))
+    let mut out = result(&r, &schema, &dict, &load, None);
+    if let Some(names) = aliases {
+        out["aliases"] = json!(names);
+    }
+    if let Some(records) = included_records(&call.params, &numbered)? {
+        out["records"] = records;
+    }
+    Ok(out)
 }
 
 /// The text of each row's key, formatted as the column shows it.
@@ -495,6 +753,9 @@ fn row_keys(batch: &RecordBatch, key: &[String]) -> Result<Vec<String>, ApiError
 }
 
 pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
+    refuse_unknown(&call.params, UPSERT_PARAMS)?;
+    check_record_count(&call.params)?;
+    let dry_run = param_bool(&call.params, "dry_run", false)?;
     let (r, actor) = writable(call, "datastore_upsert").await?;
     let method = param_str(&call.params, "method")
         .unwrap_or("upsert")
@@ -519,6 +780,10 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
             .map(|(i, o)| (next_id + i as i64, o))
             .collect();
         let batch = records_batch(&schema, &numbered)?;
+        let included = included_records(&call.params, &numbered)?;
+        if dry_run {
+            return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+        }
         let load = write_version(
             &call.platform,
             &actor,
@@ -529,7 +794,11 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
             Some(batch),
         )
         .await?;
-        return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+        let mut out = result(&r, &schema, &dict, &load, Some(&method));
+        if let Some(records) = included {
+            out["records"] = records;
+        }
+        return Ok(out);
     }
     // Rows are matched on the primary key, or on `_id` when every record carries one.
     let key: Vec<String> = if records.iter().all(|o| o.contains_key(ID_COLUMN))
@@ -644,6 +913,17 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
     }
     let changed_batch = records_batch(&schema, &changed)?;
     let fresh_batch = records_batch(&schema, &fresh)?;
+    let included = included_records(
+        &call.params,
+        &changed
+            .iter()
+            .chain(fresh.iter())
+            .cloned()
+            .collect::<Vec<_>>(),
+    )?;
+    if dry_run {
+        return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+    }
     let key_for_rows = key.clone();
     let replace = move |b: &RecordBatch| -> Result<Option<RecordBatch>, ApiError> {
         let keys = row_keys(b, &key_for_rows)?;
@@ -675,10 +955,16 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
         Some(fresh_batch),
     )
     .await?;
-    Ok(result(&r, &schema, &dict, &load, Some(&method)))
+    let mut out = result(&r, &schema, &dict, &load, Some(&method));
+    if let Some(records) = included {
+        out["records"] = records;
+    }
+    Ok(out)
 }
 
 pub async fn datastore_delete(call: &ActionCall) -> ActionResult {
+    refuse_unknown(&call.params, DELETE_PARAMS)?;
+    check_record_count(&call.params)?;
     let (r, actor) = writable(call, "datastore_delete").await?;
     let load = store::current(&call.platform.db, r.id)
         .await?
@@ -687,6 +973,7 @@ pub async fn datastore_delete(call: &ActionCall) -> ActionResult {
     if !call.params.contains_key("filters") {
         let mut tx = call.platform.db.begin().await?;
         store::drop_table(&mut tx, &actor, r.id).await?;
+        set_aliases(call, &mut tx, r.id, &[]).await?;
         tx.commit().await?;
         return Ok(json!({"resource_id": r.id}));
     }

@@ -21,8 +21,8 @@ use platform::testing::{self, TestDb};
 
 pub struct Api {
     pub app: App,
-    token: String,
-    other_token: String,
+    pub token: String,
+    pub other_token: String,
     _workers: jobs::WorkerHandle,
 }
 
@@ -107,7 +107,7 @@ pub async fn setup(t: &TestDb) -> Api {
 }
 
 impl Api {
-    async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
+    pub async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
@@ -133,7 +133,12 @@ impl Api {
         (status, ct, bytes.to_vec())
     }
 
-    async fn post(&self, action: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    pub async fn post(
+        &self,
+        action: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let mut req = Request::post(format!("/api/3/action/{action}"))
             .header(header::CONTENT_TYPE, "application/json");
         if let Some(t) = token {
@@ -314,7 +319,7 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(b["error"]["__type"], "Validation Error");
-        assert_eq!(b["error"]["filters"][0], "field \"nope\" not in table");
+        assert_eq!(b["error"]["filters"][0], "invalid value \"nope\"");
         let (status, b) = api
             .search(json!({"resource_id": id, "filters": {"year": "soon"}}))
             .await;
@@ -325,9 +330,13 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
         let (_, b) = api.search(json!({"resource_id": id, "q": "toronto"})).await;
         assert_eq!(total(&b), 1);
         let (_, b) = api
-            .search(json!({"resource_id": id, "q": {"station": "sud"}}))
+            .search(json!({"resource_id": id, "q": {"station": "sudbury"}}))
             .await;
         assert_eq!(total(&b), 1);
+        let (_, b) = api
+            .search(json!({"resource_id": id, "q": {"station": "sud:*"}, "plain": false}))
+            .await;
+        assert_eq!(total(&b), 1, "{b}");
         let (status, b) = api
             .call(
                 Request::get(format!(
@@ -351,9 +360,11 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
         assert_eq!(b["result"]["records"][0]["station"], "Toronto");
         assert_eq!(b["result"]["total"], 3);
         let next = b["result"]["_links"]["next"].as_str().unwrap();
-        assert!(
-            next.starts_with("/api/action/datastore_search?offset=2&"),
-            "{next}"
+        assert_eq!(
+            next,
+            format!(
+                "/api/action/datastore_search?resource_id={id}&sort=count+desc&limit=1&offset=2"
+            )
         );
         let (_, b) = api
             .search(
@@ -426,7 +437,7 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
 
         // Writes make versions; earlier versions stay readable.
         let (status, b) = api
-            .post("datastore_upsert", Some(&api.token), json!({"resource_id": id, "method": "insert", "records": [{"station": "Kenora", "code": "0999", "year": "2014", "count": 75}]}))
+            .post("datastore_upsert", Some(&api.token), json!({"resource_id": id, "force": true, "method": "insert", "records": [{"station": "Kenora", "code": "0999", "year": "2014", "count": 75}]}))
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {b}");
         assert_eq!(b["result"]["version"], 2);
@@ -440,7 +451,7 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
             .post(
                 "datastore_upsert",
                 Some(&api.other_token),
-                json!({"resource_id": id, "method": "insert", "records": []}),
+                json!({"resource_id": id, "force": true, "method": "insert", "records": []}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -448,12 +459,12 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
             .post(
                 "datastore_upsert",
                 Some(&api.token),
-                json!({"resource_id": id, "records": [{"station": "X", "year": "later"}]}),
+                json!({"resource_id": id, "force": true, "records": [{"station": "X", "year": "later"}]}),
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{b}");
         let (status, b) = api
-            .post("datastore_upsert", Some(&api.token), json!({"resource_id": id, "method": "update", "records": [{"_id": 2, "count": 260}]}))
+            .post("datastore_upsert", Some(&api.token), json!({"resource_id": id, "force": true, "method": "update", "records": [{"_id": 2, "count": 260}]}))
             .await;
         assert_eq!(status, StatusCode::OK, "{b}");
         let (_, b) = api
@@ -528,18 +539,36 @@ async fn an_uploaded_csv_is_loaded_and_searched_on_every_engine() {
             .post(
                 "datastore_delete",
                 Some(&api.token),
-                json!({"resource_id": id, "filters": {"year": 2012}}),
+                json!({"resource_id": id, "force": true, "filters": {"year": 2012}}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert_eq!(b["result"]["deleted"], 2);
         let (_, b) = api.search(json!({"resource_id": id})).await;
         assert_eq!(b["result"]["total"], 2);
-        let (status, _) = api
+        let (status, b) = api
             .post(
                 "datastore_delete",
                 Some(&api.token),
                 json!({"resource_id": id}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "uploaded tables are read-only: {b}"
+        );
+        assert!(
+            b["error"]["read-only"][0]
+                .as_str()
+                .unwrap()
+                .contains("force=True")
+        );
+        let (status, _) = api
+            .post(
+                "datastore_delete",
+                Some(&api.token),
+                json!({"resource_id": id, "force": "true"}),
             )
             .await;
         assert_eq!(status, StatusCode::OK);
@@ -557,16 +586,12 @@ async fn tables_made_through_the_api_with_a_primary_key() {
         let engine = t.engine;
         let api = setup(&t).await;
         dataset(&api, "counts", false).await;
-        let (_, r) = api
-            .post("resource_create", Some(&api.token), json!({"package_id": "counts", "name": "Counts", "url": "https://data.example.org/counts", "format": "JSON"}))
-            .await;
-        let id = r["result"]["id"].as_str().unwrap().to_string();
         let (status, b) = api
             .post(
                 "datastore_create",
                 Some(&api.token),
                 json!({
-                    "resource_id": id,
+                    "resource": {"package_id": "counts", "name": "Counts"},
                     "fields": [
                         {"id": "lake", "type": "text", "info": {"label": "Lake", "notes": "Official name", "label_fr": "Lac"}},
                         {"id": "fish", "type": "int"},
@@ -579,6 +604,10 @@ async fn tables_made_through_the_api_with_a_primary_key() {
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {b}");
         assert_eq!(b["result"]["fields"][1]["info"]["label"], "Lake");
+        let id = b["result"]["resource_id"].as_str().unwrap().to_string();
+        let (_, shown) = api.post("resource_show", None, json!({"id": id})).await;
+        assert_eq!(shown["result"]["url_type"], "datastore");
+        assert_eq!(shown["result"]["datastore_active"], true);
         let (status, b) = api
             .post("datastore_upsert", Some(&api.token), json!({"resource_id": id, "records": [{"lake": "Erie", "fish": 12}, {"lake": "Superior", "fish": 1}]}))
             .await;

@@ -1,6 +1,7 @@
 //! The datastore's integration tests: one binary, one module per subject.
 
 mod api;
+mod ckan;
 mod ingest;
 mod pages;
 
