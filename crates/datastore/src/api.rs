@@ -369,6 +369,7 @@ async fn datastore_info(call: &ActionCall) -> ActionResult {
                 "rows": v.row_count,
                 "created": ckan::ckan_time(v.created_at),
                 "source": v.source,
+                "kept": v.kept(),
             })).collect::<Vec<_>>(),
             "primary_key": dict.primary_key,
         },

@@ -306,18 +306,18 @@ fn check_workbook(path: &Path, limit: u64) -> Result<Format, ReadError> {
     // An XLSX sheet is streamed; an ODS sheet, shared strings, styles and relations are not.
     let whole: Vec<String> = zip
         .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
         .filter(|n| {
             (n.ends_with(".xml") || n.ends_with(".rels"))
                 && (kind == Format::Ods || !n.starts_with("xl/worksheets/"))
         })
-        .map(String::from)
         .collect();
     for name in whole {
         let entry = zip.by_name(&name).map_err(unreadable)?;
         let size = if entry.size() > limit {
             entry.size()
         } else {
-            io::copy(&mut entry.take(limit + 1), &mut io::sink())?
+            io::copy(&mut entry.take(limit + 1), &mut io::sink()).map_err(unreadable)?
         };
         if size > limit {
             return Err(data(

@@ -759,7 +759,7 @@ mod on_a_store {
             let (status, b) = post(
                 &quick,
                 "datastore_search_sql",
-                json!({"sql": format!("SELECT count(*) FROM {table} a, {table} b, {table} c")}),
+                json!({"sql": format!("SELECT sum(a.n * b.n + c.n) FROM {table} a, {table} b, {table} c")}),
             )
             .await;
             assert_eq!(status, StatusCode::CONFLICT, "{engine}: {b}");
@@ -772,7 +772,7 @@ mod on_a_store {
             let (status, b) = post(
                 &small,
                 "datastore_search_sql",
-                json!({"sql": format!("SELECT a.n, array_agg(b.name) FROM {table} a, {table} b GROUP BY a.n")}),
+                json!({"sql": format!("SELECT array_agg(b.name) FROM {table} a, {table} b")}),
             )
             .await;
             assert_eq!(status, StatusCode::CONFLICT, "{engine}: {b}");
