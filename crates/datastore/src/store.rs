@@ -330,7 +330,11 @@ pub async fn fetch(platform: &Platform, key: &str, dir: &Path) -> Result<tempfil
 /// newest `keep_versions`, and (when `keep_days` is set) those older than that; never the version
 /// serving. Their rows stay, marked removed, and each removal is audited. Returns the versions
 /// removed.
-pub async fn apply_retention(platform: &Platform, actor: &Actor, resource: Uuid) -> Result<Vec<i64>> {
+pub async fn apply_retention(
+    platform: &Platform,
+    actor: &Actor,
+    resource: Uuid,
+) -> Result<Vec<i64>> {
     let policy = &platform.settings.datastore;
     let keep = policy.keep_versions.max(1);
     let at = now();

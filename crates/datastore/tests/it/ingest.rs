@@ -337,7 +337,12 @@ fn zipped(suffix: &str, parts: &[(&str, String)], deflate: bool) -> tempfile::Na
 
 /// An XLSX workbook of one sheet (its `<sheetData>` rows, and what follows them), with optional
 /// shared strings.
-fn xlsx_with(rows: &str, after: &str, shared: Option<String>, deflate: bool) -> tempfile::NamedTempFile {
+fn xlsx_with(
+    rows: &str,
+    after: &str,
+    shared: Option<String>,
+    deflate: bool,
+) -> tempfile::NamedTempFile {
     let mut parts: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#.into()),
         ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into()),
@@ -446,7 +451,10 @@ fn ten_thousand_columns_are_refused_at_the_header() {
     assert!(!l.report.ok);
     assert_eq!(codes(&l), [("too-many-columns".into(), Severity::Error)]);
     let msg = l.report.problems[0].message(platform::Lang::En);
-    assert!(msg.contains("10000") && msg.contains(&MAX_COLUMNS.to_string()), "{msg}");
+    assert!(
+        msg.contains("10000") && msg.contains(&MAX_COLUMNS.to_string()),
+        "{msg}"
+    );
     assert!(l.report.columns.is_empty() && l.parquet.is_none());
 }
 
@@ -480,7 +488,10 @@ fn a_one_gigabyte_line_stops_at_the_record_limit_without_reading_on() {
         );
         // Reading stopped near the limit, not at the end of the line.
         let read = progress.bytes.load(std::sync::atomic::Ordering::Relaxed);
-        assert!(read < 2 * datastore::ingest::MAX_RECORD_BYTES, "{read} bytes read");
+        assert!(
+            read < 2 * datastore::ingest::MAX_RECORD_BYTES,
+            "{read} bytes read"
+        );
     }
 }
 
@@ -562,7 +573,8 @@ fn workbook_parts_read_whole_are_refused_beyond_the_limit_even_as_a_zip_bomb() {
         strings.push_str(&item);
     }
     strings.push_str("</sst>");
-    let rows = r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>"#;
+    let rows =
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>"#;
     let bomb = xlsx_with(rows, "", Some(strings.clone()), true);
     assert!(std::fs::metadata(bomb.path()).unwrap().len() < 4 << 20);
     let l = load_workbook(&bomb, Format::Xlsx, 16 << 20);
@@ -584,7 +596,12 @@ fn workbook_parts_read_whole_are_refused_beyond_the_limit_even_as_a_zip_bomb() {
     drop(strings);
 
     // An ODS sheet is read whole: a small one loads, a large one is refused before parsing.
-    let small = ods(&[ods_row(&["lake", "fish"]), ods_row(&["Erie", "12"]), ods_row(&["Huron", "3"])].concat());
+    let small = ods(&[
+        ods_row(&["lake", "fish"]),
+        ods_row(&["Erie", "12"]),
+        ods_row(&["Huron", "3"]),
+    ]
+    .concat());
     let l = load_workbook(&small, Format::Ods, 1 << 20);
     assert!(l.report.ok, "{:?}", l.report.problems);
     assert_eq!(l.report.format, "ods");
@@ -659,7 +676,10 @@ mod on_a_store {
         let res = app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     async fn page(app: &App, path: &str) -> (StatusCode, String) {
@@ -709,7 +729,10 @@ mod on_a_store {
             let table = format!("\"{id}\"");
             let refused = [
                 (format!("SELECT 1; SELECT * FROM {table}"), "one statement"),
-                (format!("INSERT INTO {table} VALUES (1, 'x')"), "read-only SELECT"),
+                (
+                    format!("INSERT INTO {table} VALUES (1, 'x')"),
+                    "read-only SELECT",
+                ),
                 (format!("UPDATE {table} SET n = 1"), "read-only SELECT"),
                 (format!("DELETE FROM {table}"), "read-only SELECT"),
                 ("CREATE TABLE x AS SELECT 1".into(), "read-only SELECT"),
@@ -717,34 +740,67 @@ mod on_a_store {
                     "CREATE EXTERNAL TABLE x STORED AS CSV LOCATION '/etc/passwd'".into(),
                     "read-only SELECT",
                 ),
-                (format!("COPY {table} TO '/tmp/out.csv'"), "read-only SELECT"),
+                (
+                    format!("COPY {table} TO '/tmp/out.csv'"),
+                    "read-only SELECT",
+                ),
                 (format!("EXPLAIN SELECT * FROM {table}"), "read-only SELECT"),
-                ("SET datafusion.execution.target_partitions = 1".into(), "read-only SELECT"),
-                ("SELECT * FROM read_csv('/etc/passwd')".into(), "table function"),
+                (
+                    "SET datafusion.execution.target_partitions = 1".into(),
+                    "read-only SELECT",
+                ),
+                (
+                    "SELECT * FROM read_csv('/etc/passwd')".into(),
+                    "table function",
+                ),
                 (
                     "SELECT * FROM read_parquet('https://example.org/x.parquet')".into(),
                     "table function",
                 ),
-                ("SELECT * FROM generate_series(1, 1000000000)".into(), "table function"),
-                ("SELECT * FROM '/etc/passwd'".into(), "not a datastore table"),
+                (
+                    "SELECT * FROM generate_series(1, 1000000000)".into(),
+                    "table function",
+                ),
+                (
+                    "SELECT * FROM '/etc/passwd'".into(),
+                    "not a datastore table",
+                ),
                 (
                     "SELECT * FROM 'https://example.org/data.csv'".into(),
                     "not a datastore table",
                 ),
-                ("SELECT * FROM information_schema.tables".into(), "not a datastore table"),
-                ("SELECT * FROM pg_catalog.pg_tables".into(), "not a datastore table"),
-                ("SELECT * FROM datastore.public.x".into(), "not a datastore table"),
                 (
-                    format!("SELECT * FROM {table} WHERE name IN (SELECT table_name FROM information_schema.columns)"),
+                    "SELECT * FROM information_schema.tables".into(),
+                    "not a datastore table",
+                ),
+                (
+                    "SELECT * FROM pg_catalog.pg_tables".into(),
+                    "not a datastore table",
+                ),
+                (
+                    "SELECT * FROM datastore.public.x".into(),
+                    "not a datastore table",
+                ),
+                (
+                    format!(
+                        "SELECT * FROM {table} WHERE name IN (SELECT table_name FROM information_schema.columns)"
+                    ),
                     "not a datastore table",
                 ),
                 ("SELECT pg_read_file('/etc/passwd')".into(), "pg_read_file"),
-                ("SELECT * FROM \"00000000-0000-0000-0000-000000000000\"".into(), "Not found"),
+                (
+                    "SELECT * FROM \"00000000-0000-0000-0000-000000000000\"".into(),
+                    "Not found",
+                ),
             ];
             for (sql, why) in refused {
                 let (status, b) = post(&app, "datastore_search_sql", json!({"sql": sql})).await;
                 assert_ne!(status, StatusCode::OK, "{engine}: {sql}: {b}");
-                assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{engine}: {sql}: {b}");
+                assert_ne!(
+                    status,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "{engine}: {sql}: {b}"
+                );
                 let msg = if b["error"]["__type"] == "Not Found Error" {
                     b["error"]["message"].as_str().unwrap().to_string()
                 } else {
@@ -765,7 +821,11 @@ mod on_a_store {
             assert_eq!(status, StatusCode::CONFLICT, "{engine}: {b}");
             let msg = sql_error(&b);
             assert!(msg.contains("after 1 seconds"), "{engine}: {msg}");
-            assert!(started.elapsed().as_secs() < 10, "{engine}: {:?}", started.elapsed());
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "{engine}: {:?}",
+                started.elapsed()
+            );
 
             // A memory hog stops at the memory limit.
             let small = app_with_limits(&t, 60, 4);
@@ -846,14 +906,24 @@ mod on_a_store {
             let v3 = load_again(&platform, &id, &numbers(7)).await;
             assert_eq!(v3.version, Some(3));
             // Version 1 is gone from the object store; its row stays, marked.
-            assert!(!stored(&platform, v1.parquet_key.as_ref().unwrap()).await, "{engine}");
-            assert!(stored(&platform, v2.parquet_key.as_ref().unwrap()).await, "{engine}");
+            assert!(
+                !stored(&platform, v1.parquet_key.as_ref().unwrap()).await,
+                "{engine}"
+            );
+            assert!(
+                stored(&platform, v2.parquet_key.as_ref().unwrap()).await,
+                "{engine}"
+            );
             let v1 = datastore::store::version(&platform.db, v1.resource_id, 1)
                 .await
                 .unwrap()
                 .unwrap();
             assert!(v1.removed_at.is_some(), "{engine}");
-            assert_eq!(audited(&t, "datastore.version_removed").await, 1, "{engine}");
+            assert_eq!(
+                audited(&t, "datastore.version_removed").await,
+                1,
+                "{engine}"
+            );
 
             // Asking for it says it is no longer kept, and why.
             for params in [
@@ -864,11 +934,18 @@ mod on_a_store {
                 assert_eq!(status, StatusCode::NOT_FOUND, "{engine}: {params}: {b}");
                 let msg = b["error"]["message"].as_str().unwrap();
                 assert!(
-                    msg.contains("Version 1") && msg.contains("no longer kept") && msg.contains("last 2 versions"),
+                    msg.contains("Version 1")
+                        && msg.contains("no longer kept")
+                        && msg.contains("last 2 versions"),
                     "{engine}: {msg}"
                 );
             }
-            let (status, b) = post(&app, "datastore_search", json!({"resource_id": id, "version": 2})).await;
+            let (status, b) = post(
+                &app,
+                "datastore_search",
+                json!({"resource_id": id, "version": 2}),
+            )
+            .await;
             assert_eq!(status, StatusCode::OK, "{engine}: {b}");
             assert_eq!(b["result"]["total"], 6);
             let (_, b) = post(&app, "datastore_search", json!({"resource_id": id})).await;
@@ -878,20 +955,23 @@ mod on_a_store {
             let mut tx = t.db.begin().await.unwrap();
             let old = time::OffsetDateTime::now_utc() - time::Duration::days(30);
             let r: platform::Result<u64> = async {
-                Ok(exec!(tx, |c| sqlx::query("UPDATE datastore_loads SET created_at = $1 WHERE resource_id = $2")
-                    .bind(old)
-                    .bind(v1.resource_id)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected()))
+                Ok(exec!(tx, |c| sqlx::query(
+                    "UPDATE datastore_loads SET created_at = $1 WHERE resource_id = $2"
+                )
+                .bind(old)
+                .bind(v1.resource_id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()))
             }
             .await;
             r.unwrap();
             tx.commit().await.unwrap();
             let by_age = platform_with(&t, |d| d.keep_days = 7);
-            let removed = datastore::store::apply_retention(&by_age, &Actor::system("test"), v1.resource_id)
-                .await
-                .unwrap();
+            let removed =
+                datastore::store::apply_retention(&by_age, &Actor::system("test"), v1.resource_id)
+                    .await
+                    .unwrap();
             assert_eq!(removed, vec![2], "{engine}");
             let (_, b) = post(&app, "datastore_search", json!({"resource_id": id})).await;
             assert_eq!(b["result"]["total"], 7, "{engine}");
@@ -910,7 +990,12 @@ mod on_a_store {
                 .await
                 .unwrap()
                 .unwrap();
-            assert!(datastore::store::profile(&platform.db, load.id).await.unwrap().is_none());
+            assert!(
+                datastore::store::profile(&platform.db, load.id)
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
             let path = format!("/en/dataset/profiled/resource/{id}/profile");
             let (status, html) = page(&app, &path).await;
             assert_eq!(status, StatusCode::OK, "{engine}");
@@ -922,18 +1007,23 @@ mod on_a_store {
             let p: datastore::explore::Profile = serde_json::from_value(stored).unwrap();
             assert_eq!(p.rows, 50);
             assert_eq!(p.columns[0].name, "n");
-            assert_eq!((p.columns[0].min.as_str(), p.columns[0].max.as_str()), ("0", "49"));
+            assert_eq!(
+                (p.columns[0].min.as_str(), p.columns[0].max.as_str()),
+                ("0", "49")
+            );
             // The page shows what is stored, not a new computation.
             let mut changed = p.clone();
             changed.columns[0].max = "4900".into();
             let mut tx = t.db.begin().await.unwrap();
             let r: platform::Result<u64> = async {
-                Ok(exec!(tx, |c| sqlx::query("UPDATE datastore_profiles SET profile = $1 WHERE load_id = $2")
-                    .bind(sqlx::types::Json(&changed))
-                    .bind(load.id)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected()))
+                Ok(exec!(tx, |c| sqlx::query(
+                    "UPDATE datastore_profiles SET profile = $1 WHERE load_id = $2"
+                )
+                .bind(sqlx::types::Json(&changed))
+                .bind(load.id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()))
             }
             .await;
             assert_eq!(r.unwrap(), 1);
@@ -945,7 +1035,10 @@ mod on_a_store {
             let (_, html) = page(&app, &path).await;
             assert!(!html.contains("4900"), "{engine}");
             let p: datastore::explore::Profile = serde_json::from_value(
-                datastore::store::profile(&platform.db, v2.id).await.unwrap().unwrap(),
+                datastore::store::profile(&platform.db, v2.id)
+                    .await
+                    .unwrap()
+                    .unwrap(),
             )
             .unwrap();
             assert_eq!(p.rows, 60, "{engine}");
