@@ -790,7 +790,7 @@ mod on_a_store {
                 ("SELECT pg_read_file('/etc/passwd')".into(), "pg_read_file"),
                 (
                     "SELECT * FROM \"00000000-0000-0000-0000-000000000000\"".into(),
-                    "Not found",
+                    "was not found",
                 ),
             ];
             for (sql, why) in refused {
