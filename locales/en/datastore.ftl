@@ -14,6 +14,7 @@ datastore-problem-jsonl-invalid = Line { $row } is not valid JSON.
 datastore-problem-jsonl-not-object = Line { $row } is not a JSON object.
 datastore-problem-spreadsheet-unreadable = The spreadsheet could not be read: { $reason }
 datastore-problem-spreadsheet-cell-error = Cell { $cell } holds an error instead of a value.
+datastore-problem-spreadsheet-too-large = The spreadsheet’s { $part } is more than { $limit } MB once uncompressed, the most a workbook may hold here. Save the sheet as CSV and load that instead (CSV files are read in a stream, at any size), or ask the site’s operator to raise max_spreadsheet_mb.
 datastore-problem-blank-header = { $count } columns have no name; they were named column_1, column_2… by position.
 datastore-problem-duplicate-header = { $count } column names repeat; the repeats were numbered.
 datastore-problem-override-unknown-column = The data dictionary sets the type of “{ $name }”, which the file does not have.

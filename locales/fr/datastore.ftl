@@ -14,6 +14,7 @@ datastore-problem-jsonl-invalid = La ligne { $row } n’est pas du JSON valide.
 datastore-problem-jsonl-not-object = La ligne { $row } n’est pas un objet JSON.
 datastore-problem-spreadsheet-unreadable = Le classeur n’a pas pu être lu : { $reason }
 datastore-problem-spreadsheet-cell-error = La cellule { $cell } contient une erreur au lieu d’une valeur.
+datastore-problem-spreadsheet-too-large = La partie { $part } du classeur dépasse { $limit } Mo une fois décompressée, le maximum accepté ici pour un classeur. Enregistrez la feuille en CSV et chargez ce fichier (les CSV sont lus en flux, quelle que soit leur taille), ou demandez à l’exploitant du site d’augmenter max_spreadsheet_mb.
 datastore-problem-blank-header = { $count } colonnes n’ont pas de nom; elles ont été nommées column_1, column_2… selon leur position.
 datastore-problem-duplicate-header = { $count } noms de colonne se répètent; les répétitions ont été numérotées.
 datastore-problem-override-unknown-column = Le dictionnaire de données fixe le type de « { $name } », que le fichier n’a pas.

@@ -482,6 +482,7 @@ fn validate(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     let opts = datastore::ingest::LoadOptions {
         format: datastore::sniff::Format::from_name(&name).unwrap_or(datastore::sniff::Format::Csv),
         overrides: Default::default(),
+        max_workbook_part: datastore::source::MAX_WORKBOOK_PART_BYTES,
     };
     let loaded = datastore::ingest::load_file(
         file,

@@ -155,9 +155,10 @@ pub async fn version_for(
     let id = resource.to_string();
     if params.get("version").is_some_and(|v| !v.is_null()) {
         let n = ckan::param_int(params, "version", 0)?;
-        return store::version(&platform.db, resource, n)
+        let load = store::version(&platform.db, resource, n)
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("Resource \"{id}\" has no version {n}.")));
+            .ok_or_else(|| ApiError::NotFound(format!("Resource \"{id}\" has no version {n}.")))?;
+        return kept(platform, load);
     }
     if let Some(at) = param_str(params, "as_of").filter(|s| !s.trim().is_empty()) {
         let t = parse_as_of(at).ok_or_else(|| {
@@ -166,13 +167,25 @@ pub async fn version_for(
                 vec!["Expected a date or an ISO 8601 date and time".into()],
             )]))
         })?;
-        return store::as_of(&platform.db, resource, t)
+        let load = store::as_of(&platform.db, resource, t)
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("Resource \"{id}\" had no data at {at}.")));
+            .ok_or_else(|| ApiError::NotFound(format!("Resource \"{id}\" had no data at {at}.")))?;
+        return kept(platform, load);
     }
     store::current(&platform.db, resource)
         .await?
         .ok_or_else(|| not_found(&id))
+}
+
+/// A version asked for, unless the retention policy removed its data.
+fn kept(platform: &Platform, load: Load) -> std::result::Result<Load, ApiError> {
+    match load.removed_at {
+        None => Ok(load),
+        Some(_) => Err(ApiError::NotFound(store::removed_message(
+            &platform.settings.datastore,
+            &load,
+        ))),
+    }
 }
 
 fn parse_as_of(s: &str) -> Option<time::OffsetDateTime> {
@@ -595,6 +608,7 @@ async fn datastore_info(call: &ActionCall) -> ActionResult {
                 "rows": v.row_count,
                 "created": ckan::ckan_time(v.created_at),
                 "source": v.source,
+                "kept": v.kept(),
             })).collect::<Vec<_>>(),
             "primary_key": dict.primary_key,
         },

@@ -1,7 +1,8 @@
 //! Queries over the Parquet versions with DataFusion: sessions that see only the tables they are
 //! given, under one process-wide memory pool that spills to disk, and a time limit.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
@@ -24,17 +25,49 @@ use platform::Platform;
 use crate::store::Load;
 use crate::types;
 
-/// Memory all datastore queries of this process share; beyond it, sorts and aggregations spill
-/// to disk and whatever cannot spill fails with a clear error.
-pub const MEMORY_LIMIT: usize = 512 << 20;
-/// Longest a query may run.
-pub const TIME_LIMIT: Duration = Duration::from_secs(20);
-
 const STORE_URL: &str = "agora-files://store/";
 
-fn memory_pool() -> Arc<dyn MemoryPool> {
-    static POOL: OnceLock<Arc<dyn MemoryPool>> = OnceLock::new();
-    POOL.get_or_init(|| Arc::new(FairSpillPool::new(MEMORY_LIMIT)))
+/// What a query may use, from the `[datastore]` settings: its time, and the memory every datastore
+/// query of this process shares (beyond it, sorts and aggregations spill to disk and whatever
+/// cannot spill fails with a clear error).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    pub time: Duration,
+    pub memory: usize,
+}
+
+impl Limits {
+    pub fn of(platform: &Platform) -> Limits {
+        let s = &platform.settings.datastore;
+        Limits {
+            time: Duration::from_secs(s.query_seconds.max(1)),
+            memory: s.query_memory_mb.max(1) << 20,
+        }
+    }
+
+    /// The limits a DataFrame's session was made with.
+    fn of_frame(df: &DataFrame) -> Limits {
+        df.task_ctx()
+            .session_config()
+            .get_extension::<Limits>()
+            .map(|l| *l)
+            .unwrap_or(Limits {
+                time: Duration::from_secs(20),
+                memory: 512 << 20,
+            })
+    }
+}
+
+/// One pool per configured size, shared by every session of this process that uses it.
+fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<dyn MemoryPool>>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    pools
+        .entry(limit)
+        .or_insert_with(|| Arc::new(FairSpillPool::new(limit)))
         .clone()
 }
 
@@ -57,8 +90,9 @@ fn session_with(platform: &Platform, partitions: usize) -> Result<SessionContext
         .join("tmp")
         .join("datastore-spill");
     std::fs::create_dir_all(&spill)?;
+    let limits = Limits::of(platform);
     let runtime = RuntimeEnvBuilder::new()
-        .with_memory_pool(memory_pool())
+        .with_memory_pool(memory_pool(limits.memory))
         .with_disk_manager_builder(
             DiskManagerBuilder::default().with_mode(DiskManagerMode::Directories(vec![spill])),
         )
@@ -66,7 +100,8 @@ fn session_with(platform: &Platform, partitions: usize) -> Result<SessionContext
     let mut config = SessionConfig::new()
         .with_target_partitions(partitions)
         .with_information_schema(false)
-        .with_default_catalog_and_schema("datastore", "public");
+        .with_default_catalog_and_schema("datastore", "public")
+        .with_extension(Arc::new(limits));
     config
         .options_mut()
         .execution
@@ -108,28 +143,30 @@ pub async fn register(
         .await
 }
 
-/// Collects a DataFrame within the time limit.
+/// Collects a DataFrame within its session's limits.
 pub async fn collect(df: DataFrame) -> Result<Vec<RecordBatch>, QueryError> {
-    match tokio::time::timeout(TIME_LIMIT, df.collect()).await {
-        Ok(r) => r.map_err(QueryError::from),
-        Err(_) => Err(QueryError::TimedOut),
+    let limits = Limits::of_frame(&df);
+    match tokio::time::timeout(limits.time, df.collect()).await {
+        Ok(r) => r.map_err(|e| QueryError::from(e).within(limits)),
+        Err(_) => Err(QueryError::TimedOut(Some(limits.time))),
     }
 }
 
 pub async fn count(df: DataFrame) -> Result<usize, QueryError> {
-    match tokio::time::timeout(TIME_LIMIT, df.count()).await {
-        Ok(r) => r.map_err(QueryError::from),
-        Err(_) => Err(QueryError::TimedOut),
+    let limits = Limits::of_frame(&df);
+    match tokio::time::timeout(limits.time, df.count()).await {
+        Ok(r) => r.map_err(|e| QueryError::from(e).within(limits)),
+        Err(_) => Err(QueryError::TimedOut(Some(limits.time))),
     }
 }
 
 /// Why a query stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    #[error("the query ran longer than {} seconds", TIME_LIMIT.as_secs())]
-    TimedOut,
-    #[error("the query needed more than {} MB of memory", MEMORY_LIMIT >> 20)]
-    OutOfMemory,
+    #[error("{}", timed_out(.0))]
+    TimedOut(Option<Duration>),
+    #[error("{}", out_of_memory(.0))]
+    OutOfMemory(Option<usize>),
     /// A mistake in the query (unknown column, bad type…), with DataFusion's explanation.
     #[error("{0}")]
     Invalid(String),
@@ -137,11 +174,42 @@ pub enum QueryError {
     Internal(DataFusionError),
 }
 
+fn timed_out(limit: &Option<Duration>) -> String {
+    match limit {
+        Some(t) => format!(
+            "The query was stopped after {} seconds, the datastore's time limit: ask for less (filters, fewer joins, a LIMIT)",
+            t.as_secs()
+        ),
+        None => "The query was stopped at the datastore's time limit".into(),
+    }
+}
+
+fn out_of_memory(limit: &Option<usize>) -> String {
+    match limit {
+        Some(m) => format!(
+            "The query was stopped: it needed more than {} MB of memory, the datastore's limit; ask for less (filters, fewer joins or groups, a LIMIT)",
+            m >> 20
+        ),
+        None => "The query was stopped: it needed more memory than the datastore's limit".into(),
+    }
+}
+
+impl QueryError {
+    /// Names the limits in the message.
+    fn within(self, limits: Limits) -> QueryError {
+        match self {
+            QueryError::OutOfMemory(None) => QueryError::OutOfMemory(Some(limits.memory)),
+            QueryError::TimedOut(None) => QueryError::TimedOut(Some(limits.time)),
+            other => other,
+        }
+    }
+}
+
 impl From<DataFusionError> for QueryError {
     fn from(e: DataFusionError) -> Self {
         let root = e.find_root();
         match root {
-            DataFusionError::ResourcesExhausted(_) => QueryError::OutOfMemory,
+            DataFusionError::ResourcesExhausted(_) => QueryError::OutOfMemory(None),
             DataFusionError::Plan(_)
             | DataFusionError::SchemaError(..)
             | DataFusionError::SQL(..)

@@ -12,6 +12,8 @@ use datafusion::dataframe::DataFrame;
 use datafusion::functions_aggregate::expr_fn::{approx_distinct, avg, count, max, min, sum};
 use datafusion::logical_expr::{Expr, cast, ident, lit};
 
+use serde::{Deserialize, Serialize};
+
 use platform::web::{RequestContext, render};
 use platform::{Error, Page, Platform, Result};
 
@@ -68,6 +70,7 @@ struct ProfilePage {
 }
 
 struct Context {
+    load: store::Load,
     df: DataFrame,
     page: Page,
     data_href: String,
@@ -125,8 +128,115 @@ async fn open(
         data_href: page.url(&data_path(&d.name, r.id)),
         chart_href: page.url(&chart_path(&d.name, r.id)),
         profile_href: page.url(&profile_path(&d.name, r.id)),
+        load,
         df,
         page,
+    })
+}
+
+/// A version's column profile, computed once and kept: the counts and bounds of every column and
+/// the most frequent values of the text and boolean ones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub rows: i64,
+    pub columns: Vec<ColumnProfile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// Cells with a value.
+    pub values: i64,
+    /// Estimated (HyperLogLog) so that memory stays flat; none for booleans.
+    pub distinct: Option<i64>,
+    pub min: String,
+    pub max: String,
+    /// The most frequent values and their counts, most frequent first.
+    pub top: Vec<(String, i64)>,
+}
+
+/// The stored profile of a version, computed and stored by the first request that needs it.
+pub async fn profile(platform: &Platform, load: &store::Load, df: &DataFrame) -> Result<Profile> {
+    if let Some(stored) = store::profile(&platform.db, load.id).await?
+        && let Ok(p) = serde_json::from_value::<Profile>(stored)
+    {
+        return Ok(p);
+    }
+    let p = compute_profile(df).await?;
+    store::save_profile(
+        &platform.db,
+        load.id,
+        &serde_json::to_value(&p).map_err(Error::internal)?,
+    )
+    .await?;
+    Ok(p)
+}
+
+async fn compute_profile(df: &DataFrame) -> Result<Profile> {
+    let schema = df.schema().as_arrow().clone();
+    let columns: Vec<(String, ColumnType)> = schema
+        .fields()
+        .iter()
+        .filter(|f| f.name() != ID_COLUMN)
+        .map(|f| (f.name().clone(), ColumnType::from_arrow(f.data_type())))
+        .collect();
+    // One pass for every column's counts and bounds.
+    let mut aggregates: Vec<Expr> = vec![count(lit(1)).alias("rows")];
+    for (i, (name, t)) in columns.iter().enumerate() {
+        aggregates.push(count(ident(name)).alias(format!("n{i}")));
+        if *t != ColumnType::Boolean {
+            // Floats are counted by their text.
+            let distinct_of = if *t == ColumnType::Decimal {
+                cast(ident(name), DataType::Utf8)
+            } else {
+                ident(name)
+            };
+            aggregates.push(approx_distinct(distinct_of).alias(format!("d{i}")));
+            aggregates.push(min(ident(name)).alias(format!("lo{i}")));
+            aggregates.push(max(ident(name)).alias(format!("hi{i}")));
+        }
+    }
+    let summary = df
+        .clone()
+        .aggregate(vec![], aggregates)
+        .map_err(Error::internal)?;
+    let batches = engine::collect(summary).await.map_err(Error::internal)?;
+    let batch = batches
+        .first()
+        .ok_or_else(|| Error::internal(anyhow::anyhow!("no summary")))?;
+    let cell = |name: &str| -> String {
+        batch
+            .schema()
+            .index_of(name)
+            .ok()
+            .filter(|_| batch.num_rows() > 0)
+            .map(|i| engine::cell_text(batch.column(i), 0))
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for (i, (name, t)) in columns.iter().enumerate() {
+        let top = if *t == ColumnType::Text && i < MAX_TOP_COLUMNS {
+            top_values(df, name, 3).await?
+        } else if *t == ColumnType::Boolean {
+            top_values(df, name, 2).await?
+        } else {
+            Vec::new()
+        };
+        out.push(ColumnProfile {
+            name: name.clone(),
+            column_type: *t,
+            values: cell(&format!("n{i}")).parse().unwrap_or(0),
+            distinct: cell(&format!("d{i}")).parse().ok(),
+            min: cell(&format!("lo{i}")),
+            max: cell(&format!("hi{i}")),
+            top,
+        });
+    }
+    Ok(Profile {
+        rows: cell("rows").parse().unwrap_or(0),
+        columns: out,
     })
 }
 
@@ -145,69 +255,27 @@ async fn profile_page(
         "datastore-profile",
     )
     .await?;
-    let schema = c.df.schema().as_arrow().clone();
-    let columns: Vec<(String, ColumnType)> = schema
-        .fields()
+    let p = profile(&platform, &c.load, &c.df).await?;
+    let rows = p
+        .columns
         .iter()
-        .filter(|f| f.name() != ID_COLUMN)
-        .map(|f| (f.name().clone(), ColumnType::from_arrow(f.data_type())))
+        .map(|col| ProfileRow {
+            name: col.name.clone(),
+            type_label: type_label(c.page.lang, col.column_type),
+            values: c.page.number(&col.values),
+            empty: c.page.number(&(p.rows - col.values)),
+            distinct: col.distinct.map(|n| c.page.number(&n)).unwrap_or_default(),
+            min: col.min.clone(),
+            max: col.max.clone(),
+            // "Brook Trout (2,345), Walleye (1,876)…"
+            top: col
+                .top
+                .iter()
+                .map(|(v, n)| format!("{v} ({})", c.page.number(n)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
         .collect();
-    // One pass for every column's counts and bounds.
-    let mut aggregates: Vec<Expr> = vec![count(lit(1)).alias("rows")];
-    for (i, (name, t)) in columns.iter().enumerate() {
-        aggregates.push(count(ident(name)).alias(format!("n{i}")));
-        if *t != ColumnType::Boolean {
-            // Estimated (HyperLogLog) so that memory stays flat; floats are counted by their text.
-            let distinct_of = if *t == ColumnType::Decimal {
-                cast(ident(name), DataType::Utf8)
-            } else {
-                ident(name)
-            };
-            aggregates.push(approx_distinct(distinct_of).alias(format!("d{i}")));
-            aggregates.push(min(ident(name)).alias(format!("lo{i}")));
-            aggregates.push(max(ident(name)).alias(format!("hi{i}")));
-        }
-    }
-    let summary =
-        c.df.clone()
-            .aggregate(vec![], aggregates)
-            .map_err(Error::internal)?;
-    let batches = engine::collect(summary).await.map_err(Error::internal)?;
-    let batch = batches
-        .first()
-        .ok_or_else(|| Error::internal(anyhow::anyhow!("no summary")))?;
-    let cell = |name: &str| -> String {
-        batch
-            .schema()
-            .index_of(name)
-            .ok()
-            .filter(|_| batch.num_rows() > 0)
-            .map(|i| engine::cell_text(batch.column(i), 0))
-            .unwrap_or_default()
-    };
-    let number = |s: String| -> String { s.parse::<i64>().map(|n| c.page.number(&n)).unwrap_or(s) };
-    let total: i64 = cell("rows").parse().unwrap_or(0);
-    let mut rows = Vec::new();
-    for (i, (name, t)) in columns.iter().enumerate() {
-        let values: i64 = cell(&format!("n{i}")).parse().unwrap_or(0);
-        let top = if *t == ColumnType::Text && i < MAX_TOP_COLUMNS {
-            top_values(&c.df, name, 3, &c.page).await?
-        } else if *t == ColumnType::Boolean {
-            top_values(&c.df, name, 2, &c.page).await?
-        } else {
-            String::new()
-        };
-        rows.push(ProfileRow {
-            name: name.clone(),
-            type_label: type_label(c.page.lang, *t),
-            values: c.page.number(&values),
-            empty: c.page.number(&(total - values)),
-            distinct: number(cell(&format!("d{i}"))),
-            min: cell(&format!("lo{i}")),
-            max: cell(&format!("hi{i}")),
-            top,
-        });
-    }
     render(&ProfilePage {
         page: c.page,
         data_href: c.data_href,
@@ -216,8 +284,7 @@ async fn profile_page(
     })
 }
 
-/// "Brook Trout (2,345), Walleye (1,876)…"
-async fn top_values(df: &DataFrame, name: &str, n: usize, page: &Page) -> Result<String> {
+async fn top_values(df: &DataFrame, name: &str, n: usize) -> Result<Vec<(String, i64)>> {
     let grouped = df
         .clone()
         .filter(ident(name).is_not_null())
@@ -231,18 +298,16 @@ async fn top_values(df: &DataFrame, name: &str, n: usize, page: &Page) -> Result
         .and_then(|d| d.limit(0, Some(n)))
         .map_err(Error::internal)?;
     let batches = engine::collect(grouped).await.map_err(Error::internal)?;
-    let mut parts = Vec::new();
+    let mut out = Vec::new();
     for b in &batches {
         for row in 0..b.num_rows() {
-            let count: i64 = engine::cell_json(b.column(1), row).as_i64().unwrap_or(0);
-            parts.push(format!(
-                "{} ({})",
+            out.push((
                 engine::cell_text(b.column(0), row),
-                page.number(&count)
+                engine::cell_json(b.column(1), row).as_i64().unwrap_or(0),
             ));
         }
     }
-    Ok(parts.join(", "))
+    Ok(out)
 }
 
 // ---- charts ----

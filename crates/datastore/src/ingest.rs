@@ -43,6 +43,8 @@ pub struct LoadOptions {
     pub format: Format,
     /// Column types an editor chose, by column name; the rest are inferred.
     pub overrides: BTreeMap<String, ColumnType>,
+    /// Largest workbook part read whole (see [`source::MAX_WORKBOOK_PART_BYTES`]).
+    pub max_workbook_part: u64,
 }
 
 /// Shared with whoever shows progress: rows and raw bytes read in the current pass.
@@ -135,7 +137,13 @@ pub fn load_file(
 
     // ---- pass 1: header, width, types ----
     progress.pass.store(1, Ordering::Relaxed);
-    let mut records = match Records::open(path, format, dialect.as_ref(), &progress.bytes) {
+    let mut records = match Records::open(
+        path,
+        format,
+        dialect.as_ref(),
+        &progress.bytes,
+        opts.max_workbook_part,
+    ) {
         Ok(r) => r,
         Err(ReadError::Data(p)) => return fail(report, *p),
         Err(ReadError::Io(e)) => return Err(e.into()),
@@ -280,7 +288,13 @@ pub fn load_file(
     let mut writer = ArrowWriter::try_new(out.as_file_mut(), schema.clone(), Some(props))?;
     let batch_rows = (BATCH_CELLS / (header.len() + 1)).clamp(64, 65_536);
     let mut batch = Batch::new(&types, batch_rows);
-    let mut records = match Records::open(path, format, dialect.as_ref(), &progress.bytes) {
+    let mut records = match Records::open(
+        path,
+        format,
+        dialect.as_ref(),
+        &progress.bytes,
+        opts.max_workbook_part,
+    ) {
         Ok(r) => r.with_keys(&header),
         Err(ReadError::Data(p)) => return fail(report, *p),
         Err(ReadError::Io(e)) => return Err(e.into()),

@@ -202,7 +202,8 @@ pub fn describe(p: &Progress, elapsed: Duration) -> (i64, String) {
     )
 }
 
-/// Loads a local file as the next version of a resource's table and records the outcome.
+/// Loads a local file as the next version of a resource's table and records the outcome; a new
+/// version is followed by the retention policy's removal of old ones.
 pub async fn load(
     platform: &Platform,
     actor: &Actor,
@@ -219,6 +220,7 @@ pub async fn load(
     let opts = LoadOptions {
         format,
         overrides: dictionary.overrides(),
+        max_workbook_part: platform.settings.datastore.max_spreadsheet_mb.max(1) << 20,
     };
     let tmp = tmp_dir(platform)?;
     let file = file.to_path_buf();
@@ -245,6 +247,9 @@ pub async fn load(
     )
     .await?;
     tx.commit().await?;
+    if load.ok {
+        store::tidy(platform, actor, r.id).await;
+    }
     Ok(load)
 }
 

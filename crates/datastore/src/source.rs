@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
-use calamine::{Data, Reader};
+use calamine::{Data, Dimensions, Reader};
 use csv::StringRecord;
 use encoding_rs::UTF_8;
 
@@ -37,8 +37,9 @@ pub enum Records {
         /// Records read so far, the header included.
         read: u64,
     },
+    /// A workbook's first sheet, read in a thread of its own and handed over a few rows at a time.
     Cells {
-        rows: std::vec::IntoIter<Vec<String>>,
+        rows: mpsc::Receiver<Result<Vec<String>, ReadError>>,
     },
     Jsonl {
         lines: io::Lines<BufReader<Guarded<File>>>,
@@ -68,12 +69,15 @@ impl From<io::Error> for ReadError {
 }
 
 impl Records {
-    /// Opens `path` as `format`; `bytes_read` follows the raw bytes consumed.
+    /// Opens `path` as `format`; `bytes_read` follows the raw bytes consumed. A workbook whose
+    /// parts held in memory whole (an ODS sheet, XLSX shared strings) are larger than
+    /// `max_workbook_part` once uncompressed is refused before it is parsed.
     pub fn open(
         path: &Path,
         format: Format,
         dialect: Option<&Dialect>,
         bytes_read: &Arc<AtomicU64>,
+        max_workbook_part: u64,
     ) -> Result<Records, ReadError> {
         match format {
             Format::Csv | Format::Tsv => {
@@ -104,11 +108,10 @@ impl Records {
                 })
             }
             Format::Xlsx | Format::Ods => {
-                let rows = spreadsheet_rows(path)?;
+                let kind = check_workbook(path, max_workbook_part)?;
+                let rows = spreadsheet_rows(path, kind)?;
                 bytes_read.store(std::fs::metadata(path)?.len(), Ordering::Relaxed);
-                Ok(Records::Cells {
-                    rows: rows.into_iter(),
-                })
+                Ok(Records::Cells { rows })
             }
             Format::Jsonl => {
                 let guarded = Guarded::new(File::open(path)?, MAX_RECORD_BYTES, bytes_read.clone());
@@ -141,15 +144,16 @@ impl Records {
                     Err(e) => Err(csv_error(e, *read + 1)),
                 }
             }
-            Records::Cells { rows } => match rows.next() {
-                Some(row) => {
+            Records::Cells { rows } => match rows.recv() {
+                Ok(Ok(row)) => {
                     out.clear();
                     for cell in row {
                         out.push_field(&cell);
                     }
                     Ok(true)
                 }
-                None => Ok(false),
+                Ok(Err(e)) => Err(e),
+                Err(mpsc::RecvError) => Ok(false),
             },
             Records::Jsonl {
                 lines,
@@ -279,42 +283,233 @@ fn csv_error(e: csv::Error, record: u64) -> ReadError {
     }
 }
 
+/// Largest uncompressed workbook part held in memory whole, unless configured otherwise.
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
+
+/// Rows a workbook's reading thread may have ready before it waits.
+const ROWS_AHEAD: usize = 16;
+
+fn unreadable(e: impl std::fmt::Display) -> ReadError {
+    data(Problem::error("spreadsheet-unreadable").arg("reason", e.to_string()))
+}
+
+/// Which kind of workbook the file is (by its parts, whatever its name), after checking that no
+/// part calamine reads whole is larger than `limit` once uncompressed. The size is measured by
+/// inflating into nothing, not taken from the zip directory, so a zip bomb is refused too.
+fn check_workbook(path: &Path, limit: u64) -> Result<Format, ReadError> {
+    let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(unreadable)?;
+    let kind = if zip.index_for_name("content.xml").is_some() {
+        Format::Ods
+    } else {
+        Format::Xlsx
+    };
+    // An XLSX sheet is streamed; an ODS sheet, shared strings, styles and relations are not.
+    let whole: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| {
+            (n.ends_with(".xml") || n.ends_with(".rels"))
+                && (kind == Format::Ods || !n.starts_with("xl/worksheets/"))
+        })
+        .collect();
+    for name in whole {
+        let entry = zip.by_name(&name).map_err(unreadable)?;
+        let size = if entry.size() > limit {
+            entry.size()
+        } else {
+            io::copy(&mut entry.take(limit + 1), &mut io::sink()).map_err(unreadable)?
+        };
+        if size > limit {
+            return Err(data(
+                Problem::error("spreadsheet-too-large")
+                    .arg("part", name)
+                    .arg("limit", (limit >> 20).max(1)),
+            ));
+        }
+    }
+    Ok(kind)
+}
+
 /// The first sheet of a workbook as rows of text: numbers as they would be written, dates in ISO
-/// form, formulas by their computed value, merged cells as their top-left value and blanks.
-fn spreadsheet_rows(path: &Path) -> Result<Vec<Vec<String>>, ReadError> {
-    let mut workbook = calamine::open_workbook_auto(path)
-        .map_err(|e| data(Problem::error("spreadsheet-unreadable").arg("reason", e.to_string())))?;
+/// form, formulas by their computed value, merged cells as their top-left value and blanks. An
+/// XLSX sheet is read cell by cell from its XML, never whole.
+fn spreadsheet_rows(
+    path: &Path,
+    kind: Format,
+) -> Result<mpsc::Receiver<Result<Vec<String>, ReadError>>, ReadError> {
+    let (tx, rx) = mpsc::sync_channel(ROWS_AHEAD);
+    let path = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("agora-workbook".into())
+        .spawn(move || {
+            let outcome = if kind == Format::Ods {
+                ods_rows(&path, &tx)
+            } else {
+                xlsx_rows(&path, &tx)
+            };
+            if let Err(e) = outcome {
+                let _ = tx.send(Err(e));
+            }
+        })?;
+    Ok(rx)
+}
+
+type RowSender = mpsc::SyncSender<Result<Vec<String>, ReadError>>;
+
+/// Rows out of a stream of cells (row by row, left to right), padded to the sheet's width so that
+/// blank trailing cells do not make rows ragged. Stops quietly when the reader is gone.
+struct RowAssembler<'a> {
+    tx: &'a RowSender,
+    /// The sheet's first column, and its width when known.
+    first_column: u32,
+    width: usize,
+    row: Vec<String>,
+    /// Sheet row of `row`, and rows sent so far.
+    at: Option<u32>,
+    sent: u64,
+}
+
+impl RowAssembler<'_> {
+    /// Adds a non-empty cell; false when the reader is gone.
+    fn cell(&mut self, (r, c): (u32, u32), value: Data) -> Result<bool, ReadError> {
+        if let Some(at) = self.at
+            && r != at
+        {
+            // The rows between are blank (skipped with a warning by the load).
+            for _ in 0..=r.saturating_sub(at + 1) {
+                if !self.flush()? {
+                    return Ok(false);
+                }
+            }
+        }
+        self.at = Some(r);
+        let Some(col) = c.checked_sub(self.first_column).map(|c| c as usize) else {
+            return Err(unreadable(format!(
+                "cell {} lies outside the sheet's declared area",
+                cell_name(r as usize, c as usize)
+            )));
+        };
+        if col >= crate::ingest::MAX_COLUMNS {
+            return Err(data(
+                Problem::error("too-many-columns")
+                    .row(self.sent + 1)
+                    .arg("columns", col + 1)
+                    .arg("limit", crate::ingest::MAX_COLUMNS),
+            ));
+        }
+        let text = cell_text(&value).map_err(|e| {
+            data(
+                Problem::error("spreadsheet-cell-error")
+                    .row(self.sent + 1)
+                    .arg("cell", cell_name(r as usize, c as usize))
+                    .example(self.sent + 1, e),
+            )
+        })?;
+        if self.row.len() <= col {
+            self.row.resize(col + 1, String::new());
+        }
+        self.row[col] = text;
+        Ok(true)
+    }
+
+    /// Sends the row under way; false when the reader is gone.
+    fn flush(&mut self) -> Result<bool, ReadError> {
+        if self.sent == 0 {
+            // The header is as wide as the sheet, whatever the sheet declares.
+            self.width = self.width.max(self.row.len());
+        }
+        let mut row = std::mem::take(&mut self.row);
+        if row.len() < self.width {
+            row.resize(self.width, String::new());
+        }
+        self.sent += 1;
+        Ok(self.tx.send(Ok(row)).is_ok())
+    }
+
+    fn finish(mut self) -> Result<(), ReadError> {
+        if self.at.is_some() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+fn xlsx_rows(path: &Path, tx: &RowSender) -> Result<(), ReadError> {
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(unreadable)?;
     let Some(first) = workbook.sheet_names().first().cloned() else {
         return Err(data(Problem::error("empty")));
     };
-    let range = workbook
-        .worksheet_range(&first)
-        .map_err(|e| data(Problem::error("spreadsheet-unreadable").arg("reason", e.to_string())))?;
-    let mut rows = Vec::with_capacity(range.height());
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = Vec::with_capacity(row.len());
-        for (j, cell) in row.iter().enumerate() {
-            cells.push(match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(n) => n.to_string(),
-                Data::Float(f) => float_text(*f),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(dt) => excel_datetime(dt.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => {
-                    return Err(data(
-                        Problem::error("spreadsheet-cell-error")
-                            .row(i as u64 + 1)
-                            .arg("cell", cell_name(i, j))
-                            .example(i as u64 + 1, format!("{e}")),
-                    ));
-                }
-            });
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
+        .map_err(unreadable)?;
+    let declared = cells.dimensions();
+    let width = (declared.end.1 + 1).saturating_sub(declared.start.1) as usize;
+    let mut rows = RowAssembler {
+        tx,
+        first_column: declared.start.1,
+        // No declared area, or one wider than the limit (formatting only, perhaps): the header
+        // decides then.
+        width: if declared == Dimensions::default() || width > crate::ingest::MAX_COLUMNS {
+            0
+        } else {
+            width
+        },
+        row: Vec::new(),
+        at: None,
+        sent: 0,
+    };
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
         }
-        rows.push(cells);
+        if !rows.cell(cell.get_position(), value)? {
+            return Ok(());
+        }
     }
-    Ok(rows)
+    rows.finish()
+}
+
+fn ods_rows(path: &Path, tx: &RowSender) -> Result<(), ReadError> {
+    let mut workbook: calamine::Ods<_> = calamine::open_workbook(path).map_err(unreadable)?;
+    let Some(first) = workbook.sheet_names().first().cloned() else {
+        return Err(data(Problem::error("empty")));
+    };
+    let range = workbook.worksheet_range(&first).map_err(unreadable)?;
+    let Some((r0, c0)) = range.start() else {
+        return Err(data(Problem::error("empty")));
+    };
+    let mut rows = RowAssembler {
+        tx,
+        first_column: c0,
+        width: range.width(),
+        row: Vec::new(),
+        at: None,
+        sent: 0,
+    };
+    for (i, row) in range.rows().enumerate() {
+        let r = r0 + i as u32;
+        for (j, value) in row.iter().enumerate() {
+            if *value != Data::Empty && !rows.cell((r, c0 + j as u32), value.clone())? {
+                return Ok(());
+            }
+        }
+    }
+    rows.finish()
+}
+
+/// A cell as text, or the error it holds.
+fn cell_text(cell: &Data) -> Result<String, String> {
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => excel_datetime(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(e.to_string()),
+    })
 }
 
 /// `A1`-style name of a cell.

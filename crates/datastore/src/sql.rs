@@ -6,12 +6,13 @@
 //! limits and stops at a row cap.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use datafusion::common::TableReference;
 use datafusion::config::Dialect;
 use datafusion::execution::context::SQLOptions;
 use datafusion::sql::parser::Statement as DfStatement;
-use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
+use datafusion::sql::sqlparser::ast::{Statement as SqlStatement, TableFactor, Visit, Visitor};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -28,6 +29,27 @@ pub const ROW_CAP: usize = 32_000;
 
 fn refuse(message: impl Into<String>) -> ApiError {
     ApiError::Validation(BTreeMap::from([("sql".to_string(), vec![message.into()])]))
+}
+
+/// Stops at the first table function (`read_csv(…)`, `generate_series(…)`), naming it: they read
+/// files or make rows out of nothing, and only datastore tables may be queried.
+struct TableFunctions;
+
+impl Visitor for TableFunctions {
+    type Break = String;
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<String> {
+        match factor {
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            } => ControlFlow::Break(name.to_string()),
+            TableFactor::TableFunction { expr, .. } => ControlFlow::Break(expr.to_string()),
+            TableFactor::Function { name, .. } => ControlFlow::Break(name.to_string()),
+            _ => ControlFlow::Continue(()),
+        }
+    }
 }
 
 pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) -> ActionResult {
@@ -52,6 +74,13 @@ pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) ->
         return Err(refuse(
             "Only a read-only SELECT is allowed (no DDL, DML, COPY, EXPLAIN, SET or other statements)",
         ));
+    }
+    if let DfStatement::Statement(query) = &statement
+        && let ControlFlow::Break(name) = query.visit(&mut TableFunctions)
+    {
+        return Err(refuse(format!(
+            "\"{name}\" is a table function: table functions (read_csv, read_parquet, generate_series…) are not allowed; only datastore tables, named by their resource id, can be queried"
+        )));
     }
     let references = ctx
         .state()

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::report::Report;
 use crate::types::ColumnType;
 
-const LOAD_COLUMNS: &str = "id, resource_id, version, ok, source, file_name, parquet_key, row_count, byte_count, report, created_at";
+const LOAD_COLUMNS: &str = "id, resource_id, version, ok, source, file_name, parquet_key, row_count, byte_count, report, created_at, removed_at";
 
 /// One load of a resource's table: a version when it succeeded, a report either way.
 #[derive(Clone, Debug, sqlx::FromRow, Serialize)]
@@ -35,6 +35,15 @@ pub struct Load {
     pub byte_count: i64,
     pub report: Json<Report>,
     pub created_at: OffsetDateTime,
+    /// When the retention policy removed its Parquet file; the row stays for the record.
+    pub removed_at: Option<OffsetDateTime>,
+}
+
+impl Load {
+    /// Whether its data is still in the object store.
+    pub fn kept(&self) -> bool {
+        self.removed_at.is_none()
+    }
 }
 
 /// What an editor says about the columns: a type that replaces the inferred one, bilingual
@@ -315,6 +324,124 @@ pub async fn fetch(platform: &Platform, key: &str, dir: &Path) -> Result<tempfil
     }
     out.flush().await.map_err(Error::internal)?;
     Ok(tmp)
+}
+
+/// Removes the Parquet files of versions beyond the `[datastore]` retention policy: all but the
+/// newest `keep_versions`, and (when `keep_days` is set) those older than that; never the version
+/// serving. Their rows stay, marked removed, and each removal is audited. Returns the versions
+/// removed.
+pub async fn apply_retention(
+    platform: &Platform,
+    actor: &Actor,
+    resource: Uuid,
+) -> Result<Vec<i64>> {
+    let policy = &platform.settings.datastore;
+    let keep = policy.keep_versions.max(1);
+    let at = now();
+    let cutoff = (policy.keep_days > 0)
+        .then(|| at - time::Duration::days(policy.keep_days.min(1_000_000) as i64));
+    let serving = current(&platform.db, resource).await?.map(|l| l.id);
+    let doomed: Vec<Load> = versions(&platform.db, resource)
+        .await?
+        .into_iter()
+        .filter(Load::kept)
+        .enumerate()
+        .filter(|(i, l)| {
+            Some(l.id) != serving && (*i >= keep || cutoff.is_some_and(|c| l.created_at < c))
+        })
+        .map(|(_, l)| l)
+        .collect();
+    if doomed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = platform.db.begin().await?;
+    for l in &doomed {
+        exec!(tx, |c| sqlx::query(
+            "UPDATE datastore_loads SET removed_at = $1 WHERE id = $2"
+        )
+        .bind(at)
+        .bind(l.id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        tx.audit(
+            actor,
+            "datastore.version_removed",
+            "resource",
+            &resource.to_string(),
+            None::<&()>,
+            Some(&serde_json::json!({
+                "version": l.version,
+                "parquet_key": l.parquet_key,
+                "keep_versions": keep,
+                "keep_days": policy.keep_days,
+            })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    // Files go once the rows say so: a file left behind by a failed delete is only space.
+    let store = platform.files.store();
+    for key in doomed.iter().filter_map(|l| l.parquet_key.as_deref()) {
+        let removed = match StorePath::parse(key) {
+            Ok(path) => store.delete(&path).await.map_err(anyhow::Error::from),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = removed {
+            tracing::warn!(%resource, key, "could not remove an old datastore version: {e:#}");
+        }
+    }
+    Ok(doomed.iter().filter_map(|l| l.version).collect())
+}
+
+/// Why a version asked for has no data any more, and what to do instead.
+pub fn removed_message(policy: &platform::config::DatastoreSettings, load: &Load) -> String {
+    let days = if policy.keep_days > 0 {
+        format!(" and none older than {} days", policy.keep_days)
+    } else {
+        String::new()
+    };
+    format!(
+        "Version {} of resource \"{}\" is no longer kept: this site keeps the last {} versions of a table{days}. Ask for a newer version, or the current one without version or as_of.",
+        load.version.unwrap_or(0),
+        load.resource_id,
+        policy.keep_versions.max(1),
+    )
+}
+
+/// Applies the retention policy after a new version, logging rather than failing: the version
+/// itself is recorded already.
+pub async fn tidy(platform: &Platform, actor: &Actor, resource: Uuid) {
+    if let Err(e) = apply_retention(platform, actor, resource).await {
+        tracing::error!(%resource, "datastore retention failed: {e}");
+    }
+}
+
+/// The column profile stored for a version, if computed already.
+pub async fn profile(db: &Db, load: Uuid) -> Result<Option<serde_json::Value>> {
+    let found: Option<Json<serde_json::Value>> = read!(db, |c| sqlx::query_scalar(
+        "SELECT profile FROM datastore_profiles WHERE load_id = $1"
+    )
+    .bind(load)
+    .fetch_optional(&mut *c)
+    .await?);
+    Ok(found.map(|j| j.0))
+}
+
+/// Keeps a version's column profile; a profile stored meanwhile by another request stays.
+pub async fn save_profile(db: &Db, load: Uuid, profile: &serde_json::Value) -> Result<()> {
+    let mut tx = db.begin().await?;
+    exec!(tx, |c| sqlx::query(
+        "INSERT INTO datastore_profiles (load_id, profile, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (load_id) DO NOTHING"
+    )
+    .bind(load)
+    .bind(Json(profile))
+    .bind(now())
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.commit().await
 }
 
 /// The object store, for DataFusion.

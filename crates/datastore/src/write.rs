@@ -563,6 +563,7 @@ async fn write_version(
     )
     .await?;
     tx.commit().await?;
+    store::tidy(platform, actor, r.id).await;
     Ok(load)
 }
 

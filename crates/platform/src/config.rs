@@ -23,6 +23,7 @@ pub struct Settings {
     /// Run background job workers in this process.
     pub workers: usize,
     pub catalogue: CatalogueSettings,
+    pub datastore: DatastoreSettings,
 }
 
 impl Default for Settings {
@@ -39,6 +40,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             workers: 2,
             catalogue: CatalogueSettings::default(),
+            datastore: DatastoreSettings::default(),
         }
     }
 }
@@ -171,6 +173,35 @@ pub struct CatalogueSettings {
     /// When true, `licences` is the whole list; otherwise it adds to (or overrides by id) the built-in one.
     pub replace_licences: bool,
     pub licences: Vec<LicenceSettings>,
+}
+
+/// The datastore's settings: how many table versions are kept, and the limits that protect the
+/// server from large workbooks and runaway queries.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatastoreSettings {
+    /// Versions of each table kept in the object store (at least 1: the one serving).
+    pub keep_versions: usize,
+    /// When above 0, versions older than this many days are removed too (never the one serving).
+    pub keep_days: u64,
+    /// Largest uncompressed sheet (and shared strings) of an XLSX or ODS workbook, in megabytes.
+    pub max_spreadsheet_mb: u64,
+    /// Longest a datastore query may run, in seconds.
+    pub query_seconds: u64,
+    /// Memory the datastore's queries share, in megabytes.
+    pub query_memory_mb: usize,
+}
+
+impl Default for DatastoreSettings {
+    fn default() -> Self {
+        DatastoreSettings {
+            keep_versions: 10,
+            keep_days: 0,
+            max_spreadsheet_mb: 256,
+            query_seconds: 20,
+            query_memory_mb: 512,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
