@@ -221,7 +221,7 @@ pub fn load_file(
         }
         // A row written already tells which cells read as their column's type.
         let (holds, written) = match &mut speculation {
-            Speculation::Writing(table) => (table.push(position, &record)?, Some(&*table)),
+            Speculation::Writing(table) => (table.push(position, &record)?, Some(&**table)),
             _ => (true, None),
         };
         for (i, (inf, cell)) in inference.iter_mut().zip(record.iter()).enumerate() {
@@ -306,15 +306,14 @@ pub fn load_file(
         )?;
     }
     let table = match speculation {
-        Speculation::Writing(table) if table.types == types => table,
+        Speculation::Writing(table) if table.types == types => *table,
         _ => {
             // ---- pass 2: parse and write with the types of the whole file ----
             progress.pass.store(2, Ordering::Relaxed);
             progress.rows.store(0, Ordering::Relaxed);
             progress.bytes.store(0, Ordering::Relaxed);
             let mut table = TableWriter::create(&header, types, &overridden, batch_rows, tmp_dir)?;
-            let mut records = match Records::open(path, format, dialect.as_ref(), &progress.bytes)
-            {
+            let mut records = match Records::open(path, format, dialect.as_ref(), &progress.bytes) {
                 Ok(r) => r.with_keys(&header),
                 Err(ReadError::Data(p)) => return fail(report, *p),
                 Err(ReadError::Io(e)) => return Err(e.into()),
@@ -374,7 +373,7 @@ enum Speculation {
         rows: Vec<(u64, StringRecord)>,
         bytes: usize,
     },
-    Writing(TableWriter),
+    Writing(Box<TableWriter>),
 }
 
 impl Speculation {
@@ -398,7 +397,7 @@ impl Speculation {
                 return Ok(Speculation::Off);
             }
         }
-        Ok(Speculation::Writing(table))
+        Ok(Speculation::Writing(Box::new(table)))
     }
 }
 
@@ -476,9 +475,7 @@ impl TableWriter {
     }
 
     /// The Parquet file, its schema and the cells that could not be read.
-    fn finish(
-        mut self,
-    ) -> Result<(tempfile::NamedTempFile, SchemaRef, Problems), LoadError> {
+    fn finish(mut self) -> Result<(tempfile::NamedTempFile, SchemaRef, Problems), LoadError> {
         if !self.batch.ids.is_empty() {
             self.sink.write(self.batch.finish(&self.schema)?)?;
         }

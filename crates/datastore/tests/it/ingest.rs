@@ -397,8 +397,16 @@ fn types_are_those_of_the_whole_file_whether_they_hold_from_the_first_rows_or_ch
     let n = 150_000;
     let mut csv = String::from("steady,late_decimal,late_values,day\n");
     for i in 1..=n {
-        let late_decimal = if i == n { "2.5".to_string() } else { i.to_string() };
-        let late_values = if i > 100_000 { i.to_string() } else { String::new() };
+        let late_decimal = if i == n {
+            "2.5".to_string()
+        } else {
+            i.to_string()
+        };
+        let late_values = if i > 100_000 {
+            i.to_string()
+        } else {
+            String::new()
+        };
         csv.push_str(&format!(
             "{},{late_decimal},{late_values},2024-01-{:02}\n",
             i * 3,
