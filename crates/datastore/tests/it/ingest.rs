@@ -429,7 +429,7 @@ fn types_are_those_of_the_whole_file_whether_they_hold_from_the_first_rows_or_ch
     assert_eq!(columns[0][n - 1], n.to_string(), "_id counts rows");
     assert_eq!(columns[1][41], "126");
     assert_eq!(columns[2][n - 1], "2.5");
-    assert_eq!(columns[2][0], "1");
+    assert_eq!(columns[2][0], "1.0");
     assert_eq!(columns[3][99_999], "");
     assert_eq!(columns[3][100_000], "100001");
     assert_eq!(columns[4][26], "2024-01-28");
