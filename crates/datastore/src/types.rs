@@ -182,13 +182,13 @@ pub fn parse_date(s: &str) -> Option<Date> {
     // The plain form is read directly (most cells of a date column); anything else is left to
     // the general parser, which decides the same way.
     let b = s.as_bytes();
-    if b[4] == b'-' && b[7] == b'-' {
-        if let (Some(year), Some(month), Some(day)) =
+    if b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(year), Some(month), Some(day)) =
             (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
-        {
-            let month = time::Month::try_from(month as u8).ok()?;
-            return Date::from_calendar_date(year as i32, month, day as u8).ok();
-        }
+    {
+        let month = time::Month::try_from(month as u8).ok()?;
+        return Date::from_calendar_date(year as i32, month, day as u8).ok();
     }
     Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
 }
