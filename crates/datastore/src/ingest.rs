@@ -1,12 +1,15 @@
-//! A file becomes a typed Parquet table in two passes: the first reads every row to learn the
-//! header, the width and each column's type (over the whole file, not a sample); the second parses
-//! each cell as its column's type and writes Parquet. Memory stays bounded: one record at a time
-//! (each under [`MAX_RECORD_BYTES`]), one batch of a bounded number of cells, one row group.
+//! A file becomes a typed Parquet table in at most two passes: the first reads every row to learn
+//! the header, the width and each column's type (over the whole file, not a sample); the second
+//! parses each cell as its column's type and writes Parquet. The first pass already writes with
+//! the types its first rows show, so the second runs only when later rows change a type. Parquet
+//! is encoded on a thread of its own. Memory stays bounded: one record at a time (each under
+//! [`MAX_RECORD_BYTES`]), a few batches of a bounded number of cells, one row group.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use csv::StringRecord;
@@ -170,6 +173,16 @@ pub fn load_file(
         header = clean_header(&record, &mut problems);
     }
     let mut inference: Vec<Inference> = vec![Inference::default(); header.len()];
+    let overridden: Vec<bool> = header
+        .iter()
+        .map(|n| opts.overrides.contains_key(n))
+        .collect();
+    let batch_rows = (BATCH_CELLS / (header.len() + 1)).clamp(64, 65_536);
+    // The types of a file rarely change after its first rows: once a batch of rows is read, they
+    // are taken as the table's types and every row is also written, while inference goes on.
+    // When the whole file agrees, that output is what a second pass would write, and none is
+    // needed; otherwise it is dropped and the second pass runs.
+    let mut speculation = Speculation::new(has_header_row);
     let mut rows: u64 = 0;
     let mut position: u64 = 1;
     loop {
@@ -212,21 +225,43 @@ pub fn load_file(
                     .arg("found", record.len())
                     .example(position, record.iter().collect::<Vec<_>>().join(",")),
             );
+            speculation = Speculation::Off;
         }
-        for (inf, cell) in inference.iter_mut().zip(record.iter()) {
-            if inf.undecided() {
+        // A row written already tells which cells read as their column's type.
+        let (holds, written) = match &mut speculation {
+            Speculation::Writing(table) => (table.push(position, &record)?, Some(&**table)),
+            _ => (true, None),
+        };
+        for (i, (inf, cell)) in inference.iter_mut().zip(record.iter()).enumerate() {
+            let read = written.is_some_and(|t| t.read[i] && inf.only_reading() == Some(t.types[i]));
+            if inf.undecided() && !read {
                 inf.observe(cell);
-            } else if cell.trim().is_empty() {
-                inf.nulls += 1;
             } else {
-                inf.values += 1;
+                inf.count(cell);
             }
+        }
+        if !holds {
+            speculation = Speculation::Off;
         }
         // Cells a short row lacks are nulls.
         for inf in inference.iter_mut().skip(record.len()) {
             inf.nulls += 1;
         }
         rows += 1;
+        match &mut speculation {
+            Speculation::Off | Speculation::Writing(_) => {}
+            Speculation::Pending { rows: first, bytes } => {
+                *bytes += record.as_slice().len();
+                first.push((position, record.clone()));
+                if first.len() >= batch_rows || *bytes >= BATCH_BYTES {
+                    let types = chosen_types(&header, &inference, opts);
+                    speculation = Speculation::start(
+                        std::mem::take(first),
+                        TableWriter::create(&header, types, &overridden, batch_rows, tmp_dir)?,
+                    )?;
+                }
+            }
+        }
         if rows.is_multiple_of(4096) {
             progress.rows.store(rows, Ordering::Relaxed);
             if progress.cancelled.load(Ordering::Relaxed) {
@@ -270,76 +305,58 @@ pub fn load_file(
             schema: None,
         });
     }
-
-    // ---- pass 2: parse and write ----
-    progress.pass.store(2, Ordering::Relaxed);
-    progress.rows.store(0, Ordering::Relaxed);
-    progress.bytes.store(0, Ordering::Relaxed);
     let types: Vec<ColumnType> = report.columns.iter().map(|c| c.column_type).collect();
-    let schema = table_schema(&header, &types);
-    let mut out = tempfile::Builder::new()
-        .prefix("agora-load-")
-        .suffix(".parquet")
-        .tempfile_in(tmp_dir)?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .build();
-    let mut writer = ArrowWriter::try_new(out.as_file_mut(), schema.clone(), Some(props))?;
-    let batch_rows = (BATCH_CELLS / (header.len() + 1)).clamp(64, 65_536);
-    let mut batch = Batch::new(&types, batch_rows);
-    let mut records = match Records::open(
-        path,
-        format,
-        dialect.as_ref(),
-        &progress.bytes,
-        opts.max_workbook_part,
-    ) {
-        Ok(r) => r.with_keys(&header),
-        Err(ReadError::Data(p)) => return fail(report, *p),
-        Err(ReadError::Io(e)) => return Err(e.into()),
+    if let Speculation::Pending { rows: first, .. } = &mut speculation {
+        // The whole file fitted in the first batch: its types are final.
+        speculation = Speculation::start(
+            std::mem::take(first),
+            TableWriter::create(&header, types.clone(), &overridden, batch_rows, tmp_dir)?,
+        )?;
+    }
+    let table = match speculation {
+        Speculation::Writing(table) if table.types == types => *table,
+        _ => {
+            // ---- pass 2: parse and write with the types of the whole file ----
+            progress.pass.store(2, Ordering::Relaxed);
+            progress.rows.store(0, Ordering::Relaxed);
+            progress.bytes.store(0, Ordering::Relaxed);
+            let mut table = TableWriter::create(&header, types, &overridden, batch_rows, tmp_dir)?;
+            let mut records = match Records::open(
+                path,
+                format,
+                dialect.as_ref(),
+                &progress.bytes,
+                opts.max_workbook_part,
+            ) {
+                Ok(r) => r.with_keys(&header),
+                Err(ReadError::Data(p)) => return fail(report, *p),
+                Err(ReadError::Io(e)) => return Err(e.into()),
+            };
+            if has_header_row {
+                let _ = read_or_fail(&mut records, &mut record)?;
+            }
+            let mut position: u64 = 1;
+            while read_or_fail(&mut records, &mut record)? {
+                position = records.position().unwrap_or(position + 1);
+                if is_blank(&record) {
+                    continue;
+                }
+                table.push(position, &record)?;
+                if table.written.is_multiple_of(4096) {
+                    progress.rows.store(table.written, Ordering::Relaxed);
+                    if progress.cancelled.load(Ordering::Relaxed) {
+                        return Err(LoadError::Cancelled);
+                    }
+                }
+            }
+            table
+        }
     };
-    if has_header_row {
-        let _ = read_or_fail(&mut records, &mut record)?;
+    let written = table.written;
+    let (out, schema, conversion) = table.finish()?;
+    for p in conversion.into_vec() {
+        problems.add(p);
     }
-    let mut written: u64 = 0;
-    let mut position: u64 = 1;
-    while read_or_fail(&mut records, &mut record)? {
-        position = records.position().unwrap_or(position + 1);
-        if is_blank(&record) {
-            continue;
-        }
-        written += 1;
-        batch.ids.append_value(written as i64);
-        for (i, column) in batch.columns.iter_mut().enumerate() {
-            let cell = record.get(i).unwrap_or("");
-            if !column.append(cell) {
-                problems.add(
-                    Problem::error(&format!("not-{}", types[i].as_str()))
-                        .column(&header[i])
-                        .row(position)
-                        .example(position, cell),
-                );
-            }
-        }
-        batch.text_bytes += record.as_slice().len();
-        if batch.ids.len() >= batch_rows || batch.text_bytes >= BATCH_BYTES {
-            writer.write(&batch.finish(&schema)?)?;
-            if writer.in_progress_size() > BATCH_BYTES {
-                writer.flush()?;
-            }
-        }
-        if written.is_multiple_of(4096) {
-            progress.rows.store(written, Ordering::Relaxed);
-            if progress.cancelled.load(Ordering::Relaxed) {
-                return Err(LoadError::Cancelled);
-            }
-        }
-    }
-    if !batch.ids.is_empty() {
-        writer.write(&batch.finish(&schema)?)?;
-    }
-    writer.close()?;
     progress.rows.store(written, Ordering::Relaxed);
     report.ok = !problems.has_errors();
     report.problems = problems.into_vec();
@@ -350,6 +367,208 @@ pub fn load_file(
         parquet: ok.then_some(out),
         schema: ok.then_some(schema),
     })
+}
+
+/// The types the columns have so far: inferred, or as an editor chose.
+fn chosen_types(header: &[String], inference: &[Inference], opts: &LoadOptions) -> Vec<ColumnType> {
+    header
+        .iter()
+        .zip(inference)
+        .map(|(name, inf)| opts.overrides.get(name).copied().unwrap_or(inf.result()))
+        .collect()
+}
+
+/// The first pass's bet that the types of its first rows are the types of the whole file.
+enum Speculation {
+    /// Not made (JSON lines, whose columns only the whole file tells), or lost.
+    Off,
+    /// The first rows, kept until there are enough of them to choose types.
+    Pending {
+        rows: Vec<(u64, StringRecord)>,
+        bytes: usize,
+    },
+    Writing(Box<TableWriter>),
+}
+
+impl Speculation {
+    fn new(has_header_row: bool) -> Speculation {
+        if has_header_row {
+            Speculation::Pending {
+                rows: Vec::new(),
+                bytes: 0,
+            }
+        } else {
+            Speculation::Off
+        }
+    }
+
+    fn start(
+        first: Vec<(u64, StringRecord)>,
+        mut table: TableWriter,
+    ) -> Result<Speculation, LoadError> {
+        for (position, record) in &first {
+            if !table.push(*position, record)? {
+                return Ok(Speculation::Off);
+            }
+        }
+        Ok(Speculation::Writing(Box::new(table)))
+    }
+}
+
+/// Rows read as their columns' types, batched, and written as Parquet by a thread of its own so
+/// that reading and encoding use two cores.
+struct TableWriter {
+    header: Vec<String>,
+    types: Vec<ColumnType>,
+    overridden: Vec<bool>,
+    schema: SchemaRef,
+    batch: Batch,
+    batch_rows: usize,
+    sink: Sink,
+    out: tempfile::NamedTempFile,
+    written: u64,
+    /// Whether each cell of the last row pushed read as its column's type.
+    read: Vec<bool>,
+    /// Cells that could not be read as their column's type.
+    problems: Problems,
+}
+
+impl TableWriter {
+    fn create(
+        header: &[String],
+        types: Vec<ColumnType>,
+        overridden: &[bool],
+        batch_rows: usize,
+        tmp_dir: &Path,
+    ) -> Result<TableWriter, LoadError> {
+        let schema = table_schema(header, &types);
+        let out = tempfile::Builder::new()
+            .prefix("agora-load-")
+            .suffix(".parquet")
+            .tempfile_in(tmp_dir)?;
+        let sink = Sink::start(out.as_file().try_clone()?, schema.clone())?;
+        Ok(TableWriter {
+            header: header.to_vec(),
+            batch: Batch::new(&types, batch_rows),
+            types,
+            overridden: overridden.to_vec(),
+            schema,
+            batch_rows,
+            sink,
+            out,
+            written: 0,
+            read: vec![false; header.len()],
+            problems: Problems::default(),
+        })
+    }
+
+    /// Appends a row; false when a cell of a column whose type was inferred (not chosen by an
+    /// editor) cannot be read as that type.
+    fn push(&mut self, position: u64, record: &StringRecord) -> Result<bool, LoadError> {
+        self.written += 1;
+        self.batch.ids.append_value(self.written as i64);
+        let mut holds = true;
+        for (i, column) in self.batch.columns.iter_mut().enumerate() {
+            let cell = record.get(i).unwrap_or("");
+            self.read[i] = column.append(cell);
+            if !self.read[i] {
+                holds &= self.overridden[i];
+                self.problems.add(
+                    Problem::error(&format!("not-{}", self.types[i].as_str()))
+                        .column(&self.header[i])
+                        .row(position)
+                        .example(position, cell),
+                );
+            }
+        }
+        self.batch.text_bytes += record.as_slice().len();
+        if self.batch.ids.len() >= self.batch_rows || self.batch.text_bytes >= BATCH_BYTES {
+            self.sink.write(self.batch.finish(&self.schema)?)?;
+        }
+        Ok(holds)
+    }
+
+    /// The Parquet file, its schema and the cells that could not be read.
+    fn finish(mut self) -> Result<(tempfile::NamedTempFile, SchemaRef, Problems), LoadError> {
+        if !self.batch.ids.is_empty() {
+            self.sink.write(self.batch.finish(&self.schema)?)?;
+        }
+        self.sink.finish()?;
+        Ok((self.out, self.schema, self.problems))
+    }
+}
+
+/// A thread encoding record batches into a Parquet file.
+struct Sink {
+    batches: Option<mpsc::SyncSender<RecordBatch>>,
+    thread: Option<std::thread::JoinHandle<Result<(), LoadError>>>,
+}
+
+impl Sink {
+    fn start(file: std::fs::File, schema: SchemaRef) -> Result<Sink, LoadError> {
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .build();
+        let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
+        // Two batches in flight at most: memory stays bounded when encoding is the slower side.
+        let (batches, received) = mpsc::sync_channel::<RecordBatch>(2);
+        let thread = std::thread::Builder::new()
+            .name("parquet-writer".into())
+            .spawn(move || {
+                for batch in received {
+                    writer.write(&batch)?;
+                    if writer.in_progress_size() > BATCH_BYTES {
+                        writer.flush()?;
+                    }
+                }
+                writer.close()?;
+                Ok(())
+            })?;
+        Ok(Sink {
+            batches: Some(batches),
+            thread: Some(thread),
+        })
+    }
+
+    fn write(&mut self, batch: RecordBatch) -> Result<(), LoadError> {
+        if let Some(batches) = &self.batches
+            && batches.send(batch).is_ok()
+        {
+            return Ok(());
+        }
+        // The thread stopped early: its error says why.
+        self.join()?;
+        Err(LoadError::Io(std::io::Error::other(
+            "the Parquet writer stopped early",
+        )))
+    }
+
+    fn finish(mut self) -> Result<(), LoadError> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<(), LoadError> {
+        self.batches = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(LoadError::Io(std::io::Error::other(
+                "the Parquet writer stopped unexpectedly",
+            ))),
+            None => Err(LoadError::Io(std::io::Error::other(
+                "the Parquet writer has already finished",
+            ))),
+        }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        // A table given up on: let the thread see the end of its input and finish.
+        if self.thread.is_some() {
+            let _ = self.join();
+        }
+    }
 }
 
 /// The second pass re-reads what the first read whole; a read error now is the file changing.

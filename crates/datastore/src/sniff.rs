@@ -119,7 +119,7 @@ pub fn magic(head: &[u8]) -> Magic {
 /// printable range is a subset). Also returns whether bytes 0x80–0x9F occur (Windows-1252's own
 /// characters), which tells Windows-1252 from Latin-1 in the report.
 pub fn detect_encoding(path: &Path) -> io::Result<(TextEncoding, bool)> {
-    let mut r = BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+    let mut r = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
     let start = r.fill_buf()?;
     if let Some((enc, bom)) = Encoding::for_bom(start) {
         return Ok((TextEncoding { encoding: enc, bom }, false));
@@ -137,14 +137,16 @@ pub fn detect_encoding(path: &Path) -> io::Result<(TextEncoding, bool)> {
             saw_c1 = buf.iter().any(|b| (0x80..=0x9f).contains(b));
         }
         if valid {
-            carry.extend_from_slice(buf);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                Err(e) if e.error_len().is_none() => {
-                    let keep = carry.len() - e.valid_up_to();
-                    carry.drain(..carry.len() - keep);
-                }
-                Err(_) => valid = false,
+            // Only a sequence cut at the end of a buffer is carried over, not the buffer.
+            let tail = if carry.is_empty() {
+                utf8_tail(buf).map(|t| t.to_vec())
+            } else {
+                carry.extend_from_slice(buf);
+                utf8_tail(&carry).map(|t| t.to_vec())
+            };
+            match tail {
+                Some(t) => carry = t,
+                None => valid = false,
             }
         }
         r.consume(n);
@@ -165,6 +167,16 @@ pub fn detect_encoding(path: &Path) -> io::Result<(TextEncoding, bool)> {
             },
             saw_c1,
         ))
+    }
+}
+
+/// The incomplete sequence that ends otherwise valid UTF-8 (empty when it ends cleanly); `None`
+/// when the bytes are not UTF-8.
+fn utf8_tail(bytes: &[u8]) -> Option<&[u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Some(&[]),
+        Err(e) if e.error_len().is_none() => Some(&bytes[e.valid_up_to()..]),
+        Err(_) => None,
     }
 }
 

@@ -179,7 +179,38 @@ pub fn parse_date(s: &str) -> Option<Date> {
     if s.len() != 10 {
         return None;
     }
+    // The plain form is read directly (most cells of a date column); anything else is left to
+    // the general parser, which decides the same way.
+    let b = s.as_bytes();
+    if b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(year), Some(month), Some(day)) =
+            (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
+    {
+        let month = time::Month::try_from(month as u8).ok()?;
+        return Date::from_calendar_date(year as i32, month, day as u8).ok();
+    }
     Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// The value of a run of ASCII digits, if that is all it is.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// `hh:mm` or `hh:mm:ss`, read directly.
+fn parse_clock(clock: &str) -> Option<time::Time> {
+    let b = clock.as_bytes();
+    let field = |i: usize| digits(&b[i..i + 2]).map(|n| n as u8);
+    match b.len() {
+        5 if b[2] == b':' => time::Time::from_hms(field(0)?, field(3)?, 0).ok(),
+        8 if b[2] == b':' && b[5] == b':' => {
+            time::Time::from_hms(field(0)?, field(3)?, field(6)?).ok()
+        }
+        _ => None,
+    }
 }
 
 /// An ISO 8601 date and time (`T` or a space between), seconds and fraction optional, with an
@@ -196,8 +227,7 @@ pub fn parse_timestamp(s: &str) -> Option<PrimitiveDateTime> {
     let rest = &s[11..];
     let (clock, offset) = split_offset(rest)?;
     let time = match clock.len() {
-        5 => time::Time::parse(clock, format_description!("[hour]:[minute]")).ok()?,
-        8 => time::Time::parse(clock, format_description!("[hour]:[minute]:[second]")).ok()?,
+        5 | 8 => parse_clock(clock)?,
         n if n > 9 && clock.as_bytes()[8] == b'.' => time::Time::parse(
             clock,
             format_description!("[hour]:[minute]:[second].[subsecond]"),
@@ -313,6 +343,36 @@ impl Inference {
         }
     }
 
+    /// Counts a cell without reading it: for columns already decided, or cells already read as
+    /// the [`only_reading`](Inference::only_reading) left.
+    pub fn count(&mut self, raw: &str) {
+        if raw.trim().is_empty() {
+            self.nulls += 1;
+        } else {
+            self.values += 1;
+        }
+    }
+
+    /// The one reading `observe` still tries, when only one is left: a cell that reads as it
+    /// changes nothing but the count. (Not a timestamp: a timestamp column also takes dates,
+    /// which `observe` does not.)
+    pub fn only_reading(&self) -> Option<ColumnType> {
+        match (
+            self.integer,
+            self.decimal,
+            self.boolean,
+            self.date,
+            self.timestamp,
+        ) {
+            // While a column reads as integers, decimals are not tried; while dates, timestamps.
+            (true, _, false, false, false) => Some(ColumnType::Integer),
+            (false, true, false, false, false) => Some(ColumnType::Decimal),
+            (false, false, true, false, false) => Some(ColumnType::Boolean),
+            (false, false, false, true, _) => Some(ColumnType::Date),
+            _ => None,
+        }
+    }
+
     /// Whether any reading other than text is still possible; lets the caller stop looking.
     pub fn undecided(&self) -> bool {
         self.integer || self.decimal || self.boolean || self.date || self.timestamp
@@ -381,6 +441,37 @@ mod tests {
         );
         assert_eq!(infer(&["2021-04-30 10:15"]), ColumnType::Timestamp);
         assert_eq!(infer(&["", " "]), ColumnType::Text);
+    }
+
+    #[test]
+    fn direct_reading_agrees_with_the_general_parser() {
+        for s in [
+            "2021-04-30",
+            "0000-01-01",
+            "9999-12-31",
+            "2021-02-29",
+            "2024-02-29",
+            "2021-13-01",
+            "2021-00-10",
+            "2021-04-31",
+            "2021-04-00",
+            "2021-4-300",
+            "+021-04-30",
+            "2021/04/30",
+            "2021-04-3x",
+        ] {
+            let general = Date::parse(s, format_description!("[year]-[month]-[day]")).ok();
+            assert_eq!(parse_date(s), general, "{s}");
+        }
+        for s in [
+            "10:15", "23:59:59", "24:00", "00:60", "10:15:60", "1:15:00", "10-15-00", "10:1x",
+        ] {
+            let general = match s.len() {
+                5 => time::Time::parse(s, format_description!("[hour]:[minute]")).ok(),
+                _ => time::Time::parse(s, format_description!("[hour]:[minute]:[second]")).ok(),
+            };
+            assert_eq!(parse_clock(s), general, "{s}");
+        }
     }
 
     #[test]

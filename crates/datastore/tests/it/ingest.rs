@@ -1045,3 +1045,80 @@ mod on_a_store {
         }
     }
 }
+
+/// Columns of the written Parquet file, each as the text of its values (nulls empty).
+fn parquet_columns(l: &Loaded) -> Vec<Vec<String>> {
+    use datafusion::arrow::util::display::ArrayFormatter;
+    let f = std::fs::File::open(l.parquet.as_ref().unwrap().path()).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        columns.resize(batch.num_columns(), Vec::new());
+        for (i, array) in batch.columns().iter().enumerate() {
+            let format = ArrayFormatter::try_new(array.as_ref(), &Default::default()).unwrap();
+            columns[i].extend((0..array.len()).map(|r| format.value(r).to_string()));
+        }
+    }
+    columns
+}
+
+#[test]
+fn types_are_those_of_the_whole_file_whether_they_hold_from_the_first_rows_or_change_late() {
+    let n = 150_000;
+    let mut csv = String::from("steady,late_decimal,late_values,day\n");
+    for i in 1..=n {
+        let late_decimal = if i == n {
+            "2.5".to_string()
+        } else {
+            i.to_string()
+        };
+        let late_values = if i > 100_000 {
+            i.to_string()
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!(
+            "{},{late_decimal},{late_values},2024-01-{:02}\n",
+            i * 3,
+            i % 28 + 1
+        ));
+    }
+    let l = load_bytes(csv.as_bytes(), Format::Csv);
+    assert!(l.report.ok, "{:?}", l.report.problems);
+    assert_eq!(
+        types(&l),
+        vec![
+            ("steady".into(), ColumnType::Integer),
+            ("late_decimal".into(), ColumnType::Decimal),
+            ("late_values".into(), ColumnType::Integer),
+            ("day".into(), ColumnType::Date),
+        ]
+    );
+    let columns = parquet_columns(&l);
+    assert_eq!(columns[0].len(), n);
+    assert_eq!(columns[0][n - 1], n.to_string(), "_id counts rows");
+    assert_eq!(columns[1][41], "126");
+    assert_eq!(columns[2][n - 1], "2.5");
+    assert_eq!(columns[2][0], "1.0");
+    assert_eq!(columns[3][99_999], "");
+    assert_eq!(columns[3][100_000], "100001");
+    assert_eq!(columns[4][26], "2024-01-28");
+
+    // The same rows without the late changes: written in one pass, with the same values.
+    let steady: String = csv
+        .lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            format!("{},{}\n", cells[0], cells[3])
+        })
+        .collect();
+    let l = load_bytes(steady.as_bytes(), Format::Csv);
+    assert!(l.report.ok, "{:?}", l.report.problems);
+    let again = parquet_columns(&l);
+    assert_eq!(again[1], columns[1]);
+    assert_eq!(again[2], columns[4]);
+}
