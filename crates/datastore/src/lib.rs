@@ -8,6 +8,7 @@ pub mod dump;
 pub mod engine;
 pub mod explore;
 pub mod ingest;
+pub mod link;
 pub mod load;
 pub mod pages;
 pub mod report;

@@ -23,6 +23,7 @@ pub struct Settings {
     /// Run background job workers in this process.
     pub workers: usize,
     pub catalogue: CatalogueSettings,
+    pub datastore: DatastoreSettings,
 }
 
 impl Default for Settings {
@@ -39,6 +40,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             workers: 2,
             catalogue: CatalogueSettings::default(),
+            datastore: DatastoreSettings::default(),
         }
     }
 }
@@ -188,6 +190,30 @@ pub struct LicenceSettings {
     /// Other ids that mean this licence (e.g. CKAN's `cc-by` for `CC-BY-4.0`).
     #[serde(default)]
     pub aliases: Vec<String>,
+}
+
+/// The datastore's settings: how the files that resources link to are fetched for loading.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatastoreSettings {
+    /// Fetch links whose host is on a loopback, private, link-local or otherwise non-public
+    /// address. Off by default, so that a link cannot reach the server's own network; turn it on
+    /// for intranet deployments whose files live on private addresses.
+    pub allow_private_links: bool,
+    /// Largest linked file fetched, in bytes.
+    pub max_link_bytes: u64,
+    /// Seconds a linked file may take to arrive, redirects included.
+    pub link_timeout_seconds: u64,
+}
+
+impl Default for DatastoreSettings {
+    fn default() -> Self {
+        DatastoreSettings {
+            allow_private_links: false,
+            max_link_bytes: 2 * 1024 * 1024 * 1024,
+            link_timeout_seconds: 600,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Default)]
@@ -364,6 +390,19 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.contains("opne"), "{err}");
+    }
+
+    #[test]
+    fn datastore_link_settings_are_read() {
+        let s = Settings::default();
+        assert!(!s.datastore.allow_private_links);
+        let s = Settings::from_toml(
+            "[datastore]\nallow_private_links = true\nmax_link_bytes = 1000\nlink_timeout_seconds = 5\n",
+        )
+        .unwrap();
+        assert!(s.datastore.allow_private_links);
+        assert_eq!(s.datastore.max_link_bytes, 1000);
+        assert_eq!(s.datastore.link_timeout_seconds, 5);
     }
 
     #[test]

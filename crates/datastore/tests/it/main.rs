@@ -1,6 +1,7 @@
 //! The datastore's integration tests: one binary, one module per subject.
 
 mod api;
+mod forms;
 mod ingest;
 mod pages;
 
