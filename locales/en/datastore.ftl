@@ -100,3 +100,7 @@ datastore-page-title = { $what }: { $name }
 datastore-loading = A new file is being loaded ({ $progress }); reload the page to follow it.
 datastore-loading-queued = A new file is waiting to be loaded; reload the page to follow it.
 datastore-problem-unreachable = The file could not be fetched: { $reason }
+datastore-problem-link-private = The link points to a private network address ({ $host } is { $address }), which Agora does not fetch from, so that a link cannot reach the server’s own network. Publish the file at a public address, or upload it.
+datastore-problem-link-too-large = The linked file is larger than the limit of { $limit } for links. Upload it, or ask an administrator to raise the limit.
+datastore-problem-link-timeout = The linked file did not arrive within { $seconds } seconds.
+datastore-problem-link-scheme = Only http and https links are loaded, not { $scheme }.

@@ -100,3 +100,7 @@ datastore-page-title = { $what } : { $name }
 datastore-loading = Un nouveau fichier est en cours de chargement ({ $progress }); rechargez la page pour suivre.
 datastore-loading-queued = Un nouveau fichier attend d’être chargé; rechargez la page pour suivre.
 datastore-problem-unreachable = Le fichier n’a pas pu être obtenu : { $reason }
+datastore-problem-link-private = Le lien mène à une adresse de réseau privé ({ $host } est { $address }), dont Agora ne télécharge rien, afin qu’un lien ne puisse atteindre le réseau du serveur lui-même. Publiez le fichier à une adresse publique, ou téléversez-le.
+datastore-problem-link-too-large = Le fichier lié dépasse la limite de { $limit } pour les liens. Téléversez-le, ou demandez à un administrateur de relever la limite.
+datastore-problem-link-timeout = Le fichier lié n’est pas arrivé en { $seconds } secondes.
+datastore-problem-link-scheme = Seuls les liens http et https sont chargés, pas { $scheme }.

@@ -23,15 +23,16 @@ pub fn nav() -> Vec<NavItem> {
 }
 
 pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
+    let extension = ckan_extension();
     let pages = Router::new()
         .route("/", get(home))
         .route("/search", get(crate::search::search))
-        .merge(catalogue::pages())
+        .merge(catalogue::pages_with(extension.clone()))
         .merge(dialogue::pages())
         .merge(tracker::pages());
     let api = Router::new()
         .route("/api/v1/openapi.json", get(openapi_json))
-        .merge(catalogue::api_with(ckan_extension()))
+        .merge(catalogue::api_with(extension))
         .merge(dialogue::api())
         .merge(tracker::api());
     #[cfg(feature = "datastore")]
@@ -42,7 +43,8 @@ pub async fn app(platform: &Platform) -> anyhow::Result<server::App> {
     Ok(server::app(platform.clone(), pages, api))
 }
 
-/// The CKAN actions other areas add to the catalogue's Action API.
+/// The CKAN actions other areas add to the catalogue's Action API, and their reaction to the
+/// resources saved through it or the editor's pages.
 fn ckan_extension() -> Option<std::sync::Arc<dyn catalogue::ckan::CkanExtension>> {
     #[cfg(feature = "datastore")]
     return Some(std::sync::Arc::new(datastore::api::Datastore));

@@ -38,18 +38,51 @@ pub fn api(extension: Option<Arc<dyn CkanExtension>>) -> Router {
 }
 
 /// What another area adds to the Action API, as CKAN extensions do: actions under its own names
-/// (the datastore's), and a reaction to resources whose data changed. The binary hands it to
-/// [`crate::api_with`], so that the catalogue does not depend on the area.
+/// (the datastore's), and a reaction to resources whose data changed, whether through the API or
+/// the editor's pages. The binary hands it to [`crate::api_with`] and [`crate::pages_with`], so
+/// that the catalogue does not depend on the area.
 pub trait CkanExtension: Send + Sync + 'static {
     /// Whether `name` is one of its actions: `Some(true)` for one that GET may call.
     fn action(&self, name: &str) -> Option<bool>;
     fn run(&self, name: &str, call: ActionCall) -> BoxFuture<'static, ActionResult>;
     /// Called once a resource was created or given a new file or link (after the commit).
+    /// Answers the page (its path after the language prefix) that follows what the area does
+    /// with the resource, such as the datastore's data page while the file loads; none when the
+    /// resource is none of its concern.
     fn resource_changed(
         &self,
         platform: &Platform,
+        dataset: &DatasetRow,
         resource: &ResourceRow,
-    ) -> BoxFuture<'static, platform::Result<()>>;
+    ) -> BoxFuture<'static, platform::Result<Option<String>>>;
+}
+
+/// Tells the extension, if any, that a resource's data changed: the one path the API and the
+/// editor's pages take after their commit. The resource is saved whatever happens next: a
+/// failure here is logged, and shows where the extension reports its own state.
+pub async fn resource_changed(
+    extension: Option<&Arc<dyn CkanExtension>>,
+    platform: &Platform,
+    dataset: &DatasetRow,
+    resource: &ResourceRow,
+) -> Option<String> {
+    match extension?
+        .resource_changed(platform, dataset, resource)
+        .await
+    {
+        Ok(page) => page,
+        Err(e) => {
+            tracing::error!(resource = %resource.id, error = ?e, "resource change not handled");
+            None
+        }
+    }
+}
+
+/// Whether a saved resource has new data for the extension: a new resource, or another file or
+/// link.
+pub fn data_changed(before: Option<&ResourceRow>, after: &ResourceRow) -> bool {
+    before
+        .is_none_or(|b| after.file_key != b.file_key || after.url != b.url || after.hash != b.hash)
 }
 
 /// An action call handed to a [`CkanExtension`].
@@ -1336,7 +1369,7 @@ async fn resource_create(call: Call) -> ActionResult {
     let r = store::resource(&call.platform.db, id)
         .await?
         .ok_or(Error::NotFound)?;
-    call.resource_changed(&r).await;
+    call.resource_changed(&d.row, &r).await;
     Ok(resource_dict(&r, &call.platform.settings.base_url()))
 }
 
@@ -1393,8 +1426,8 @@ async fn resource_write(call: Call, patch: bool) -> ActionResult {
     let r = store::resource(&call.platform.db, id)
         .await?
         .ok_or(Error::NotFound)?;
-    if r.file_key != before.file_key || r.url != before.url || r.hash != before.hash {
-        call.resource_changed(&r).await;
+    if data_changed(Some(&before), &r) {
+        call.resource_changed(&d, &r).await;
     }
     Ok(resource_dict(&r, &call.platform.settings.base_url()))
 }
@@ -1417,14 +1450,8 @@ async fn resource_delete(call: Call) -> ActionResult {
 }
 
 impl Call {
-    /// Tells the extension a resource's data changed. The resource is saved whatever happens
-    /// next: a failure here is logged, and shows where the extension reports its own state.
-    async fn resource_changed(&self, r: &ResourceRow) {
-        if let Some(ext) = &self.extension
-            && let Err(e) = ext.resource_changed(&self.platform, r).await
-        {
-            tracing::error!(resource = %r.id, error = ?e, "resource change not handled");
-        }
+    async fn resource_changed(&self, d: &DatasetRow, r: &ResourceRow) {
+        resource_changed(self.extension.as_ref(), &self.platform, d, r).await;
     }
 
     /// A copy without the upload, for lookups.

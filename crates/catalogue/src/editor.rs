@@ -3,11 +3,13 @@
 //! uploaded files included. Every form goes through the same `DatasetInput` / `ResourceInput`
 //! validation as the CKAN API, and works without JavaScript.
 
-use axum::Router;
+use std::sync::Arc;
+
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use axum::{Extension, Router};
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
@@ -19,12 +21,17 @@ use platform::web::{
 };
 use platform::{Error, FieldError, Page, Platform, Result};
 
+use crate::ckan::{self, CkanExtension};
 use crate::model::*;
 use crate::pages::label;
 use crate::store::{self, DatasetInput, ResourceInput};
 use crate::upload::{Upload, format_from_name};
 
-pub fn routes() -> Router {
+/// The area told of the resources saved here, as the API tells it (see [`crate::pages_with`]).
+#[derive(Clone)]
+struct Told(Option<Arc<dyn CkanExtension>>);
+
+pub fn routes(extension: Option<Arc<dyn CkanExtension>>) -> Router {
     Router::new()
         .route("/dataset/new", get(new_dataset).post(create_dataset))
         .route("/dataset/{name}/edit", get(edit_dataset).post(save_dataset))
@@ -41,6 +48,7 @@ pub fn routes() -> Router {
             "/dataset/{name}/resource/{id}/delete",
             get(confirm_delete).post(delete_resource),
         )
+        .layer(Extension(Told(extension)))
 }
 
 /// Whether this person may add datasets at all: administrators, and editors of an organization.
@@ -968,7 +976,7 @@ async fn new_resource(
 }
 
 /// Stores the upload (if any) and writes the resource in one transaction; on any refusal the
-/// stored file is removed again, so nothing is half-written.
+/// stored file is removed again, so nothing is half-written. Answers the resource as saved.
 async fn write_resource(
     platform: &Platform,
     user: &CurrentUser,
@@ -976,7 +984,7 @@ async fn write_resource(
     before: Option<&ResourceRow>,
     form: &ResourceForm,
     upload: Option<Upload>,
-) -> Result<()> {
+) -> Result<ResourceRow> {
     let base = before.map(ResourceInput::from_row).unwrap_or_default();
     let (mut input, mut errors) = form.input(base);
     let id = before.map(|r| r.id).unwrap_or_else(Uuid::now_v7);
@@ -998,13 +1006,18 @@ async fn write_resource(
     }
     let mut tx = platform.db.begin().await?;
     let written = match before {
-        Some(before) => store::update_resource(&mut tx, &user.actor(), before, input).await,
-        None => store::create_resource(&mut tx, &user.actor(), d, input)
+        Some(before) => store::update_resource(&mut tx, &user.actor(), before, input)
             .await
-            .map(|_| ()),
+            .map(|()| before.id),
+        None => store::create_resource(&mut tx, &user.actor(), d, input).await,
     };
     match written {
-        Ok(()) => tx.commit().await,
+        Ok(id) => {
+            tx.commit().await?;
+            store::resource(&platform.db, id)
+                .await?
+                .ok_or(Error::NotFound)
+        }
         Err(e) => {
             if let Some(key) = stored {
                 let _ = platform.files.delete(&key).await;
@@ -1014,19 +1027,33 @@ async fn write_resource(
     }
 }
 
+/// After a save: the page that follows what the area told of new data does with it (the data
+/// page while a table loads), or else the dataset's resources.
 async fn resource_saved(
     platform: &Platform,
+    told: &Told,
     page: Page,
     d: &Dataset,
     editing: Option<ResourceRow>,
     form: ResourceForm,
-    written: Result<()>,
+    written: Result<ResourceRow>,
 ) -> Result<Response> {
     match written {
-        Ok(()) => Ok(see_other(&format!(
-            "{}?notice=notice-catalogue-resource-saved#resources",
-            page.url(&format!("/dataset/{}", d.row.name))
-        ))),
+        Ok(saved) => {
+            let next = if ckan::data_changed(editing.as_ref(), &saved) {
+                ckan::resource_changed(told.0.as_ref(), platform, &d.row, &saved).await
+            } else {
+                None
+            };
+            let notice = "notice=notice-catalogue-resource-saved";
+            Ok(see_other(&match next {
+                Some(path) => format!("{}?{notice}", page.url(&path)),
+                None => format!(
+                    "{}?{notice}#resources",
+                    page.url(&format!("/dataset/{}", d.row.name))
+                ),
+            }))
+        }
         Err(e @ Error::Validation(_)) => {
             let errors = resource_errors(&page, &e);
             resource_page(platform, page, d, editing, form, errors).await
@@ -1037,6 +1064,7 @@ async fn resource_saved(
 
 async fn create_resource(
     platform: Platform,
+    Extension(told): Extension<Told>,
     ctx: RequestContext,
     page: Page,
     SignedIn(user): SignedIn,
@@ -1047,7 +1075,7 @@ async fn create_resource(
     let (form, upload) =
         read_multipart(multipart, &ctx, platform.settings.limits.max_body_bytes).await?;
     let written = write_resource(&platform, &user, &d, None, &form, upload).await;
-    resource_saved(&platform, page, &d, None, form, written).await
+    resource_saved(&platform, &told, page, &d, None, form, written).await
 }
 
 /// A resource of a dataset this person may edit.
@@ -1081,6 +1109,7 @@ async fn edit_resource(
 
 async fn save_resource(
     platform: Platform,
+    Extension(told): Extension<Told>,
     ctx: RequestContext,
     page: Page,
     SignedIn(user): SignedIn,
@@ -1091,7 +1120,7 @@ async fn save_resource(
     let (form, upload) =
         read_multipart(multipart, &ctx, platform.settings.limits.max_body_bytes).await?;
     let written = write_resource(&platform, &user, &d, Some(&r), &form, upload).await;
-    resource_saved(&platform, page, &d, Some(r), form, written).await
+    resource_saved(&platform, &told, page, &d, Some(r), form, written).await
 }
 
 #[derive(askama::Template)]

@@ -25,7 +25,12 @@ use platform::web::NavItem;
 
 /// The pages, relative to the language prefix.
 pub fn pages() -> axum::Router {
-    pages::pages()
+    pages_with(None)
+}
+
+/// The pages, with another area told of the resources the editor saves, as [`api_with`] does.
+pub fn pages_with(extension: Option<std::sync::Arc<dyn ckan::CkanExtension>>) -> axum::Router {
+    pages::pages(extension)
         .merge(requests::pages::routes())
         .merge(dashboard::pages::routes())
 }

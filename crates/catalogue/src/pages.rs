@@ -16,13 +16,13 @@ use platform::{Bilingual, Error, Lang, Page, Platform, Result};
 use crate::model::*;
 use crate::store::{self, Lookup};
 
-pub fn pages() -> Router {
+pub fn pages(extension: Option<std::sync::Arc<dyn crate::ckan::CkanExtension>>) -> Router {
     Router::new()
         .route("/dataset", get(search_page))
         .route("/dataset/{name}", get(dataset_page))
         .route("/organization", get(organizations_page))
         .route("/organization/{slug}", get(organization_page))
-        .merge(crate::editor::routes())
+        .merge(crate::editor::routes(extension))
 }
 
 /// File downloads, outside the language prefix (their URLs appear in the API).

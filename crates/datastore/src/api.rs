@@ -58,16 +58,19 @@ impl CkanExtension for Datastore {
         })
     }
 
+    /// Queues the load of a tabular file; its data page follows how it goes.
     fn resource_changed(
         &self,
         platform: &Platform,
+        dataset: &DatasetRow,
         resource: &ResourceRow,
-    ) -> BoxFuture<'static, Result<()>> {
+    ) -> BoxFuture<'static, Result<Option<String>>> {
         let platform = platform.clone();
         let resource = resource.clone();
+        let page = crate::pages::data_path(&dataset.name, resource.id);
         Box::pin(async move {
-            load::enqueue(&platform, &Actor::system("datastore"), &resource).await?;
-            Ok(())
+            let queued = load::enqueue(&platform, &Actor::system("datastore"), &resource).await?;
+            Ok(queued.map(|_| page))
         })
     }
 }

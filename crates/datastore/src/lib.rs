@@ -9,6 +9,7 @@ pub mod engine;
 pub mod explore;
 pub mod fulltext;
 pub mod ingest;
+pub mod link;
 pub mod load;
 pub mod pages;
 pub mod report;

@@ -17,6 +17,7 @@ use platform::jobs::{self, EnqueueOptions, JobContext};
 use platform::{Error, Platform, Result};
 
 use crate::ingest::{self, LoadOptions, Progress};
+use crate::link::{self, FetchError, LinkPolicy};
 use crate::sniff::Format;
 use crate::store::{self, Load, NewLoad};
 
@@ -93,20 +94,32 @@ async fn run_job(ctx: JobContext) -> anyhow::Result<()> {
         Some(key) => (
             store::fetch(&platform, key, &tmp)
                 .await
-                .map_err(anyhow::Error::from),
+                .map_err(|e| FetchError::Failed(e.into())),
             "upload",
             key.rsplit('/').next().unwrap_or("").to_string(),
         ),
-        None => (fetch_link(&r.url, &tmp).await, "link", r.url.clone()),
+        None => {
+            let policy = LinkPolicy::from_settings(&platform.settings.datastore);
+            (
+                link::fetch(&r.url, &tmp, &policy).await,
+                "link",
+                r.url.clone(),
+            )
+        }
     };
     let source_file = match fetched {
         Ok(f) => f,
+        // A refused link is reported at once; a failure is retried first (a link may be down
+        // for a moment) and the last one reported.
+        Err(e) if !e.retry() => {
+            record_unreadable(&platform, &r, source, &file_name, e.problem()).await?;
+            return Ok(());
+        }
         Err(e) => {
-            // Retried first (a link may be down for a moment); the last failure is reported.
             if ctx.is_last_attempt() {
-                record_unreadable(&platform, &r, source, &file_name, &e).await?;
+                record_unreadable(&platform, &r, source, &file_name, e.problem()).await?;
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     let progress = Arc::new(Progress::default());
@@ -152,7 +165,7 @@ async fn record_unreadable(
     r: &ResourceRow,
     source: &str,
     file_name: &str,
-    e: &anyhow::Error,
+    problem: crate::report::Problem,
 ) -> Result<()> {
     let report = crate::report::Report {
         ok: false,
@@ -162,9 +175,7 @@ async fn record_unreadable(
         rows: 0,
         bytes: 0,
         columns: Vec::new(),
-        problems: vec![
-            crate::report::Problem::error("unreachable").arg("reason", format!("{e:#}")),
-        ],
+        problems: vec![problem],
         seconds: 0.0,
     };
     let mut tx = platform.db.begin().await?;
@@ -258,34 +269,4 @@ pub fn tmp_dir(platform: &Platform) -> Result<PathBuf> {
     let dir = platform.settings.data_dir.join("tmp");
     std::fs::create_dir_all(&dir).map_err(Error::internal)?;
     Ok(dir)
-}
-
-/// Downloads a linked file, streaming to disk.
-async fn fetch_link(url: &str, dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
-    use futures::StreamExt;
-    use object_store::ObjectStoreExt;
-    use tokio::io::AsyncWriteExt;
-    let parsed = url::Url::parse(url)?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        anyhow::bail!(
-            "only http and https links are loaded, not {}",
-            parsed.scheme()
-        );
-    }
-    let origin = format!("{}://{}", parsed.scheme(), parsed.authority());
-    let store = object_store::http::HttpBuilder::new()
-        .with_url(origin)
-        .with_client_options(object_store::ClientOptions::new().with_allow_http(true))
-        .build()?;
-    let path = object_store::path::Path::parse(parsed.path().trim_start_matches('/'))?;
-    let mut stream = store.get(&path).await?.into_stream();
-    let tmp = tempfile::Builder::new()
-        .prefix("agora-link-")
-        .tempfile_in(dir)?;
-    let mut out = tokio::fs::File::from_std(tmp.reopen()?);
-    while let Some(chunk) = stream.next().await {
-        out.write_all(&chunk?).await?;
-    }
-    out.flush().await?;
-    Ok(tmp)
 }

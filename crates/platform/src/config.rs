@@ -175,8 +175,8 @@ pub struct CatalogueSettings {
     pub licences: Vec<LicenceSettings>,
 }
 
-/// The datastore's settings: how many table versions are kept, and the limits that protect the
-/// server from large workbooks and runaway queries.
+/// The datastore's settings: how many table versions are kept, how linked files are fetched, and
+/// the limits that protect the server from large workbooks, large links and runaway queries.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DatastoreSettings {
@@ -190,6 +190,14 @@ pub struct DatastoreSettings {
     pub query_seconds: u64,
     /// Memory the datastore's queries share, in megabytes.
     pub query_memory_mb: usize,
+    /// Fetch links whose host is on a loopback, private, link-local or otherwise non-public
+    /// address. Off by default, so that a link cannot reach the server's own network; turn it on
+    /// for intranet deployments whose files live on private addresses.
+    pub allow_private_links: bool,
+    /// Largest linked file fetched, in bytes.
+    pub max_link_bytes: u64,
+    /// Seconds a linked file may take to arrive, redirects included.
+    pub link_timeout_seconds: u64,
 }
 
 impl Default for DatastoreSettings {
@@ -200,6 +208,9 @@ impl Default for DatastoreSettings {
             max_spreadsheet_mb: 256,
             query_seconds: 20,
             query_memory_mb: 512,
+            allow_private_links: false,
+            max_link_bytes: 2 * 1024 * 1024 * 1024,
+            link_timeout_seconds: 600,
         }
     }
 }
@@ -395,6 +406,19 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.contains("opne"), "{err}");
+    }
+
+    #[test]
+    fn datastore_link_settings_are_read() {
+        let s = Settings::default();
+        assert!(!s.datastore.allow_private_links);
+        let s = Settings::from_toml(
+            "[datastore]\nallow_private_links = true\nmax_link_bytes = 1000\nlink_timeout_seconds = 5\n",
+        )
+        .unwrap();
+        assert!(s.datastore.allow_private_links);
+        assert_eq!(s.datastore.max_link_bytes, 1000);
+        assert_eq!(s.datastore.link_timeout_seconds, 5);
     }
 
     #[test]

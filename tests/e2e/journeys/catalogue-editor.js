@@ -1,5 +1,6 @@
 // Journey: an organization's editor adds a dataset (after a refused submission that shows the
-// error summary) and uploads its file, then marks another of the ministry's datasets restricted
+// error summary) and uploads its CSV file, lands on the resource's data page and sees the file
+// loaded as a typed table, then marks another of the ministry's datasets restricted
 // with a public rationale; a visitor reads the access box and the access history. In English
 // and French, at phone and desktop width, with axe on every page.
 
@@ -20,6 +21,7 @@ const WORDS = {
     titleLabel: 'Title in English',
     created: 'The dataset is created. Now add its data.',
     saved: 'The resource is saved.',
+    wholeNumber: 'whole number',
     change: 'Change its access level',
     accessSaved: 'The access level is changed and recorded in the access history.',
     restricted: 'Restricted',
@@ -30,6 +32,7 @@ const WORDS = {
     titleLabel: 'Titre en anglais',
     created: 'Le jeu de données est créé. Ajoutez maintenant ses données.',
     saved: 'La ressource est enregistrée.',
+    wholeNumber: 'nombre entier',
     change: 'Changer son niveau d’accès',
     accessSaved: 'Le niveau d’accès est changé et consigné dans l’historique de l’accès.',
     restricted: 'Restreint',
@@ -113,8 +116,24 @@ export default function catalogueEditor(ctx) {
             await fill(formWith(page, 'name_en'), { name_en: 'Pollinator counts 2024', name_fr: 'Dénombrements 2024' });
             response = await submit(page, formWith(page, 'name_en'));
             assert.ok(response.status() < 400, `uploading answered ${response.status()}`);
-            await checkPage(page, label('6-dataset'));
+
+            // The data page follows the load, then shows the typed table.
+            assert.match(page.url(), /\/resource\/[0-9a-f-]+\/data\?notice=/);
+            await checkPage(page, label('6-loading'));
             assert.ok((await page.locator('.agora-alert--success').innerText()).includes(w.saved));
+            const dataUrl = page.url().split('?')[0];
+            for (let i = 0; i < 100 && !(await page.locator('table.agora-data-table').count()); i += 1) {
+              await page.waitForTimeout(200);
+              await page.goto(dataUrl, { waitUntil: 'load' });
+            }
+            await checkPage(page, label('6-data'));
+            const cells = await page.locator('table.agora-data-table tbody tr').allInnerTexts();
+            assert.equal(cells.length, 2, cells.join(' | '));
+            assert.match(cells[0], /Wellington\s+1203\s+88/);
+            assert.ok((await page.locator('label[for]', { hasText: 'bees' }).textContent()).includes(w.wholeNumber));
+            assert.equal(await page.locator('th[aria-sort]').count(), 4, 'the _id column and the three of the file');
+
+            await visit(page, dataUrl.replace(/\/resource\/.*$/, ''), label('6-dataset'));
             const download = page.locator('#resources ~ .agora-table-wrap a[href*="/download/pollinators.csv"]');
             assert.equal(await download.count(), 1, 'the upload is listed with its download link');
             const file = await context.request.get(await download.getAttribute('href'));

@@ -11,6 +11,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use platform::Platform;
 use platform::auth::{self, NewUser, Role};
 use platform::db::Actor;
 use platform::i18n::Bilingual;
@@ -27,7 +28,20 @@ pub struct Api {
 }
 
 pub async fn setup(t: &TestDb) -> Api {
-    let platform = t.platform();
+    setup_on(t, t.platform()).await
+}
+
+/// The platform of `t` with linked files fetched from private addresses too, as the tests' own
+/// file servers listen on 127.0.0.1.
+pub fn allowing_private_links(t: &TestDb) -> Platform {
+    let mut settings = t.platform().settings.clone();
+    settings.datastore.allow_private_links = true;
+    Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap()
+}
+
+/// The catalogue's pages and API with the datastore told of saved resources, as the binary
+/// assembles them, on `platform`.
+pub async fn setup_on(t: &TestDb, platform: Platform) -> Api {
     let actor = Actor::system("test");
     let mut tx = t.db.begin().await.unwrap();
     let org = orgs::create(
@@ -93,10 +107,11 @@ pub async fn setup(t: &TestDb) -> Api {
             ..WorkerOptions::default()
         },
     );
+    let extension: Arc<dyn catalogue::ckan::CkanExtension> = Arc::new(datastore::api::Datastore);
     let app = platform::server::app(
         platform.clone(),
-        catalogue::pages().merge(datastore::pages()),
-        catalogue::api_with(Some(Arc::new(datastore::api::Datastore))).merge(datastore::routes()),
+        catalogue::pages_with(Some(extension.clone())).merge(datastore::pages()),
+        catalogue::api_with(Some(extension)).merge(datastore::routes()),
     );
     Api {
         app,
@@ -715,7 +730,7 @@ async fn private_tables_are_not_readable_by_others() {
 #[tokio::test]
 async fn a_link_that_cannot_be_fetched_gets_a_report() {
     let t = testing::sqlite().await;
-    let api = setup(&t).await;
+    let api = setup_on(&t, allowing_private_links(&t)).await;
     dataset(&api, "linked", false).await;
     let (status, r) = api
         .post(
@@ -757,7 +772,7 @@ async fn a_linked_csv_is_fetched_and_loaded() {
     );
     tokio::spawn(async move { axum::serve(listener, files).await });
     let t = testing::sqlite().await;
-    let api = setup(&t).await;
+    let api = setup_on(&t, allowing_private_links(&t)).await;
     dataset(&api, "linked", false).await;
     let (status, r) = api
         .post(

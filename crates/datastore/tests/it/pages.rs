@@ -13,13 +13,13 @@ use platform::testing;
 
 use crate::api::{STATIONS, dataset, setup};
 
-struct Browser {
-    app: platform::server::App,
-    cookies: Vec<(String, String)>,
+pub struct Browser {
+    pub app: platform::server::App,
+    pub cookies: Vec<(String, String)>,
 }
 
 impl Browser {
-    async fn send(&mut self, mut req: Request<Body>) -> (StatusCode, String, String) {
+    pub async fn send(&mut self, mut req: Request<Body>) -> (StatusCode, String, String) {
         let cookie = self
             .cookies
             .iter()
@@ -48,14 +48,18 @@ impl Browser {
         (status, body, location)
     }
 
-    async fn get(&mut self, uri: &str) -> (StatusCode, String) {
+    pub async fn get(&mut self, uri: &str) -> (StatusCode, String) {
         let (s, b, _) = self
             .send(Request::get(uri).body(Body::empty()).unwrap())
             .await;
         (s, b)
     }
 
-    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    pub async fn post(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
         let csrf = self
             .cookies
             .iter()
