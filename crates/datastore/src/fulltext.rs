@@ -49,7 +49,8 @@ fn stop_list(text: &'static str) -> HashSet<&'static str> {
         .collect()
 }
 
-// PostgreSQL's stop word lists (from Snowball), as its `english` and `french` configurations use.
+// PostgreSQL's stop word lists (Snowball's; licence in stopwords/LICENCE), as its `english` and
+// `french` configurations use.
 static ENGLISH_STOP: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| stop_list(include_str!("stopwords/english.txt")));
 static FRENCH_STOP: LazyLock<HashSet<&'static str>> =
@@ -178,17 +179,13 @@ fn operand(analyzer: &Analyzer, text: &str, prefix: bool) -> Option<Query> {
     }
 }
 
-/// `plainto_tsquery`: every word of the text must be there. None when no word is left.
-pub fn plain(analyzer: &Analyzer, text: &str) -> Option<Query> {
+/// `plainto_tsquery`: every word of the text must be there (with `prefix`, as the start of a
+/// word, as if each were written `word:*`). None when no word is left.
+pub fn plain(analyzer: &Analyzer, text: &str, prefix: bool) -> Option<Query> {
     words(text)
         .into_iter()
         .filter_map(|w| analyzer.lexeme(w))
-        .map(|lexeme| {
-            Query::Term(Term {
-                lexeme,
-                prefix: false,
-            })
-        })
+        .map(|lexeme| Query::Term(Term { lexeme, prefix }))
         .reduce(|a, b| Query::And(Box::new(a), Box::new(b)))
 }
 
@@ -765,13 +762,16 @@ mod tests {
     #[test]
     fn plain_and_parsed_queries() {
         let a = english();
-        assert_eq!(plain(&a, "the"), None);
-        let q = plain(&a, "Foxes dogs").unwrap();
+        assert_eq!(plain(&a, "the", false), None);
+        let q = plain(&a, "Foxes dogs", false).unwrap();
         assert_eq!(
             rank_text(&q, Language::English, "a dog and a fox"),
             Some(0.08872076)
         );
         assert!(rank_text(&q, Language::English, "a fox").is_none());
+        let q = plain(&a, "Rain tro", true).unwrap();
+        assert!(rank_text(&q, Language::English, "Rainbow Trout").is_some());
+        assert!(rank_text(&q, Language::English, "Rainbow").is_none());
         let q = parse(&a, "fox & !cat | jump:*").unwrap().unwrap();
         assert!(rank_text(&q, Language::English, "jumping").is_some());
         assert!(rank_text(&q, Language::English, "fox cat").is_none());
@@ -788,11 +788,11 @@ mod tests {
         let a = english();
         let t = "The quick brown foxes jumped over the lazy dogs";
         assert_eq!(
-            rank_text(&plain(&a, "fox").unwrap(), Language::English, t),
+            rank_text(&plain(&a, "fox", false).unwrap(), Language::English, t),
             Some(0.057308756)
         );
         assert_eq!(
-            rank_text(&plain(&a, "fox dog").unwrap(), Language::English, t),
+            rank_text(&plain(&a, "fox dog", false).unwrap(), Language::English, t),
             Some(0.08382119)
         );
     }

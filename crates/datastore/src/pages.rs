@@ -232,6 +232,7 @@ async fn data_page(
     // Per-column filters: typed equality, or words in a text column.
     let mut query = SearchQuery {
         include_total: true,
+        word_prefixes: true,
         limit: PER_PAGE as usize,
         offset: view.pager.offset().max(0) as usize,
         ..SearchQuery::default()
@@ -310,6 +311,7 @@ async fn data_page(
     if !q.is_empty() {
         selected = SearchQuery {
             q: Some(TextQuery::Anywhere(q.clone())),
+            word_prefixes: true,
             ..SearchQuery::default()
         }
         .select(selected)

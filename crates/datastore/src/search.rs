@@ -38,6 +38,9 @@ pub struct SearchQuery {
     pub full_text: Option<String>,
     /// `plainto_tsquery` (every word must be there) rather than `to_tsquery`'s syntax.
     pub plain: bool,
+    /// With `plain`, each word matches the start of a word too (the data page's filters, where
+    /// "Rain" should find "Rainbow Trout"); CKAN's API matches whole words.
+    pub word_prefixes: bool,
     pub language: Language,
     pub fields: Option<Vec<String>>,
     /// Column and ascending.
@@ -60,6 +63,7 @@ impl Default for SearchQuery {
             q: None,
             full_text: None,
             plain: true,
+            word_prefixes: false,
             language: Language::English,
             fields: None,
             sort: Vec::new(),
@@ -261,7 +265,7 @@ impl SearchQuery {
     fn parse_text(&self, text: &str) -> Result<Option<fulltext::Query>, ApiError> {
         let analyzer = fulltext::Analyzer::new(self.language);
         if self.plain {
-            Ok(fulltext::plain(&analyzer, text))
+            Ok(fulltext::plain(&analyzer, text, self.word_prefixes))
         } else {
             fulltext::parse(&analyzer, text).map_err(|m| invalid("q", m))
         }

@@ -338,7 +338,8 @@ impl Inference {
         if self.date && parse_date(s).is_none() {
             self.date = false;
         }
-        if self.timestamp && !self.date && parse_timestamp(s).is_none() {
+        // A timestamp column takes plain dates too (as midnight), whichever comes first.
+        if self.timestamp && !self.date && parse_timestamp(s).is_none() && parse_date(s).is_none() {
             self.timestamp = false;
         }
     }
@@ -439,7 +440,13 @@ mod tests {
             infer(&["2021-04-30", "2021-04-30T10:15:00Z"]),
             ColumnType::Timestamp
         );
+        assert_eq!(
+            infer(&["2021-04-30T10:15:00Z", "2021-04-30"]),
+            ColumnType::Timestamp,
+            "the order of dates and timestamps does not matter"
+        );
         assert_eq!(infer(&["2021-04-30 10:15"]), ColumnType::Timestamp);
+        assert_eq!(infer(&["2021-04-30 10:15", "soon"]), ColumnType::Text);
         assert_eq!(infer(&["", " "]), ColumnType::Text);
     }
 

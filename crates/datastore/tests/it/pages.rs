@@ -109,6 +109,14 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         assert!(body.contains("Rows (2)"), "{engine}: {body}");
         assert!(body.contains("aria-sort=\"descending\""));
         assert!(body.contains("/datastore/dump/"));
+        // A text filter finds the start of a word, as a person typing expects.
+        let (status, body) = browser.get(&format!("{data}?f.station=Tor")).await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        assert!(body.contains("Rows (1)"), "{engine}: {body}");
+        assert!(
+            body.contains("Toronto") && !body.contains("Ottawa"),
+            "{body}"
+        );
         let (status, body) = browser
             .get(&format!(
                 "/fr/dataset/stations/resource/{id}/data?f.year=bient%C3%B4t"
