@@ -54,6 +54,9 @@ pub struct LoadOptions {
 #[derive(Debug, Default)]
 pub struct Progress {
     pub pass: AtomicU8,
+    /// Whether the file will be read twice: the first pass could not write the table (its types
+    /// changed after the first rows, or a JSON-lines file's columns are only known at the end).
+    pub second_pass: AtomicBool,
     pub rows: AtomicU64,
     pub bytes: Arc<AtomicU64>,
     pub total_bytes: AtomicU64,
@@ -183,6 +186,9 @@ pub fn load_file(
     // When the whole file agrees, that output is what a second pass would write, and none is
     // needed; otherwise it is dropped and the second pass runs.
     let mut speculation = Speculation::new(has_header_row);
+    progress
+        .second_pass
+        .store(!has_header_row, Ordering::Relaxed);
     let mut rows: u64 = 0;
     let mut position: u64 = 1;
     loop {
@@ -264,6 +270,9 @@ pub fn load_file(
         }
         if rows.is_multiple_of(4096) {
             progress.rows.store(rows, Ordering::Relaxed);
+            progress
+                .second_pass
+                .store(matches!(speculation, Speculation::Off), Ordering::Relaxed);
             if progress.cancelled.load(Ordering::Relaxed) {
                 return Err(LoadError::Cancelled);
             }
@@ -317,6 +326,7 @@ pub fn load_file(
         Speculation::Writing(table) if table.types == types => *table,
         _ => {
             // ---- pass 2: parse and write with the types of the whole file ----
+            progress.second_pass.store(true, Ordering::Relaxed);
             progress.pass.store(2, Ordering::Relaxed);
             progress.rows.store(0, Ordering::Relaxed);
             progress.bytes.store(0, Ordering::Relaxed);

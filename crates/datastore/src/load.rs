@@ -197,20 +197,28 @@ async fn record_unreadable(
 /// Progress in thousandths (two passes of the bytes) and a note: pass, rows, bytes, rate.
 pub fn describe(p: &Progress, elapsed: Duration) -> (i64, String) {
     let pass = p.pass.load(Ordering::Relaxed).max(1);
+    let passes = if p.second_pass.load(Ordering::Relaxed) {
+        2
+    } else {
+        1
+    };
     let rows = p.rows.load(Ordering::Relaxed);
     let bytes = p.bytes.load(Ordering::Relaxed);
     let total = p.total_bytes.load(Ordering::Relaxed).max(1);
-    let fraction = (bytes.min(total) as f64 / total as f64 + (pass - 1) as f64) / 2.0;
+    let fraction = (bytes.min(total) as f64 / total as f64 + (pass - 1) as f64) / f64::from(passes);
     let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
-    (
-        (fraction * 1000.0) as i64,
-        format!(
-            "pass {pass}/2: {rows} rows, {:.1} of {:.1} MB, {:.0} rows/s",
-            bytes as f64 / 1e6,
-            total as f64 / 1e6,
-            rate
-        ),
-    )
+    let counts = format!(
+        "{rows} rows, {:.1} of {:.1} MB, {:.0} rows/s",
+        bytes as f64 / 1e6,
+        total as f64 / 1e6,
+        rate
+    );
+    let note = if passes == 1 {
+        counts
+    } else {
+        format!("pass {pass}/2: {counts}")
+    };
+    ((fraction * 1000.0) as i64, note)
 }
 
 /// Loads a local file as the next version of a resource's table and records the outcome; a new

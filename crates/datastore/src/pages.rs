@@ -196,10 +196,13 @@ async fn data_page(
     };
     let current_view = current.as_ref().map(|l| load_view(&page, l));
     let loading = crate::load::pending(&platform.db, r.id).await?.map(|job| {
-        if job.state == "running" && !job.progress_note.is_empty() {
-            page.t1("datastore-loading", "progress", &job.progress_note)
-        } else {
-            page.t("datastore-loading-queued")
+        match job.progress_total.filter(|total| *total > 0) {
+            Some(total) if job.state == "running" => page.t1(
+                "datastore-loading",
+                "percent",
+                job.progress_done * 100 / total,
+            ),
+            _ => page.t("datastore-loading-queued"),
         }
     });
     let mut view = DataPage {
