@@ -90,6 +90,13 @@ struct DataPage {
     downloads: Vec<(&'static str, String)>,
 }
 
+impl DataPage {
+    /// Whether the per-column filters are shown open: one is in use, or one was refused.
+    fn columns_open(&self) -> bool {
+        !self.errors.is_empty() || self.columns.iter().any(|c| !c.filter.is_empty())
+    }
+}
+
 pub(crate) fn api_error(e: ApiError) -> Error {
     match e {
         ApiError::NotFound(_) => Error::NotFound,
