@@ -26,16 +26,7 @@ impl Browser {
             cookies: Vec::new(),
         };
         browser.get("/en/dataset").await;
-        let (status, body, _) = browser
-            .post(
-                "/en/account/login",
-                &[
-                    ("email", "editor@mnrf.example"),
-                    ("password", "long enough password"),
-                ],
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        browser.sign_in_as_editor().await;
         browser
     }
 

@@ -19,6 +19,20 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Signs in as the natural-resources ministry's editor.
+    pub async fn sign_in_as_editor(&mut self) {
+        let (status, body, _) = self
+            .post(
+                "/en/account/login",
+                &[
+                    ("email", "editor@mnrf.example"),
+                    ("password", "long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    }
+
     pub async fn send(&mut self, mut req: Request<Body>) -> (StatusCode, String, String) {
         let cookie = self
             .cookies
@@ -192,16 +206,7 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         );
         let (status, _, _) = browser.post(&dictionary, &[("type.2", "text")]).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        let (status, _, to) = browser
-            .post(
-                "/en/account/login",
-                &[
-                    ("email", "editor@mnrf.example"),
-                    ("password", "long enough password"),
-                ],
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+        browser.sign_in_as_editor().await;
         let (_, body) = browser.get(&dictionary).await;
         assert!(body.contains("name=\"type.2\""), "{body}");
         let (status, body, _) = browser.post(&dictionary, &[("type.2", "money")]).await;
