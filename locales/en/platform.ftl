@@ -152,6 +152,7 @@ error-csrf = This form has expired. Go back, reload the page and try again.
 error-json-body = The request body is not valid JSON for this endpoint: { $detail }
 error-query-params = A query parameter is not valid: { $detail }
 error-form-invalid = The form could not be read. Reload the page and try again.
+error-body-unreadable = The request body could not be read to its end. Try again.
 error-bad-file-key = That file name is not allowed.
 error-required = This field is required.
 error-too-long = This is too long: at most { $max } characters.

@@ -152,6 +152,7 @@ error-csrf = Ce formulaire a expiré. Revenez en arrière, rechargez la page et 
 error-json-body = Le corps de la requête n’est pas un JSON valide pour ce point d’accès : { $detail }
 error-query-params = Un paramètre de requête n’est pas valide : { $detail }
 error-form-invalid = Le formulaire n’a pas pu être lu. Rechargez la page et réessayez.
+error-body-unreadable = Le corps de la requête n’a pas pu être lu jusqu’au bout. Réessayez.
 error-bad-file-key = Ce nom de fichier n’est pas permis.
 error-required = Ce champ est obligatoire.
 error-too-long = C’est trop long : au plus { $max } caractères.

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
+use platform::body::large_body;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use time::format_description::well_known::Rfc3339;
@@ -33,8 +33,8 @@ pub fn api(extension: Option<Arc<dyn CkanExtension>>) -> Router {
             dispatch(extension.clone(), platform, ctx, action, req)
         };
     Router::new()
-        .route("/api/3/action/{action}", any(handler.clone()))
-        .route("/api/action/{action}", any(handler))
+        .route("/api/3/action/{action}", large_body(any(handler.clone())))
+        .route("/api/action/{action}", large_body(any(handler)))
 }
 
 /// What another area adds to the Action API, as CKAN extensions do: actions under its own names
@@ -102,6 +102,8 @@ pub enum ApiError {
     Integrity(String),
     /// Not an action error: a bare JSON string with 400, as CKAN answers unknown actions.
     BadRequest(String),
+    /// A body over the limit (in bytes): 413.
+    PayloadTooLarge(usize),
     Internal,
 }
 
@@ -120,6 +122,9 @@ impl std::fmt::Display for ApiError {
             | ApiError::SearchQuery(m)
             | ApiError::Integrity(m)
             | ApiError::BadRequest(m) => write!(f, "{m}"),
+            ApiError::PayloadTooLarge(limit) => {
+                write!(f, "request body larger than {limit} bytes")
+            }
             ApiError::Internal => write!(f, "internal error"),
         }
     }
@@ -134,9 +139,7 @@ impl From<Error> for ApiError {
             Error::Validation(fields) => ApiError::Validation(field_map(&fields)),
             Error::BadRequest(m) => ApiError::BadRequest(Lang::En.msg(&m)),
             Error::Conflict(m) => ApiError::Integrity(Lang::En.msg(&m)),
-            Error::PayloadTooLarge { limit } => {
-                ApiError::BadRequest(format!("Request body larger than {limit} bytes"))
-            }
+            Error::PayloadTooLarge { limit } => ApiError::PayloadTooLarge(limit),
             other => {
                 tracing::error!(error = ?other, "action failed");
                 ApiError::Internal
@@ -210,6 +213,17 @@ fn envelope(help: &str, result: ActionResult) -> Response {
                 ApiError::Integrity(m) => (
                     StatusCode::BAD_REQUEST,
                     json!({"__type": "Integrity Error", "message": m}),
+                ),
+                ApiError::PayloadTooLarge(limit) => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    json!({
+                        "__type": "Request Entity Too Large",
+                        "message": format!(
+                            "The request body is larger than the limit of {} ({limit} bytes).",
+                            platform::i18n::human_bytes(limit as u64)
+                        ),
+                        "limit": limit,
+                    }),
                 ),
                 ApiError::Internal | ApiError::BadRequest(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -295,7 +309,7 @@ async fn dispatch(
             Err(ApiError::Authorization(Lang::En.t(problem.key()))),
         );
     }
-    let (params, upload) = match read_params(req).await {
+    let (params, upload) = match read_params(&platform, &action, req).await {
         Ok(p) => p,
         Err(e) => return envelope(&help, Err(e)),
     };
@@ -356,9 +370,17 @@ async fn run(action: &str, call: Call) -> ActionResult {
     }
 }
 
+/// The actions that take a file (`upload`) in a multipart body; every other action's body is
+/// held to `[limits] max_json_bytes`.
+const UPLOAD_ACTIONS: &[&str] = &["resource_create", "resource_update", "resource_patch"];
+
 /// GET parameters (JSON-looking values parsed, a repeated key a list), a JSON body, a form body or
-/// a multipart body with an `upload` file.
-async fn read_params(req: Request) -> Result<(Map<String, Value>, Option<Upload>), ApiError> {
+/// a multipart body with an `upload` file, streamed into the file store.
+async fn read_params(
+    platform: &Platform,
+    action: &str,
+    req: Request,
+) -> Result<(Map<String, Value>, Option<Upload>), ApiError> {
     let mut params = Map::new();
     if let Some(q) = req.uri().query() {
         for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
@@ -384,46 +406,44 @@ async fn read_params(req: Request) -> Result<(Map<String, Value>, Option<Upload>
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let limits = &platform.settings.limits;
     if content_type.starts_with("multipart/form-data") {
         let mut multipart = Multipart::from_request(req, &())
             .await
             .map_err(|e| ApiError::BadRequest(format!("Could not read the multipart body: {e}")))?;
+        let takes_upload = UPLOAD_ACTIONS.contains(&action);
+        let mut budget = limits.max_json_bytes;
         let mut upload = None;
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|e| ApiError::BadRequest(format!("Could not read the multipart body: {e}")))?
-        {
-            let name = field.name().unwrap_or("").to_string();
-            if let Some(filename) = field.file_name().map(str::to_string) {
-                let content_type = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let data = field.bytes().await.map_err(|e| {
-                    ApiError::BadRequest(format!("Could not read the uploaded file: {e}"))
-                })?;
-                upload = Some(Upload {
-                    filename,
-                    content_type,
-                    data,
-                });
+        let unreadable = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(limits.max_upload_bytes)
             } else {
-                let text = field.text().await.map_err(|e| {
-                    ApiError::BadRequest(format!("Could not read field {name}: {e}"))
-                })?;
-                params.insert(name, parse_get_value(&text));
+                ApiError::BadRequest(format!("Could not read the multipart body: {e}"))
+            }
+        };
+        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+            let name = field.name().unwrap_or("").to_string();
+            match field.file_name().map(str::to_string) {
+                Some(filename) if takes_upload && upload.is_none() => {
+                    let content_type = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_string();
+                    upload = Some(Upload::receive(platform, field, filename, content_type).await?);
+                }
+                file => {
+                    let text =
+                        crate::upload::text_field(field, &mut budget, limits.max_json_bytes)
+                            .await?;
+                    if file.is_none() {
+                        params.insert(name, parse_get_value(&text));
+                    }
+                }
             }
         }
         return Ok((params, upload));
     }
-    let body = Bytes::from_request(req, &()).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::BadRequest("Request body too large".into())
-        } else {
-            ApiError::BadRequest(format!("Could not read the body: {e}"))
-        }
-    })?;
+    let body = platform::body::read_limited(req.into_body(), limits.max_json_bytes).await?;
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok((params, None));
     }
@@ -687,6 +707,15 @@ pub fn can_read(user: Option<&CurrentUser>, d: &DatasetRow) -> bool {
     user.is_some_and(|u| {
         u.can_edit_for(d.organization_id) || (d.state == "draft" && d.creator_user_id == Some(u.id))
     })
+}
+
+/// Whether the caller may have this dataset's data (its files and tables), not only its
+/// description: the data of a dataset whose access level is not `open` (under review, restricted,
+/// to be opened) goes only to its organization's editors and to admins. The one rule for every
+/// path that serves data: file downloads, the datastore's actions, dumps and pages.
+pub fn can_read_data(user: Option<&CurrentUser>, d: &DatasetRow) -> bool {
+    can_read(user, d)
+        && (d.access_level == "open" || user.is_some_and(|u| u.can_edit_for(d.organization_id)))
 }
 
 pub fn require_editor(
@@ -1318,7 +1347,7 @@ async fn package_delete(call: Call) -> ActionResult {
     Ok(Value::Null)
 }
 
-async fn resource_create(call: Call) -> ActionResult {
+async fn resource_create(mut call: Call) -> ActionResult {
     let package_id = required(&call.params, "package_id")?.to_string();
     let mut params = call.params.clone();
     params.insert("id".into(), json!(package_id));
@@ -1338,7 +1367,7 @@ async fn resource_create(call: Call) -> ActionResult {
     }
     input.id = None;
     let resource_id = Uuid::now_v7();
-    let stored = match &call.upload {
+    let stored = match &mut call.upload {
         Some(upload) => {
             input.id = Some(resource_id);
             Some(
@@ -1373,7 +1402,7 @@ async fn resource_create(call: Call) -> ActionResult {
     Ok(resource_dict(&r, &call.platform.settings.base_url()))
 }
 
-async fn resource_write(call: Call, patch: bool) -> ActionResult {
+async fn resource_write(mut call: Call, patch: bool) -> ActionResult {
     let id = required(&call.params, "id")?;
     let id =
         Uuid::parse_str(id).map_err(|_| ApiError::NotFound("Resource was not found.".into()))?;
@@ -1415,7 +1444,7 @@ async fn resource_write(call: Call, patch: bool) -> ActionResult {
         input.url = String::new();
         input.url_type = "upload".into();
     }
-    if let Some(upload) = &call.upload {
+    if let Some(upload) = &mut call.upload {
         upload
             .store(&call.platform, before.dataset_id, before.id, &mut input)
             .await?;

@@ -9,6 +9,7 @@ use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use platform::body::large_body;
 use axum::{Extension, Router};
 use serde::Deserialize;
 use time::Date;
@@ -25,7 +26,7 @@ use crate::ckan::{self, CkanExtension};
 use crate::model::*;
 use crate::pages::label;
 use crate::store::{self, DatasetInput, ResourceInput};
-use crate::upload::{Upload, format_from_name};
+use crate::upload::{self, Upload, format_from_name};
 
 /// The area told of the resources saved here, as the API tells it (see [`crate::pages_with`]).
 #[derive(Clone)]
@@ -38,11 +39,11 @@ pub fn routes(extension: Option<Arc<dyn CkanExtension>>) -> Router {
         .route("/dataset/{name}/access", get(access_form).post(save_access))
         .route(
             "/dataset/{name}/resource/new",
-            get(new_resource).post(create_resource),
+            large_body(get(new_resource).post(create_resource)),
         )
         .route(
             "/dataset/{name}/resource/{id}/edit",
-            get(edit_resource).post(save_resource),
+            large_body(get(edit_resource).post(save_resource)),
         )
         .route(
             "/dataset/{name}/resource/{id}/delete",
@@ -837,41 +838,41 @@ impl ResourceForm {
     }
 }
 
-/// The fields and the file of a multipart form, its CSRF token checked. A body over the
-/// site's limit is refused with 413 and the limit.
+/// The fields and the file of a multipart form, its CSRF token checked. The file is streamed
+/// into the store as it arrives (up to `[limits] max_upload_bytes`); the text fields may take
+/// `max_form_bytes` in all. Past either, 413 with the limit.
 async fn read_multipart(
+    platform: &Platform,
     mut multipart: Multipart,
     ctx: &RequestContext,
-    limit: usize,
 ) -> Result<(ResourceForm, Option<Upload>)> {
-    let refused = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge { limit }
-        } else {
-            Error::bad_request("error-form-invalid")
-        }
-    };
+    let limits = &platform.settings.limits;
+    let mut budget = limits.max_form_bytes;
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut upload = None;
-    while let Some(field) = multipart.next_field().await.map_err(refused)? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| upload::multipart_error(e, limits.max_upload_bytes))?
+    {
         let name = field.name().unwrap_or("").to_string();
-        let filename = field.file_name().map(str::to_string);
-        let content_type = field
-            .content_type()
-            .unwrap_or("application/octet-stream")
-            .to_string();
-        let data = field.bytes().await.map_err(refused)?;
-        match filename {
-            Some(filename) if name == "file" => {
-                if !filename.is_empty() && !data.is_empty() {
-                    upload = Some(Upload {
-                        filename,
-                        content_type,
-                        data,
-                    });
+        match field.file_name().map(str::to_string) {
+            Some(filename) if name == "file" && !filename.is_empty() && upload.is_none() => {
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let received = Upload::receive(platform, field, filename, content_type).await?;
+                if received.size > 0 {
+                    upload = Some(received);
                 }
             }
-            _ => pairs.push((name, String::from_utf8_lossy(&data).into_owned())),
+            _ => {
+                let text = upload::text_field(field, &mut budget, limits.max_form_bytes).await?;
+                if name != "file" {
+                    pairs.push((name, text));
+                }
+            }
         }
     }
     let token = pairs
@@ -954,7 +955,7 @@ async fn resource_page(
             errors,
             types: vocabulary(&page, "resource-type", &RESOURCE_TYPES),
             languages: vocabulary(&page, "language", &RESOURCE_LANGUAGES),
-            limit: platform::i18n::human_bytes(platform.settings.limits.max_body_bytes as u64),
+            limit: platform::i18n::human_bytes(platform.settings.limits.max_upload_bytes as u64),
             page,
         },
     )
@@ -988,7 +989,8 @@ async fn write_resource(
     let base = before.map(ResourceInput::from_row).unwrap_or_default();
     let (mut input, mut errors) = form.input(base);
     let id = before.map(|r| r.id).unwrap_or_else(Uuid::now_v7);
-    let stored = match &upload {
+    let mut upload = upload;
+    let stored = match &mut upload {
         Some(upload) if errors.is_empty() => {
             input.id = Some(id);
             Some(upload.store(platform, d.row.id, id, &mut input).await?)
@@ -1072,8 +1074,7 @@ async fn create_resource(
     multipart: Multipart,
 ) -> Result<Response> {
     let d = editable(&platform, &user, &name).await?;
-    let (form, upload) =
-        read_multipart(multipart, &ctx, platform.settings.limits.max_body_bytes).await?;
+    let (form, upload) = read_multipart(&platform, multipart, &ctx).await?;
     let written = write_resource(&platform, &user, &d, None, &form, upload).await;
     resource_saved(&platform, &told, page, &d, None, form, written).await
 }
@@ -1117,8 +1118,7 @@ async fn save_resource(
     multipart: Multipart,
 ) -> Result<Response> {
     let (d, r) = editable_resource(&platform, &user, &name, &id).await?;
-    let (form, upload) =
-        read_multipart(multipart, &ctx, platform.settings.limits.max_body_bytes).await?;
+    let (form, upload) = read_multipart(&platform, multipart, &ctx).await?;
     let written = write_resource(&platform, &user, &d, Some(&r), &form, upload).await;
     resource_saved(&platform, &told, page, &d, Some(r), form, written).await
 }

@@ -546,12 +546,18 @@ async fn download(
     if d.state == "deleted" || !crate::ckan::can_read(ctx.user.as_ref(), &d) {
         return Err(Error::NotFound);
     }
+    if !crate::ckan::can_read_data(ctx.user.as_ref(), &d) {
+        return Err(Error::forbidden("catalogue-error-data-not-open"));
+    }
     let Some(key) = &r.file_key else {
         return Ok(Redirect::to(&r.url).into_response());
     };
-    let bytes = platform.files.get(key).await?;
+    // Streamed from the store, never read whole into memory.
+    let (size, chunks) = platform.files.get_stream(key).await?;
     let filename = key.rsplit('/').next().unwrap_or("file");
-    let mut res = (StatusCode::OK, bytes).into_response();
+    let mut res = (StatusCode::OK, axum::body::Body::from_stream(chunks)).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     let mime = if r.mimetype.is_empty() {
         "application/octet-stream"
     } else {

@@ -93,7 +93,7 @@ pub fn resource_param(params: &Map<String, Value>) -> std::result::Result<String
         })
 }
 
-/// A resource the caller may read, with its dataset.
+/// A resource whose data the caller may read, with its dataset (see `ckan::can_read_data`).
 pub async fn readable(
     platform: &Platform,
     user: Option<&CurrentUser>,
@@ -110,6 +110,13 @@ pub async fn readable(
     if !ckan::can_read(user, &d) {
         return Err(ApiError::Authorization(format!(
             "User not authorized to read resource {id}"
+        )));
+    }
+    if !ckan::can_read_data(user, &d) {
+        return Err(ApiError::Authorization(format!(
+            "User not authorized to read resource {id}: the data of dataset {} is not open \
+             (access level {})",
+            d.name, d.access_level
         )));
     }
     Ok((r, d))

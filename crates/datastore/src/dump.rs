@@ -146,6 +146,7 @@ async fn dump_response(
         .await
         .map_err(|e| crate::api::query_error(e.into(), "filters"))?
         .map_err(|e| std::io::Error::other(e.to_string()));
+    let batches = within(batches, engine::Limits::of(platform).time);
     let body = match format.as_str() {
         "csv" | "tsv" => {
             let delimiter = if format == "csv" { b',' } else { b'\t' };
@@ -195,21 +196,26 @@ async fn dump_response(
         }
         _ => {
             // Parquet of a selection: written into a pipe that the response reads.
+            // How the writing ended, so that a dump cut short ends with an error, not a file
+            // that looks whole.
             let (writer, reader) = tokio::io::duplex(1 << 20);
+            let (ended, end) = tokio::sync::oneshot::channel();
             let schema = out_schema.clone();
             tokio::spawn(async move {
-                let mut batches = batches;
-                let Ok(mut w) = AsyncArrowWriter::try_new(writer, schema, None) else {
-                    return;
-                };
-                while let Some(Ok(b)) = batches.next().await {
-                    if w.write(&b).await.is_err() {
-                        return;
+                let written = async move {
+                    let mut batches = std::pin::pin!(batches);
+                    let mut w = AsyncArrowWriter::try_new(writer, schema, None)
+                        .map_err(std::io::Error::other)?;
+                    while let Some(b) = batches.next().await {
+                        w.write(&b?).await.map_err(std::io::Error::other)?;
                     }
+                    w.close().await.map_err(std::io::Error::other)?;
+                    Ok(())
                 }
-                let _ = w.close().await;
+                .await;
+                let _ = ended.send(written);
             });
-            Body::from_stream(reader_stream(reader))
+            Body::from_stream(reader_stream(reader, end))
         }
     };
     let content_type = match format.as_str() {
@@ -250,21 +256,101 @@ fn delimited(delimiter: u8, rows: &[Vec<String>]) -> Bytes {
     Bytes::from(w.into_inner().unwrap_or_default())
 }
 
-/// The read end of a pipe as a stream of byte chunks.
+/// The read end of a pipe as a stream of byte chunks, ending with the writer's error if it had
+/// one.
 fn reader_stream(
     reader: tokio::io::DuplexStream,
+    end: tokio::sync::oneshot::Receiver<std::io::Result<()>>,
 ) -> impl futures::Stream<Item = std::io::Result<Bytes>> {
     use tokio::io::AsyncReadExt;
-    futures::stream::unfold(Some(reader), |state| async move {
-        let mut reader = state?;
+    futures::stream::unfold(Some((reader, end)), |state| async move {
+        let (mut reader, end) = state?;
         let mut buf = vec![0u8; 1 << 16];
         match reader.read(&mut buf).await {
-            Ok(0) => None,
+            Ok(0) => match end.await {
+                Ok(Err(e)) => Some((Err(e), None)),
+                _ => None,
+            },
             Ok(n) => {
                 buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), Some(reader)))
+                Some((Ok(Bytes::from(buf)), Some((reader, end))))
             }
             Err(e) => Some((Err(e), None)),
         }
     })
+}
+
+/// The batches of a dump, ended with an error once producing them took longer than `budget` in
+/// all (the datastore's query time limit). Only the time spent waiting for the next batch
+/// counts, not the time the client takes to read, so a slow reader of a large table is not cut
+/// off; a dump cut short ends with an error, which the client sees as an incomplete transfer
+/// rather than a file that looks whole, and the query is dropped.
+fn within<T: Send + 'static>(
+    batches: impl futures::Stream<Item = std::io::Result<T>> + Send + Unpin + 'static,
+    budget: std::time::Duration,
+) -> impl futures::Stream<Item = std::io::Result<T>> + Send + 'static {
+    futures::stream::unfold(Some((batches, budget)), move |state| async move {
+        let (mut batches, left) = state?;
+        let started = std::time::Instant::now();
+        match tokio::time::timeout(left, batches.next()).await {
+            Ok(Some(item)) => {
+                let left = left.saturating_sub(started.elapsed());
+                Some((item, Some((batches, left))))
+            }
+            Ok(None) => None,
+            Err(_) => {
+                tracing::warn!(seconds = budget.as_secs_f64(), "a dump ran out of time");
+                let e = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "the dump took longer than the query time limit of {} s",
+                        budget.as_secs_f64()
+                    ),
+                );
+                Some((Err(e), None))
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use futures::StreamExt;
+
+    use super::within;
+
+    /// A stream whose every item takes `each` to produce.
+    fn slow(n: usize, each: Duration) -> impl futures::Stream<Item = std::io::Result<usize>> + Unpin {
+        Box::pin(futures::stream::iter(0..n).then(move |i| async move {
+            tokio::time::sleep(each).await;
+            Ok(i)
+        }))
+    }
+
+    #[tokio::test]
+    async fn a_dump_that_takes_too_long_ends_with_an_error() {
+        let items: Vec<_> = within(slow(100, Duration::from_millis(40)), Duration::from_millis(150))
+            .collect()
+            .await;
+        assert!(items.len() >= 3 && items.len() <= 5, "{}", items.len());
+        let (last, before) = items.split_last().unwrap();
+        assert!(before.iter().all(Result::is_ok));
+        let e = last.as_ref().unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::TimedOut);
+        assert!(e.to_string().contains("query time limit"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn time_the_reader_takes_is_not_counted() {
+        let mut s = std::pin::pin!(within(slow(4, Duration::from_millis(20)), Duration::from_millis(200)));
+        let mut got = Vec::new();
+        while let Some(item) = s.next().await {
+            got.push(item.unwrap());
+            // A slow client: far longer than the budget between reads.
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        assert_eq!(got, vec![0, 1, 2, 3]);
+    }
 }

@@ -143,8 +143,14 @@ impl std::fmt::Debug for S3Settings {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
-    /// Largest request body accepted, in bytes.
-    pub max_body_bytes: usize,
+    /// Largest form body a page accepts, in bytes.
+    pub max_form_bytes: usize,
+    /// Largest JSON (or form) body an API accepts, in bytes.
+    pub max_json_bytes: usize,
+    /// Largest file upload, in bytes: only upload routes take bodies this large, and stream
+    /// them into the file store. `max_body_bytes` is the older name.
+    #[serde(alias = "max_body_bytes")]
+    pub max_upload_bytes: usize,
     /// Failed log-ins allowed per account within `login_window_minutes`.
     pub login_failures_per_account: i64,
     /// Failed log-ins allowed per client address within `login_window_minutes`.
@@ -157,7 +163,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_body_bytes: 256 * 1024 * 1024,
+            max_form_bytes: 1024 * 1024,
+            max_json_bytes: 1024 * 1024,
+            max_upload_bytes: 256 * 1024 * 1024,
             login_failures_per_account: 5,
             login_failures_per_address: 30,
             login_window_minutes: 15,
@@ -378,6 +386,19 @@ mod tests {
             err.contains("max_body_bytes") || err.contains("line 2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn body_limits_default_small_and_the_old_name_sets_the_upload_limit() {
+        let s = Settings::from_toml("").unwrap();
+        assert_eq!(s.limits.max_form_bytes, 1024 * 1024);
+        assert_eq!(s.limits.max_json_bytes, 1024 * 1024);
+        assert_eq!(s.limits.max_upload_bytes, 256 * 1024 * 1024);
+        let s = Settings::from_toml("[limits]\nmax_body_bytes = 5000\nmax_json_bytes = 70\n")
+            .unwrap();
+        assert_eq!(s.limits.max_upload_bytes, 5000);
+        assert_eq!(s.limits.max_json_bytes, 70);
+        assert_eq!(s.limits.max_form_bytes, 1024 * 1024);
     }
 
     #[test]

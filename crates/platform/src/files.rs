@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
@@ -69,6 +70,64 @@ impl Files {
         Ok(())
     }
 
+    /// Writes `chunks` to `key` as they arrive, never holding more than the writer's part in
+    /// memory; more than `limit` bytes in all is refused with 413 and nothing is left stored.
+    /// Answers the size and the SHA-256 of what was stored.
+    pub async fn put_stream<S>(&self, key: &str, chunks: S, limit: u64) -> Result<Stored>
+    where
+        S: Stream<Item = Result<Bytes>> + Send,
+    {
+        use sha2::Digest;
+        use tokio::io::AsyncWriteExt;
+        let mut writer = object_store::buffered::BufWriter::with_capacity(
+            self.store.clone(),
+            path(key)?,
+            PART_BYTES,
+        );
+        let mut hasher = sha2::Sha256::new();
+        let mut size = 0u64;
+        let mut chunks = std::pin::pin!(chunks);
+        let written: Result<()> = async {
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk?;
+                size += chunk.len() as u64;
+                if size > limit {
+                    return Err(Error::PayloadTooLarge {
+                        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+                    });
+                }
+                hasher.update(&chunk);
+                writer.put(chunk).await?;
+            }
+            writer.shutdown().await.map_err(Error::internal)?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = written {
+            let _ = writer.abort().await;
+            // A small file may already be written by the shutdown that failed.
+            let _ = self.store.delete(&path(key)?).await;
+            return Err(e);
+        }
+        Ok(Stored {
+            size,
+            sha256: hex::encode(hasher.finalize()),
+        })
+    }
+
+    /// The file as a stream of chunks, with its size: for serving it without reading it whole.
+    pub async fn get_stream(&self, key: &str) -> Result<(u64, BoxStream<'static, Result<Bytes>>)> {
+        let got = self.store.get(&path(key)?).await?;
+        let size = got.meta.size;
+        Ok((size, got.into_stream().map_err(Error::from).boxed()))
+    }
+
+    /// Moves a file to another key, replacing what is there.
+    pub async fn rename(&self, from: &str, to: &str) -> Result<()> {
+        self.store.rename(&path(from)?, &path(to)?).await?;
+        Ok(())
+    }
+
     pub async fn get(&self, key: &str) -> Result<Bytes> {
         Ok(self.store.get(&path(key)?).await?.bytes().await?)
     }
@@ -82,6 +141,17 @@ impl Files {
         Ok(())
     }
 }
+
+/// What [`Files::put_stream`] stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub size: u64,
+    /// Lowercase hexadecimal.
+    pub sha256: String,
+}
+
+/// The part size of streamed writes: larger files go to the store in parts of this size.
+const PART_BYTES: usize = 5 * 1024 * 1024;
 
 /// Keys are relative paths of plain segments; anything that could climb out is refused.
 fn path(key: &str) -> Result<StorePath> {
@@ -115,6 +185,48 @@ mod tests {
             Err(Error::NotFound)
         ));
         assert!(files.put("../escape", Bytes::new()).await.is_err());
+    }
+
+    async fn streamed(files: Files) {
+        let chunks: Vec<Result<Bytes>> = (0..13u8)
+            .map(|i| Ok(Bytes::from(vec![i; 1024 * 1024])))
+            .collect();
+        let stored = files
+            .put_stream("uploads/big", futures::stream::iter(chunks), 20 * 1024 * 1024)
+            .await
+            .unwrap();
+        assert_eq!(stored.size, 13 * 1024 * 1024);
+        let (size, stream) = files.get_stream("uploads/big").await.unwrap();
+        assert_eq!(size, stored.size);
+        let back: Vec<Bytes> = stream.try_collect().await.unwrap();
+        let back: Vec<u8> = back.concat();
+        assert_eq!(back.len(), 13 * 1024 * 1024);
+        assert!(back.chunks(1024 * 1024).enumerate().all(|(i, c)| c.iter().all(|b| *b == i as u8)));
+        use sha2::Digest;
+        assert_eq!(stored.sha256, hex::encode(sha2::Sha256::digest(&back)));
+
+        let chunks: Vec<Result<Bytes>> = (0..8).map(|_| Ok(Bytes::from(vec![1u8; 1024 * 1024]))).collect();
+        let err = files
+            .put_stream("uploads/too-big", futures::stream::iter(chunks), 7 * 1024 * 1024)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::PayloadTooLarge { limit } if limit == 7 * 1024 * 1024));
+        assert!(matches!(files.get("uploads/too-big").await, Err(Error::NotFound)));
+
+        files.rename("uploads/big", "kept/big").await.unwrap();
+        assert_eq!(files.size("kept/big").await.unwrap(), 13 * 1024 * 1024);
+        assert!(matches!(files.get("uploads/big").await, Err(Error::NotFound)));
+    }
+
+    #[tokio::test]
+    async fn streams_in_and_out_within_a_limit() {
+        streamed(Files::in_memory()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            data_dir: dir.path().into(),
+            ..Default::default()
+        };
+        streamed(Files::from_settings(&settings).unwrap()).await;
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod body;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -34,8 +34,14 @@ pub fn app(platform: Platform, pages: Router, api: Router) -> App {
 pub type App = NormalizePath<Router>;
 
 fn routes(platform: Platform, pages: Router, api: Router) -> Router {
-    let pages = pages.merge(accounts::pages()).merge(admin::pages());
-    let limit = platform.settings.limits.max_body_bytes;
+    // Small bodies everywhere; upload routes lift it themselves (`crate::body::large_body`).
+    let limits = &platform.settings.limits;
+    let pages = pages
+        .merge(accounts::pages())
+        .merge(admin::pages())
+        .layer(DefaultBodyLimit::max(limits.max_form_bytes));
+    let api = api.layer(DefaultBodyLimit::max(limits.max_json_bytes));
+    let form_limit = limits.max_form_bytes;
     let timeout = Duration::from_secs(platform.settings.limits.request_timeout_seconds);
     Router::new()
         .route("/", get(root_redirect))
@@ -50,7 +56,7 @@ fn routes(platform: Platform, pages: Router, api: Router) -> Router {
         .route_layer(from_fn(track_metrics))
         .fallback(not_found)
         .layer(from_fn_with_state(platform, context))
-        .layer(DefaultBodyLimit::max(limit))
+        .layer(DefaultBodyLimit::max(form_limit))
         .layer(from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -91,11 +91,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let limit = req
-            .extensions()
-            .get::<Platform>()
-            .map(|p| p.settings.limits.max_body_bytes)
-            .unwrap_or_default();
+        let limit = platform::body::limit_of(&req);
+        let req = platform::body::limited_request(req).await?;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {

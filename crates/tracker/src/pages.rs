@@ -36,7 +36,10 @@ pub fn routes() -> Router {
         .route("/tracker/plans/{slug}", get(plan))
         .route("/tracker/feed.atom", get(crate::feed::site))
         .route("/tracker/export/ogp.csv", get(export_csv))
-        .route("/tracker/import", get(import_form).post(import))
+        .route(
+            "/tracker/import",
+            platform::body::large_body(get(import_form).post(import)),
+        )
         .route("/tracker/items/{id}", get(item_by_id))
         .route("/tracker/{kind}/{slug}", get(item_page))
         .route("/tracker/{kind}/{slug}/feed.atom", get(crate::feed::item))
@@ -1110,20 +1113,26 @@ async fn import_form(page: Page, SignedIn(user): SignedIn) -> Result<Response> {
 }
 
 /// Reads the upload: the CSRF token, the language of the text and the file.
-async fn read_upload(mut multipart: Multipart, csrf: &str) -> Result<(String, Vec<u8>)> {
+async fn read_upload(
+    mut multipart: Multipart,
+    csrf: &str,
+    limit: usize,
+) -> Result<(String, Vec<u8>)> {
     let mut token = String::new();
     let mut lang = String::new();
     let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| Error::bad_request("error-form-invalid"))?
-    {
+    // The route takes uploads up to the upload limit; the file is parsed whole, so it is read
+    // whole, and an import is an administrator's.
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge { limit }
+        } else {
+            Error::bad_request("error-form-invalid")
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(refused)? {
         let name = field.name().unwrap_or("").to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| Error::bad_request("error-form-invalid"))?;
+        let bytes = field.bytes().await.map_err(refused)?;
         match name.as_str() {
             "_csrf" => token = String::from_utf8_lossy(&bytes).into_owned(),
             "text_lang" => lang = String::from_utf8_lossy(&bytes).into_owned(),
@@ -1145,7 +1154,12 @@ async fn import(
     multipart: Multipart,
 ) -> Result<Response> {
     require_admin(&user)?;
-    let (text_lang, bytes) = read_upload(multipart, &ctx.csrf).await?;
+    let (text_lang, bytes) = read_upload(
+        multipart,
+        &ctx.csrf,
+        platform.settings.limits.max_upload_bytes,
+    )
+    .await?;
     let page = import_page(page);
     let Some(lang) = Lang::from_code(&text_lang) else {
         let problems = vec![page.t("tracker-import-choose-language")];

@@ -494,7 +494,11 @@ async fn editors_add_and_change_datasets_on_every_engine() {
             d.row.id, res.id
         );
         assert!(page.contains(&download), "{engine}");
+        // The dataset is to be opened: its file goes to its editors, not yet to the public.
         let r = visitor.get(&download).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{engine}");
+        assert!(r.body.contains("not open"), "{engine}: {}", r.body);
+        let r = editor.get(&download).await;
         assert_eq!(r.body.as_bytes(), csv);
 
         // A link, and a link without an address refused with its field named.
@@ -751,7 +755,7 @@ async fn oversize_uploads_are_refused_with_the_limit() {
     let settings = Settings {
         data_dir: t.dir.path().to_path_buf(),
         limits: Limits {
-            max_body_bytes: 4096,
+            max_upload_bytes: 4096,
             ..Limits::default()
         },
         ..Settings::default()
@@ -831,4 +835,81 @@ async fn license_list_serves_the_configured_list() {
     ] {
         assert!(list.iter().any(|l| l["id"] == id), "{id} is listed");
     }
+}
+
+#[tokio::test]
+async fn pages_take_forms_up_to_the_form_limit_and_files_up_to_the_upload_limit() {
+    let t: TestDb = testing::sqlite().await;
+    let w = world(&t.db).await;
+    let mut editor = Client::new(t.platform());
+    editor.sign_in("editor@health.example").await;
+    // A plain form over 1 MiB, with and without a declared length.
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = editor
+        .post("/fr/dataset/new", &[("title_en", &big), ("name", "big")])
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(
+        r.body.contains("1 MiB") && r.body.contains("lang=\"fr\""),
+        "{}",
+        r.body
+    );
+    let chunks = (0..32).map(|_| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b'x'; 65536])));
+    let r = editor
+        .send(
+            Request::post("/en/dataset/new")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from_stream(futures::stream::iter(chunks)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("1 MiB"), "{}", r.body);
+    // A file of a few MiB is stored as sent.
+    let mut tx = t.db.begin().await.unwrap();
+    store::create(
+        &mut tx,
+        &Actor::system("test"),
+        DatasetInput {
+            name: "stations".into(),
+            title_en: "Stations".into(),
+            organization_id: Some(w.health),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // The text fields of an upload form are held to the form limit too.
+    let r = editor
+        .post_file(
+            "/en/dataset/stations/resource/new",
+            &[("description_en", &big)],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    let data: Vec<u8> = (0..3 * 1024 * 1024 + 7).map(|i| (i * 31 % 251) as u8).collect();
+    let r = editor
+        .post_file(
+            "/en/dataset/stations/resource/new",
+            &[("resource_type", "data"), ("language", "english")],
+            Some(("scan.bin", &data)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = store::get(&t.db, "stations").await.unwrap().unwrap();
+    let resource = &d.resources[0];
+    assert_eq!(resource.size, Some(data.len() as i64));
+    let key = resource.file_key.clone().unwrap();
+    let stored = t.platform().files.get(&key).await.unwrap();
+    assert!(stored == data, "the file is stored as sent");
+    let r = editor
+        .get(&format!(
+            "/dataset/{}/resource/{}/download/scan.bin",
+            d.row.id, resource.id
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body.len(), String::from_utf8_lossy(&data).len());
 }

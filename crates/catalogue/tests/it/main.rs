@@ -1,5 +1,6 @@
 //! The catalogue's integration tests: one binary, one module per subject.
 
+mod bodies;
 mod ckan;
 mod dashboard;
 mod editor;

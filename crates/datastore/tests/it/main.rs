@@ -5,6 +5,7 @@ mod ckan;
 mod forms;
 mod ingest;
 mod pages;
+mod restricted;
 
 pub fn shared_data() -> Option<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");

@@ -497,7 +497,9 @@ async fn oversize_bodies_get_413_with_the_limit() {
         data_dir: t.dir.path().to_path_buf(),
         ..Default::default()
     };
-    settings.limits.max_body_bytes = 1024;
+    settings.limits.max_form_bytes = 1024;
+    settings.limits.max_json_bytes = 1024;
+    settings.limits.max_upload_bytes = 1024;
     let platform = platform::Platform::with_db(settings, t.db.clone(), vec![]).unwrap();
     let mut c = Client {
         app: server::app(platform, Router::new(), Router::new()),
