@@ -9,8 +9,8 @@ use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use platform::body::large_body;
 use futures::future::BoxFuture;
+use platform::body::large_body;
 use serde_json::{Map, Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -432,9 +432,8 @@ async fn read_params(
                     upload = Some(Upload::receive(platform, field, filename, content_type).await?);
                 }
                 file => {
-                    let text =
-                        crate::upload::text_field(field, &mut budget, limits.max_json_bytes)
-                            .await?;
+                    let text = crate::upload::text_field(field, &mut budget, limits.max_json_bytes)
+                        .await?;
                     if file.is_none() {
                         params.insert(name, parse_get_value(&text));
                     }

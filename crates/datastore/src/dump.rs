@@ -322,7 +322,10 @@ mod tests {
     use super::within;
 
     /// A stream whose every item takes `each` to produce.
-    fn slow(n: usize, each: Duration) -> impl futures::Stream<Item = std::io::Result<usize>> + Unpin {
+    fn slow(
+        n: usize,
+        each: Duration,
+    ) -> impl futures::Stream<Item = std::io::Result<usize>> + Unpin {
         Box::pin(futures::stream::iter(0..n).then(move |i| async move {
             tokio::time::sleep(each).await;
             Ok(i)
@@ -331,9 +334,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_dump_that_takes_too_long_ends_with_an_error() {
-        let items: Vec<_> = within(slow(100, Duration::from_millis(40)), Duration::from_millis(150))
-            .collect()
-            .await;
+        let items: Vec<_> = within(
+            slow(100, Duration::from_millis(40)),
+            Duration::from_millis(150),
+        )
+        .collect()
+        .await;
         assert!(items.len() >= 3 && items.len() <= 5, "{}", items.len());
         let (last, before) = items.split_last().unwrap();
         assert!(before.iter().all(Result::is_ok));
@@ -344,7 +350,10 @@ mod tests {
 
     #[tokio::test]
     async fn time_the_reader_takes_is_not_counted() {
-        let mut s = std::pin::pin!(within(slow(4, Duration::from_millis(20)), Duration::from_millis(200)));
+        let mut s = std::pin::pin!(within(
+            slow(4, Duration::from_millis(20)),
+            Duration::from_millis(200)
+        ));
         let mut got = Vec::new();
         while let Some(item) = s.next().await {
             got.push(item.unwrap());

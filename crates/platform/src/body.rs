@@ -13,9 +13,9 @@ use bytes::BytesMut;
 use futures::StreamExt;
 use http_body_util::{LengthLimitError, Limited};
 
+use crate::Platform;
 use crate::config::Limits;
 use crate::error::{Error, Result};
-use crate::Platform;
 
 /// The small limit of a path: the APIs' under `/api/`, the pages' elsewhere.
 pub fn small_limit(limits: &Limits, path: &str) -> usize {

@@ -394,8 +394,8 @@ mod tests {
         assert_eq!(s.limits.max_form_bytes, 1024 * 1024);
         assert_eq!(s.limits.max_json_bytes, 1024 * 1024);
         assert_eq!(s.limits.max_upload_bytes, 256 * 1024 * 1024);
-        let s = Settings::from_toml("[limits]\nmax_body_bytes = 5000\nmax_json_bytes = 70\n")
-            .unwrap();
+        let s =
+            Settings::from_toml("[limits]\nmax_body_bytes = 5000\nmax_json_bytes = 70\n").unwrap();
         assert_eq!(s.limits.max_upload_bytes, 5000);
         assert_eq!(s.limits.max_json_bytes, 70);
         assert_eq!(s.limits.max_form_bytes, 1024 * 1024);

@@ -192,7 +192,11 @@ mod tests {
             .map(|i| Ok(Bytes::from(vec![i; 1024 * 1024])))
             .collect();
         let stored = files
-            .put_stream("uploads/big", futures::stream::iter(chunks), 20 * 1024 * 1024)
+            .put_stream(
+                "uploads/big",
+                futures::stream::iter(chunks),
+                20 * 1024 * 1024,
+            )
             .await
             .unwrap();
         assert_eq!(stored.size, 13 * 1024 * 1024);
@@ -201,21 +205,37 @@ mod tests {
         let back: Vec<Bytes> = stream.try_collect().await.unwrap();
         let back: Vec<u8> = back.concat();
         assert_eq!(back.len(), 13 * 1024 * 1024);
-        assert!(back.chunks(1024 * 1024).enumerate().all(|(i, c)| c.iter().all(|b| *b == i as u8)));
+        assert!(
+            back.chunks(1024 * 1024)
+                .enumerate()
+                .all(|(i, c)| c.iter().all(|b| *b == i as u8))
+        );
         use sha2::Digest;
         assert_eq!(stored.sha256, hex::encode(sha2::Sha256::digest(&back)));
 
-        let chunks: Vec<Result<Bytes>> = (0..8).map(|_| Ok(Bytes::from(vec![1u8; 1024 * 1024]))).collect();
+        let chunks: Vec<Result<Bytes>> = (0..8)
+            .map(|_| Ok(Bytes::from(vec![1u8; 1024 * 1024])))
+            .collect();
         let err = files
-            .put_stream("uploads/too-big", futures::stream::iter(chunks), 7 * 1024 * 1024)
+            .put_stream(
+                "uploads/too-big",
+                futures::stream::iter(chunks),
+                7 * 1024 * 1024,
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, Error::PayloadTooLarge { limit } if limit == 7 * 1024 * 1024));
-        assert!(matches!(files.get("uploads/too-big").await, Err(Error::NotFound)));
+        assert!(matches!(
+            files.get("uploads/too-big").await,
+            Err(Error::NotFound)
+        ));
 
         files.rename("uploads/big", "kept/big").await.unwrap();
         assert_eq!(files.size("kept/big").await.unwrap(), 13 * 1024 * 1024);
-        assert!(matches!(files.get("uploads/big").await, Err(Error::NotFound)));
+        assert!(matches!(
+            files.get("uploads/big").await,
+            Err(Error::NotFound)
+        ));
     }
 
     #[tokio::test]

@@ -38,7 +38,10 @@ fn chunked_body() -> Body {
 fn assert_ckan_413(status: StatusCode, body: &Value) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["success"], false, "{body}");
-    assert_eq!(body["error"]["__type"], "Request Entity Too Large", "{body}");
+    assert_eq!(
+        body["error"]["__type"], "Request Entity Too Large",
+        "{body}"
+    );
     assert_eq!(body["error"]["limit"], MIB, "{body}");
     assert!(
         body["error"]["message"].as_str().unwrap().contains("1 MiB"),
@@ -67,8 +70,7 @@ async fn oversize_json_bodies_get_413_in_the_api_shape() {
     )
     .await;
     assert_ckan_413(status, &body);
-    let (status, body) =
-        post_raw(&api, "/api/3/action/package_search", None, chunked_body()).await;
+    let (status, body) = post_raw(&api, "/api/3/action/package_search", None, chunked_body()).await;
     assert_ckan_413(status, &body);
     // A write action that takes uploads still holds a JSON body to the small limit.
     let (status, body) = post_raw(
@@ -81,10 +83,8 @@ async fn oversize_json_bodies_get_413_in_the_api_shape() {
     assert_ckan_413(status, &body);
     // A multipart body of a read action: its fields count against the small limit too.
     let boundary = "B";
-    let mut multipart = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n"
-    )
-    .into_bytes();
+    let mut multipart =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n").into_bytes();
     multipart.resize(2 * MIB, b'x');
     multipart.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let (status, body) = api
@@ -102,13 +102,8 @@ async fn oversize_json_bodies_get_413_in_the_api_shape() {
 
     // The native API: its own error shape.
     for body in [Body::from(big_json()), chunked_body()] {
-        let (status, body) = post_raw(
-            &api,
-            "/api/v1/catalogue/requests",
-            Some(&api.token),
-            body,
-        )
-        .await;
+        let (status, body) =
+            post_raw(&api, "/api/v1/catalogue/requests", Some(&api.token), body).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
         assert_eq!(body["error"]["code"], "payload_too_large", "{body}");
         assert!(

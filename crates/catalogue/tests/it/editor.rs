@@ -889,7 +889,9 @@ async fn pages_take_forms_up_to_the_form_limit_and_files_up_to_the_upload_limit(
         )
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
-    let data: Vec<u8> = (0..3 * 1024 * 1024 + 7).map(|i| (i * 31 % 251) as u8).collect();
+    let data: Vec<u8> = (0..3 * 1024 * 1024 + 7)
+        .map(|i| (i * 31 % 251) as u8)
+        .collect();
     let r = editor
         .post_file(
             "/en/dataset/stations/resource/new",

@@ -159,7 +159,10 @@ async fn a_dump_streams_batch_by_batch() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{format}");
         // Not buffered into one body of known length: sent as it is produced, in many frames.
-        assert!(res.headers().get(header::CONTENT_LENGTH).is_none(), "{format}");
+        assert!(
+            res.headers().get(header::CONTENT_LENGTH).is_none(),
+            "{format}"
+        );
         let mut body = res.into_body();
         let mut frames = 0;
         let mut bytes = 0;
