@@ -4,6 +4,7 @@ catalogue-error-organization = Choose the organization that holds this data.
 catalogue-error-licence = Choose a licence from the list.
 catalogue-error-rationale = Explain publicly why this data is restricted.
 catalogue-error-data-not-open = The data of this dataset is not open: only its organization’s editors may have it. Its page says why.
+catalogue-data-not-released = Not released (see Access)
 catalogue-error-planned-date = Give the date when this data is planned to be opened.
 catalogue-error-open-exemption = Open data has no exemption: choose “none”.
 catalogue-error-end-before-start = The end date is before the start date.

@@ -4,6 +4,7 @@ catalogue-error-organization = Choisissez l’organisation qui détient ces donn
 catalogue-error-licence = Choisissez une licence dans la liste.
 catalogue-error-rationale = Expliquez publiquement pourquoi ces données sont restreintes.
 catalogue-error-data-not-open = Les données de ce jeu ne sont pas ouvertes : seuls les éditeurs de son organisation peuvent les obtenir. Sa page en donne la raison.
+catalogue-data-not-released = Non publiées (voir Accès)
 catalogue-error-planned-date = Indiquez la date à laquelle l’ouverture de ces données est prévue.
 catalogue-error-open-exemption = Des données ouvertes n’ont pas d’exemption : choisissez « aucune ».
 catalogue-error-end-before-start = La date de fin précède la date de début.

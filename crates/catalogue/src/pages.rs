@@ -154,6 +154,8 @@ struct DatasetPage {
     history: Vec<HistoryRow>,
     /// Whether the visitor edits for the dataset's organization.
     can_edit: bool,
+    /// Whether the visitor may have the data: not when it is not open, unless they edit for it.
+    can_have_data: bool,
 }
 
 async fn dataset_page(
@@ -188,6 +190,7 @@ async fn dataset_page(
         .user
         .as_ref()
         .is_some_and(|u| u.can_edit_for(d.row.organization_id));
+    let can_have_data = crate::ckan::can_read_data(ctx.user.as_ref(), &d.row);
     let v = DatasetView::new(d, page.lang, &platform.settings.base_url());
     let datasets = page.t("catalogue-datasets");
     let page = page.with_title(v.title.clone()).crumb(datasets, "/dataset");
@@ -199,6 +202,7 @@ async fn dataset_page(
         v,
         history,
         can_edit,
+        can_have_data,
     })
 }
 

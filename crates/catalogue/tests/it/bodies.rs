@@ -230,6 +230,32 @@ async fn uploads_of_several_mib_are_stored_intact_and_served_only_while_public()
         assert_eq!(status, StatusCode::OK, "{engine}: {body}");
         let (status, _) = api.get("/api/3/action/package_show?id=scans").await;
         assert_eq!(status, StatusCode::OK, "{engine}");
+        // The file's address stays in the metadata; the page offers no link to it.
+        let link = format!("href=\"{}\"", resource["url"].as_str().unwrap());
+        let (status, page) = api.get("/en/dataset/scans").await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        let page = page.as_str().unwrap();
+        assert!(
+            !page.contains(&link),
+            "{engine}: no link to a file it may not have"
+        );
+        assert!(page.contains("Not released"), "{engine}");
+        let res = api
+            .app
+            .clone()
+            .oneshot(
+                Request::get("/en/dataset/scans")
+                    .header(header::AUTHORIZATION, &api.token)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let page = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            String::from_utf8_lossy(&page).contains(&link),
+            "{engine}: its editors have the link"
+        );
         for token in [None, Some(api.other_token.as_str())] {
             let (status, _, served) = download(&api, &resource, token).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");
