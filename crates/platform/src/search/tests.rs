@@ -1,7 +1,14 @@
 //! Search tests: analyzers, queries, facets, visibility and snippets on an index in memory; the
 //! follower and rebuilds on SQLite and, when `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
+use std::time::Instant;
+
+use super::index::Payload;
+use super::query::{Item, Modifier, Piece, parse_user_text};
+use super::schema::sort_key;
+use super::snippets::{marked_html, truncate_at_word};
 use super::*;
+use crate::Platform;
 use crate::exec;
 use crate::testing::{TestDb, postgres};
 

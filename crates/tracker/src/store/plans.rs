@@ -1,0 +1,306 @@
+//! Action plans: the records, their validation, creation and edits, and reads.
+
+use std::collections::HashMap;
+
+use platform::error::{FieldError, Msg, is_unique_violation};
+use platform::orgs;
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{free_slug, is_blank, trimmed};
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Plan {
+    pub id: Uuid,
+    pub slug: String,
+    #[schema(value_type = crate::api::BilingualDoc)]
+    pub title: Bilingual,
+    #[schema(value_type = crate::api::BilingualDoc)]
+    pub summary: Bilingual,
+    /// OGP's "Country/Locality".
+    pub country: String,
+    pub region: String,
+    /// OGP's "Action Plan Number".
+    pub plan_number: i64,
+    /// OGP's "Year Of Submission".
+    pub year_submitted: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: Uuid,
+    slug: String,
+    title_en: String,
+    title_fr: String,
+    summary_en: String,
+    summary_fr: String,
+    country: String,
+    region: String,
+    plan_number: i64,
+    year_submitted: Option<i64>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl From<PlanRow> for Plan {
+    fn from(r: PlanRow) -> Plan {
+        Plan {
+            id: r.id,
+            slug: r.slug,
+            title: Bilingual::new(r.title_en, r.title_fr),
+            summary: Bilingual::new(r.summary_en, r.summary_fr),
+            country: r.country,
+            region: r.region,
+            plan_number: r.plan_number,
+            year_submitted: r.year_submitted,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const PLAN_COLUMNS: &str = "id, slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, year_submitted, created_at, updated_at";
+
+/// A new action plan.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PlanInput {
+    /// Made from the title when absent.
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    #[schema(value_type = crate::api::BilingualDoc)]
+    pub title: Bilingual,
+    #[serde(default)]
+    #[schema(value_type = crate::api::BilingualDoc)]
+    pub summary: Bilingual,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub region: String,
+    pub plan_number: i64,
+    #[serde(default)]
+    pub year_submitted: Option<i64>,
+}
+
+pub(super) async fn tx_plan_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<Plan>> {
+    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE slug = $1");
+    let row = exec!(tx, |c| {
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(slug)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(row.map(Plan::from))
+}
+
+/// What is wrong with a plan as sent, field by field.
+fn check_plan(input: &PlanInput) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if is_blank(&input.title) {
+        errors.push(FieldError::new("title", "error-required"));
+    }
+    if !input.slug.is_empty() && !orgs::valid_slug(&input.slug) {
+        errors.push(FieldError::new("slug", "error-slug-invalid"));
+    }
+    if !(1..=1000).contains(&input.plan_number) {
+        errors.push(FieldError::with(
+            "plan_number",
+            Msg::new("error-out-of-range")
+                .arg("min", 1)
+                .arg("max", 1000),
+        ));
+    }
+    if let Some(y) = input.year_submitted
+        && !(1900..=2999).contains(&y)
+    {
+        errors.push(FieldError::with(
+            "year_submitted",
+            Msg::new("error-out-of-range")
+                .arg("min", 1900)
+                .arg("max", 2999),
+        ));
+    }
+    errors
+}
+
+pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result<Plan> {
+    let errors = check_plan(&input);
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let slug = if input.slug.is_empty() {
+        let base = if input.title.en.trim().is_empty() {
+            &input.title.fr
+        } else {
+            &input.title.en
+        };
+        free_slug(tx, base, true).await?
+    } else {
+        input.slug.clone()
+    };
+    let at = platform::db::now();
+    let plan = Plan {
+        id: Uuid::now_v7(),
+        slug,
+        title: trimmed(&input.title),
+        summary: Bilingual::new(input.summary.en.trim(), input.summary.fr.trim()),
+        country: input.country.trim().to_string(),
+        region: input.region.trim().to_string(),
+        plan_number: input.plan_number,
+        year_submitted: input.year_submitted,
+        created_at: at,
+        updated_at: at,
+    };
+    let result = exec!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO tracker_plans (id, slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, year_submitted, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(plan.id)
+        .bind(&plan.slug)
+        .bind(&plan.title.en)
+        .bind(&plan.title.fr)
+        .bind(&plan.summary.en)
+        .bind(&plan.summary.fr)
+        .bind(&plan.country)
+        .bind(&plan.region)
+        .bind(plan.plan_number)
+        .bind(plan.year_submitted)
+        .bind(at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    });
+    if let Err(e) = result {
+        if is_unique_violation(&e) {
+            return Err(Error::Validation(vec![FieldError::new(
+                "slug",
+                "tracker-error-plan-taken",
+            )]));
+        }
+        return Err(e.into());
+    }
+    tx.audit(
+        actor,
+        "tracker.plan.create",
+        "tracker_plan",
+        &plan.id.to_string(),
+        None::<&()>,
+        Some(&plan),
+    )
+    .await?;
+    Ok(plan)
+}
+
+/// Changes a plan's title, summary, country, region, number and year (not its slug).
+pub async fn update_plan(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Plan,
+    input: PlanInput,
+) -> Result<Plan> {
+    let errors = check_plan(&PlanInput {
+        slug: String::new(),
+        ..input.clone()
+    });
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let plan = Plan {
+        title: trimmed(&input.title),
+        summary: trimmed(&input.summary),
+        country: input.country.trim().to_string(),
+        region: input.region.trim().to_string(),
+        plan_number: input.plan_number,
+        year_submitted: input.year_submitted,
+        updated_at: platform::db::now(),
+        ..before.clone()
+    };
+    let result = exec!(tx, |c| {
+        sqlx::query(
+            "UPDATE tracker_plans SET title_en = $2, title_fr = $3, summary_en = $4, summary_fr = $5, country = $6, \
+             region = $7, plan_number = $8, year_submitted = $9, updated_at = $10 WHERE id = $1",
+        )
+        .bind(plan.id)
+        .bind(&plan.title.en)
+        .bind(&plan.title.fr)
+        .bind(&plan.summary.en)
+        .bind(&plan.summary.fr)
+        .bind(&plan.country)
+        .bind(&plan.region)
+        .bind(plan.plan_number)
+        .bind(plan.year_submitted)
+        .bind(plan.updated_at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    });
+    if let Err(e) = result {
+        if is_unique_violation(&e) {
+            return Err(Error::field("plan_number", "tracker-error-plan-taken"));
+        }
+        return Err(e.into());
+    }
+    tx.audit(
+        actor,
+        "tracker.plan.update",
+        "tracker_plan",
+        &plan.id.to_string(),
+        Some(before),
+        Some(&plan),
+    )
+    .await?;
+    Ok(plan)
+}
+
+pub async fn plans(db: &Db) -> Result<Vec<Plan>> {
+    let sql = format!(
+        "SELECT {PLAN_COLUMNS} FROM tracker_plans ORDER BY year_submitted DESC, plan_number DESC, title_en"
+    );
+    let rows = read!(db, |c| {
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(rows.into_iter().map(Plan::from).collect())
+}
+
+pub async fn plan_by_slug(db: &Db, slug: &str) -> Result<Option<Plan>> {
+    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE slug = $1");
+    let row = read!(db, |c| {
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(slug)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(row.map(Plan::from))
+}
+
+/// How many commitments each plan has.
+pub async fn commitments_per_plan(db: &Db) -> Result<HashMap<Uuid, i64>> {
+    let rows: Vec<(Uuid, i64)> = read!(db, |c| {
+        sqlx::query_as(
+            "SELECT plan_id, COUNT(*) FROM tracker_items WHERE plan_id IS NOT NULL GROUP BY plan_id",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn plan_by_id(db: &Db, id: Uuid) -> Result<Option<Plan>> {
+    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE id = $1");
+    let row = read!(db, |c| {
+        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    Ok(row.map(Plan::from))
+}

@@ -1,0 +1,92 @@
+//! Themes and the items they tag.
+
+use platform::{Bilingual, Db, Result, Tx, exec, read};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Theme {
+    pub slug: String,
+    #[schema(value_type = crate::api::BilingualDoc)]
+    pub title: Bilingual,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ThemeRow {
+    slug: String,
+    title_en: String,
+    title_fr: String,
+}
+
+impl From<ThemeRow> for Theme {
+    fn from(r: ThemeRow) -> Theme {
+        Theme {
+            slug: r.slug,
+            title: Bilingual::new(r.title_en, r.title_fr),
+        }
+    }
+}
+
+/// Adds a theme, or renames it when it exists.
+pub async fn upsert_theme(tx: &mut Tx, slug: &str, title: &Bilingual) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO tracker_themes (slug, title_en, title_fr) VALUES ($1, $2, $3) \
+             ON CONFLICT (slug) DO UPDATE SET title_en = excluded.title_en, title_fr = excluded.title_fr",
+        )
+        .bind(slug)
+        .bind(&title.en)
+        .bind(&title.fr)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+/// The slugs of an item's themes.
+pub async fn theme_slugs(db: &Db, item_id: Uuid) -> Result<Vec<String>> {
+    Ok(read!(db, |c| {
+        sqlx::query_scalar("SELECT theme_slug FROM tracker_item_themes WHERE item_id = $1")
+            .bind(item_id)
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+/// Replaces an item's themes.
+pub async fn set_themes(tx: &mut Tx, item_id: Uuid, themes: &[String]) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query("DELETE FROM tracker_item_themes WHERE item_id = $1")
+            .bind(item_id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    for theme in themes {
+        if !seen.insert(theme.as_str()) {
+            continue;
+        }
+        exec!(tx, |c| {
+            sqlx::query("INSERT INTO tracker_item_themes (item_id, theme_slug) VALUES ($1, $2)")
+                .bind(item_id)
+                .bind(theme)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+    }
+    Ok(())
+}
+
+pub async fn themes(db: &Db) -> Result<Vec<Theme>> {
+    let rows = read!(db, |c| {
+        sqlx::query_as::<_, ThemeRow>(
+            "SELECT slug, title_en, title_fr FROM tracker_themes ORDER BY title_en",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(rows.into_iter().map(Theme::from).collect())
+}
