@@ -79,14 +79,23 @@ async fn consultation_writes_name_the_field_and_read_inside_the_transaction() {
             .await
             .unwrap();
         // The same read serves the transaction (which sees the new entry) and the read pool.
-        let inside = consultations::find(&mut tx, "water").await.unwrap().unwrap();
+        let inside = consultations::find(&mut tx, "water")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(inside.id, id, "{engine}");
         assert_eq!(inside.title_en, "Entry water", "{engine}: trimmed");
         assert_eq!(inside.title_fr, "Fiche water", "{engine}");
-        assert!(consultations::find(db, "water").await.unwrap().is_none(), "{engine}");
+        assert!(
+            consultations::find(db, "water").await.unwrap().is_none(),
+            "{engine}"
+        );
         tx.commit().await.unwrap();
         assert_eq!(
-            consultations::find_by_id(db, id).await.unwrap().map(|c| c.slug),
+            consultations::find_by_id(db, id)
+                .await
+                .unwrap()
+                .map(|c| c.slug),
             Some("water".to_string()),
             "{engine}"
         );
@@ -101,7 +110,11 @@ async fn consultation_writes_name_the_field_and_read_inside_the_transaction() {
         let mut again = consultation("water", o.id);
         again.external_id = Some("ext-other".into());
         let err = refused(again).await;
-        assert_eq!(only_field(&err), &FieldError::new("slug", "error-slug-taken"), "{engine}");
+        assert_eq!(
+            only_field(&err),
+            &FieldError::new("slug", "error-slug-taken"),
+            "{engine}"
+        );
         // The source and external id are taken, under another slug.
         let mut twin = consultation("water-2", o.id);
         twin.external_id = Some("ext-water".into());
@@ -142,7 +155,11 @@ async fn consultation_writes_name_the_field_and_read_inside_the_transaction() {
         tx.commit().await.unwrap();
         let after = consultations::find(db, "water").await.unwrap().unwrap();
         assert_eq!(
-            (after.we_asked_en.as_str(), after.we_asked_fr.as_str(), after.we_did_en.as_str()),
+            (
+                after.we_asked_en.as_str(),
+                after.we_asked_fr.as_str(),
+                after.we_did_en.as_str()
+            ),
             ("What", "Quoi", "Acted"),
             "{engine}"
         );
@@ -176,12 +193,11 @@ async fn process_writes_name_the_field_and_read_inside_the_transaction() {
         assert_eq!(inside.themes[0].title_fr, "Thème health", "{engine}");
         assert_eq!(inside.criteria[0].label_en, "Relevant", "{engine}: trimmed");
         assert_eq!(inside.process.guidance_fr, "Soyez bref", "{engine}");
-        assert!(processes::find(db, "budget").await.unwrap().is_none(), "{engine}");
-        assert_eq!(
-            processes::list(&mut tx).await.unwrap().len(),
-            1,
+        assert!(
+            processes::find(db, "budget").await.unwrap().is_none(),
             "{engine}"
         );
+        assert_eq!(processes::list(&mut tx).await.unwrap().len(), 1, "{engine}");
         tx.commit().await.unwrap();
         assert_eq!(processes::list(db).await.unwrap().len(), 1, "{engine}");
 
@@ -190,7 +206,11 @@ async fn process_writes_name_the_field_and_read_inside_the_transaction() {
             .await
             .unwrap_err();
         drop(tx);
-        assert_eq!(only_field(&err), &FieldError::new("slug", "error-slug-taken"), "{engine}");
+        assert_eq!(
+            only_field(&err),
+            &FieldError::new("slug", "error-slug-taken"),
+            "{engine}"
+        );
         let mut tx = db.begin().await.unwrap();
         let err = processes::create(&mut tx, &actor, &new_process("orphan", Uuid::now_v7()))
             .await
