@@ -8,7 +8,7 @@ use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use platform::db::{Actor, Db, Tx, now};
+use platform::db::{Actor, Db, Tx, now, placeholders};
 use platform::error::is_unique_violation;
 use platform::orgs::{self, Organization};
 use platform::{Error, FieldError, Msg, Result, exec, read};
@@ -336,13 +336,6 @@ pub async fn get(db: &Db, id_or_name: &str) -> Result<Option<Dataset>> {
         Lookup::Found(d) => Some(*d),
         _ => None,
     })
-}
-
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Loads full datasets for rows, keeping their order.

@@ -1,9 +1,8 @@
 //! The consultations directory: entries with organization, topics, engagement level, dates, ways
 //! to take part and results. Status is never stored: it follows from the dates and the results.
 
-use platform::db::{Actor, Db, Tx, now};
-use platform::error::is_unique_violation;
-use platform::{Error, FieldError, Result, exec, read};
+use platform::db::{Actor, Audited, BindBilingual, Conn, OnViolation, Tx, now};
+use platform::{Error, FieldError, Result, exec, on, sql};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -179,6 +178,9 @@ fn search_text(new: &NewConsultation) -> String {
     ))
 }
 
+/// How the audit log names a consultation and its actions (`consultation.create`, …).
+const CONSULTATION: Audited = Audited::new("consultation", "dialogue_consultation");
+
 /// Adds a topic, or leaves an existing one as it is.
 pub async fn ensure_topic(tx: &mut Tx, slug: &str, label_en: &str, label_fr: &str) -> Result<()> {
     exec!(tx, |c| {
@@ -186,8 +188,7 @@ pub async fn ensure_topic(tx: &mut Tx, slug: &str, label_en: &str, label_fr: &st
         "INSERT INTO dialogue_topics (slug, label_en, label_fr) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING"
     )
     .bind(slug)
-    .bind(label_en)
-    .bind(label_fr)
+    .bind_bilingual((label_en, label_fr))
     .execute(&mut *c)
     .await?
     .rows_affected()
@@ -214,7 +215,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
     });
     let published = new.results.as_ref().map(|r| r.published_on);
     let level = new.level.unwrap_or(Level::Consult);
-    let inserted = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query(
             "INSERT INTO dialogue_consultations (id, slug, organization_id, title_en, title_fr, summary_en, summary_fr, level, \
              opens_on, closes_on, ongoing, process_id, we_asked_en, we_asked_fr, you_said_en, you_said_fr, we_did_en, we_did_fr, \
@@ -224,21 +225,16 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .bind(id)
         .bind(&new.slug)
         .bind(new.organization_id)
-        .bind(new.title_en.trim())
-        .bind(new.title_fr.trim())
-        .bind(new.summary_en.trim())
-        .bind(new.summary_fr.trim())
+        .bind_bilingual((new.title_en.trim(), new.title_fr.trim()))
+        .bind_bilingual((new.summary_en.trim(), new.summary_fr.trim()))
         .bind(level.as_str())
         .bind(new.opens_on)
         .bind(new.closes_on)
         .bind(new.ongoing)
         .bind(new.process_id)
-        .bind(results.we_asked_en.trim())
-        .bind(results.we_asked_fr.trim())
-        .bind(results.you_said_en.trim())
-        .bind(results.you_said_fr.trim())
-        .bind(results.we_did_en.trim())
-        .bind(results.we_did_fr.trim())
+        .bind_bilingual((results.we_asked_en.trim(), results.we_asked_fr.trim()))
+        .bind_bilingual((results.you_said_en.trim(), results.you_said_fr.trim()))
+        .bind_bilingual((results.we_did_en.trim(), results.we_did_fr.trim()))
         .bind(results.results_url.trim())
         .bind(published)
         .bind(search_text(new))
@@ -249,27 +245,18 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-    });
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(if e.to_string().contains("slug") {
-                Error::field("slug", "error-slug-taken")
-            } else {
-                Error::field("external_id", "error-slug-taken")
-            });
+    })
+    // Two unique keys: the slug, and the source with its external id.
+    .on_unique(|key| {
+        if key.contains("slug") {
+            Error::field("slug", "error-slug-taken")
+        } else {
+            Error::field("external_id", "error-slug-taken")
         }
-        if let sqlx::Error::Database(d) = &e
-            && d.is_foreign_key_violation()
-        {
-            return Err(Error::field(
-                "organization_id",
-                "dialogue-error-no-organization",
-            ));
-        }
-        return Err(e.into());
-    }
+    })
+    .on_foreign_key(|_| Error::field("organization_id", "dialogue-error-no-organization"))?;
     for topic in &new.topics {
-        let r = exec!(tx, |c| {
+        exec!(tx, |c| {
             sqlx::query(
             "INSERT INTO dialogue_consultation_topics (consultation_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         )
@@ -278,15 +265,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-        });
-        if let Err(e) = r {
-            if let sqlx::Error::Database(d) = &e
-                && d.is_foreign_key_violation()
-            {
-                return Err(Error::field("topics", "error-not-in-list"));
-            }
-            return Err(e.into());
-        }
+        })
+        .on_foreign_key(|_| Error::field("topics", "error-not-in-list"))?;
     }
     for (i, w) in new.ways.iter().enumerate() {
         exec!(tx, |c| {
@@ -298,11 +278,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .bind(id)
         .bind(i as i64)
         .bind(w.kind.unwrap_or(WayKind::Link).as_str())
-        .bind(w.label_en.trim())
-        .bind(w.label_fr.trim())
+        .bind_bilingual((w.label_en.trim(), w.label_fr.trim()))
         .bind(w.url.trim())
-        .bind(w.place_en.trim())
-        .bind(w.place_fr.trim())
+        .bind_bilingual((w.place_en.trim(), w.place_fr.trim()))
         .bind(w.event_on)
         .bind(w.time_label.trim())
         .execute(&mut *c)
@@ -310,15 +288,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .rows_affected()
         });
     }
-    tx.audit(
-        actor,
-        "consultation.create",
-        "dialogue_consultation",
-        &id.to_string(),
-        None::<&()>,
-        Some(new),
-    )
-    .await?;
+    tx.audit_created(actor, CONSULTATION, id, new).await?;
     tx.changed("consultation", &id.to_string()).await?;
     Ok(id)
 }
@@ -340,12 +310,9 @@ pub async fn publish_results(
         "UPDATE dialogue_consultations SET we_asked_en = $1, we_asked_fr = $2, you_said_en = $3, you_said_fr = $4, we_did_en = $5, \
          we_did_fr = $6, results_url = $7, results_published_on = $8, updated_at = $9 WHERE id = $10"
     )
-    .bind(results.we_asked_en.trim())
-    .bind(results.we_asked_fr.trim())
-    .bind(results.you_said_en.trim())
-    .bind(results.you_said_fr.trim())
-    .bind(results.we_did_en.trim())
-    .bind(results.we_did_fr.trim())
+    .bind_bilingual((results.we_asked_en.trim(), results.we_asked_fr.trim()))
+    .bind_bilingual((results.you_said_en.trim(), results.you_said_fr.trim()))
+    .bind_bilingual((results.we_did_en.trim(), results.we_did_fr.trim()))
     .bind(results.results_url.trim())
     .bind(results.published_on)
     .bind(now())
@@ -354,11 +321,11 @@ pub async fn publish_results(
     .await?
     .rows_affected()
     });
-    tx.audit(
+    tx.audit_as(
         actor,
-        "consultation.results",
-        "dialogue_consultation",
-        &before.id.to_string(),
+        CONSULTATION,
+        "results",
+        before.id,
         Some(before),
         Some(results),
     )
@@ -371,28 +338,30 @@ const SELECT: &str = "SELECT c.id, c.slug, c.organization_id, c.title_en, c.titl
      c.results_url, c.results_published_on, c.source, c.external_id, c.sample, c.created_at, c.updated_at, c.search_text, \
      o.slug AS org_slug, o.title_en AS org_title_en, o.title_fr AS org_title_fr";
 
-fn select_with_status() -> String {
-    format!(
-        "{SELECT}, {STATUS_SQL} AS status FROM dialogue_consultations c JOIN organizations o ON o.id = c.organization_id"
-    )
-}
+/// Every entry with its status; `$1` is today.
+const SELECT_WITH_STATUS: &str = sql!(
+    SELECT,
+    ", ",
+    STATUS_SQL,
+    " AS status FROM dialogue_consultations c JOIN organizations o ON o.id = c.organization_id"
+);
 
-pub async fn find(db: &Db, slug: &str) -> Result<Option<Consultation>> {
-    let sql = format!("{} WHERE c.slug = $2", select_with_status());
-    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn find(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+        SELECT_WITH_STATUS,
+        " WHERE c.slug = $2"
+    ))
     .bind(today())
     .bind(slug)
     .fetch_optional(&mut *c)
     .await?))
 }
 
-pub async fn find_by_id(db: &Db, id: Uuid) -> Result<Option<Consultation>> {
-    let sql = format!("{} WHERE c.id = $2", select_with_status());
-    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn find_by_id(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+        SELECT_WITH_STATUS,
+        " WHERE c.id = $2"
+    ))
     .bind(today())
     .bind(id)
     .fetch_optional(&mut *c)
@@ -400,14 +369,15 @@ pub async fn find_by_id(db: &Db, id: Uuid) -> Result<Option<Consultation>> {
 }
 
 /// Up to `limit` entries with an id after `after`, by id (keyset paging for the search index).
-pub async fn after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<Consultation>> {
-    let sql = format!(
-        "{} WHERE c.id > $2 ORDER BY c.id LIMIT $3",
-        select_with_status()
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn after(
+    conn: impl Into<Conn<'_>>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+        SELECT_WITH_STATUS,
+        " WHERE c.id > $2 ORDER BY c.id LIMIT $3"
+    ))
     .bind(today())
     .bind(after.unwrap_or(Uuid::nil()))
     .bind(limit)
@@ -470,14 +440,21 @@ const ORDER: &str = "ORDER BY CASE x.status WHEN 'open' THEN 0 WHEN 'upcoming' T
      x.title_en, x.id";
 
 pub async fn list(
-    db: &Db,
+    conn: impl Into<Conn<'_>>,
     f: &Filter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Consultation>, i64)> {
-    let inner = select_with_status();
-    let list_sql = format!("SELECT * FROM ({inner}) x {WHERE} {ORDER} LIMIT $10 OFFSET $11");
-    let count_sql = format!("SELECT COUNT(*) FROM ({inner}) x {WHERE}");
+    const LIST: &str = sql!(
+        "SELECT * FROM (",
+        SELECT_WITH_STATUS,
+        ") x ",
+        WHERE,
+        " ",
+        ORDER,
+        " LIMIT $10 OFFSET $11"
+    );
+    const COUNT: &str = sql!("SELECT COUNT(*) FROM (", SELECT_WITH_STATUS, ") x ", WHERE);
     let words = f.words();
     let (org, topic, level, status) = (
         f.organization.trim(),
@@ -485,8 +462,8 @@ pub async fn list(
         f.level.trim(),
         f.status.trim(),
     );
-    Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(list_sql.as_str()))
+    Ok(on!(conn, |c| {
+        let rows = sqlx::query_as::<_, Consultation>(LIST)
             .bind(today())
             .bind(org)
             .bind(topic)
@@ -500,7 +477,7 @@ pub async fn list(
             .bind(offset)
             .fetch_all(&mut *c)
             .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+        let total: i64 = sqlx::query_scalar(COUNT)
             .bind(today())
             .bind(org)
             .bind(topic)
@@ -517,15 +494,15 @@ pub async fn list(
 }
 
 /// How many entries each status has, for the status filter.
-pub async fn status_counts(db: &Db) -> Result<Vec<(Status, i64)>> {
-    let sql = format!(
-        "SELECT x.status, COUNT(*) FROM ({}) x GROUP BY x.status",
-        select_with_status()
-    );
-    let rows: Vec<(String, i64)> = read!(db, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(today())
-        .fetch_all(&mut *c)
-        .await?);
+pub async fn status_counts(conn: impl Into<Conn<'_>>) -> Result<Vec<(Status, i64)>> {
+    let rows: Vec<(String, i64)> = on!(conn, |c| sqlx::query_as(sql!(
+        "SELECT x.status, COUNT(*) FROM (",
+        SELECT_WITH_STATUS,
+        ") x GROUP BY x.status"
+    ))
+    .bind(today())
+    .fetch_all(&mut *c)
+    .await?);
     Ok(Status::ALL
         .iter()
         .map(|s| {
@@ -540,39 +517,37 @@ pub async fn status_counts(db: &Db) -> Result<Vec<(Status, i64)>> {
 }
 
 /// Open entries that close within `days` days, soonest first.
-pub async fn closing_soon(db: &Db, days: i64) -> Result<Vec<Consultation>> {
-    let sql = format!(
-        "SELECT * FROM ({}) x WHERE x.status = 'open' AND NOT x.ongoing AND x.closes_on IS NOT NULL AND x.closes_on <= $2 \
-         ORDER BY x.closes_on, x.title_en, x.id LIMIT 200",
-        select_with_status()
-    );
+pub async fn closing_soon(conn: impl Into<Conn<'_>>, days: i64) -> Result<Vec<Consultation>> {
     let until = today() + Duration::days(days);
-    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(on!(conn, |c| {
+        sqlx::query_as::<_, Consultation>(sql!(
+        "SELECT * FROM (",
+        SELECT_WITH_STATUS,
+        ") x WHERE x.status = 'open' AND NOT x.ongoing AND x.closes_on IS NOT NULL AND x.closes_on <= $2 \
+         ORDER BY x.closes_on, x.title_en, x.id LIMIT 200"
+    ))
     .bind(today())
     .bind(until)
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 /// The most recently changed entries, for the feed.
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Consultation>> {
-    let sql = format!(
-        "SELECT * FROM ({}) x ORDER BY x.updated_at DESC, x.id DESC LIMIT $2",
-        select_with_status()
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn recent(conn: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+        "SELECT * FROM (",
+        SELECT_WITH_STATUS,
+        ") x ORDER BY x.updated_at DESC, x.id DESC LIMIT $2"
+    ))
     .bind(today())
     .bind(limit)
     .fetch_all(&mut *c)
     .await?))
 }
 
-pub async fn topics_of(db: &Db, id: Uuid) -> Result<Vec<Topic>> {
-    Ok(read!(db, |c| {
+pub async fn topics_of(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Vec<Topic>> {
+    Ok(on!(conn, |c| {
         sqlx::query_as::<_, Topic>(
         "SELECT t.slug, t.label_en, t.label_fr FROM dialogue_topics t JOIN dialogue_consultation_topics ct ON ct.topic = t.slug \
          WHERE ct.consultation_id = $1 ORDER BY t.label_en"
@@ -583,8 +558,8 @@ pub async fn topics_of(db: &Db, id: Uuid) -> Result<Vec<Topic>> {
     }))
 }
 
-pub async fn ways_of(db: &Db, id: Uuid) -> Result<Vec<Way>> {
-    Ok(read!(db, |c| {
+pub async fn ways_of(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Vec<Way>> {
+    Ok(on!(conn, |c| {
         sqlx::query_as::<_, Way>(
         "SELECT id, consultation_id, position, kind, label_en, label_fr, url, place_en, place_fr, event_on, time_label \
          FROM dialogue_consultation_ways WHERE consultation_id = $1 ORDER BY position"
@@ -596,8 +571,8 @@ pub async fn ways_of(db: &Db, id: Uuid) -> Result<Vec<Way>> {
 }
 
 /// Topics that at least one entry uses.
-pub async fn topics_in_use(db: &Db) -> Result<Vec<Topic>> {
-    Ok(read!(db, |c| {
+pub async fn topics_in_use(conn: impl Into<Conn<'_>>) -> Result<Vec<Topic>> {
+    Ok(on!(conn, |c| {
         sqlx::query_as::<_, Topic>(
         "SELECT t.slug, t.label_en, t.label_fr FROM dialogue_topics t \
          WHERE EXISTS (SELECT 1 FROM dialogue_consultation_topics ct WHERE ct.topic = t.slug) ORDER BY t.label_en"
@@ -621,8 +596,8 @@ impl OrgOption {
 }
 
 /// Organizations with at least one entry.
-pub async fn organizations_in_use(db: &Db) -> Result<Vec<OrgOption>> {
-    Ok(read!(db, |c| {
+pub async fn organizations_in_use(conn: impl Into<Conn<'_>>) -> Result<Vec<OrgOption>> {
+    Ok(on!(conn, |c| {
         sqlx::query_as::<_, OrgOption>(
         "SELECT o.slug, o.title_en, o.title_fr FROM organizations o \
          WHERE EXISTS (SELECT 1 FROM dialogue_consultations c WHERE c.organization_id = o.id) ORDER BY o.title_en"
@@ -633,14 +608,14 @@ pub async fn organizations_in_use(db: &Db) -> Result<Vec<OrgOption>> {
 }
 
 /// The entry that points at a process, if any (a BudgetTalks-style consultation).
-pub async fn for_process(db: &Db, process_id: Uuid) -> Result<Option<Consultation>> {
-    let sql = format!(
-        "{} WHERE c.process_id = $2 ORDER BY c.created_at LIMIT 1",
-        select_with_status()
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Consultation>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn for_process(
+    conn: impl Into<Conn<'_>>,
+    process_id: Uuid,
+) -> Result<Option<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+        SELECT_WITH_STATUS,
+        " WHERE c.process_id = $2 ORDER BY c.created_at LIMIT 1"
+    ))
     .bind(today())
     .bind(process_id)
     .fetch_optional(&mut *c)
@@ -648,8 +623,12 @@ pub async fn for_process(db: &Db, process_id: Uuid) -> Result<Option<Consultatio
 }
 
 /// Whether an entry with this source and external id exists (imports skip it).
-pub async fn exists_external(db: &Db, source: &str, external_id: &str) -> Result<bool> {
-    let n: i64 = read!(db, |c| sqlx::query_scalar(
+pub async fn exists_external(
+    conn: impl Into<Conn<'_>>,
+    source: &str,
+    external_id: &str,
+) -> Result<bool> {
+    let n: i64 = on!(conn, |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM dialogue_consultations WHERE source = $1 AND external_id = $2"
     )
     .bind(source)

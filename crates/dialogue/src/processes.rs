@@ -1,9 +1,8 @@
 //! Co-creation processes: dated phases with per-phase permissions, themes, assessment criteria
 //! and the voting rule.
 
-use platform::db::{Actor, Db, Tx, now};
-use platform::error::is_unique_violation;
-use platform::{Error, FieldError, Msg, Result, exec, read};
+use platform::db::{Actor, Audited, BindBilingual, Conn, OnViolation, Tx, now};
+use platform::{Error, FieldError, Msg, Result, exec, on, sql};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -167,6 +166,9 @@ fn validate(new: &NewProcess) -> Vec<FieldError> {
     errors
 }
 
+/// How the audit log names a process and its actions (`process.create`).
+const PROCESS: Audited = Audited::new("process", "dialogue_process");
+
 pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Process> {
     let errors = validate(new);
     if !errors.is_empty() {
@@ -196,7 +198,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
         created_at: at,
         updated_at: at,
     };
-    let inserted = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query(
             "INSERT INTO dialogue_processes (id, slug, organization_id, title_en, title_fr, summary_en, summary_fr, guidance_en, guidance_fr, \
              vote_rule, vote_max, hide_tallies, ideas_per_person, report_threshold, sample, created_at, updated_at) \
@@ -205,12 +207,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
         .bind(process.id)
         .bind(&process.slug)
         .bind(process.organization_id)
-        .bind(&process.title_en)
-        .bind(&process.title_fr)
-        .bind(&process.summary_en)
-        .bind(&process.summary_fr)
-        .bind(&process.guidance_en)
-        .bind(&process.guidance_fr)
+        .bind_bilingual((&process.title_en, &process.title_fr))
+        .bind_bilingual((&process.summary_en, &process.summary_fr))
+        .bind_bilingual((&process.guidance_en, &process.guidance_fr))
         .bind(&process.vote_rule)
         .bind(process.vote_max)
         .bind(process.hide_tallies)
@@ -221,21 +220,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-    });
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(Error::field("slug", "error-slug-taken"));
-        }
-        if let sqlx::Error::Database(d) = &e
-            && d.is_foreign_key_violation()
-        {
-            return Err(Error::field(
-                "organization_id",
-                "dialogue-error-no-organization",
-            ));
-        }
-        return Err(e.into());
-    }
+    })
+    .on_unique(|_| Error::field("slug", "error-slug-taken"))
+    .on_foreign_key(|_| Error::field("organization_id", "dialogue-error-no-organization"))?;
     for (i, p) in new.phases.iter().enumerate() {
         exec!(tx, |c| {
             sqlx::query(
@@ -247,10 +234,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
             .bind(process.id)
             .bind(i as i64)
             .bind(p.kind.as_str())
-            .bind(p.title_en.trim())
-            .bind(p.title_fr.trim())
-            .bind(p.description_en.trim())
-            .bind(p.description_fr.trim())
+            .bind_bilingual((p.title_en.trim(), p.title_fr.trim()))
+            .bind_bilingual((p.description_en.trim(), p.description_fr.trim()))
             .bind(p.opens_on)
             .bind(p.closes_on)
             .bind(p.submit.as_str())
@@ -271,10 +256,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
             .bind(process.id)
             .bind(&t.slug)
             .bind(i as i64)
-            .bind(t.title_en.trim())
-            .bind(t.title_fr.trim())
-            .bind(t.description_en.trim())
-            .bind(t.description_fr.trim())
+            .bind_bilingual((t.title_en.trim(), t.title_fr.trim()))
+            .bind_bilingual((t.description_en.trim(), t.description_fr.trim()))
             .execute(&mut *c)
             .await?
             .rows_affected()
@@ -288,22 +271,13 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
             .bind(Uuid::now_v7())
             .bind(process.id)
             .bind(i as i64)
-            .bind(k.label_en.trim())
-            .bind(k.label_fr.trim())
+            .bind_bilingual((k.label_en.trim(), k.label_fr.trim()))
             .execute(&mut *c)
             .await?
             .rows_affected()
         });
     }
-    tx.audit(
-        actor,
-        "process.create",
-        "dialogue_process",
-        &process.id.to_string(),
-        None::<&()>,
-        Some(new),
-    )
-    .await?;
+    tx.audit_created(actor, PROCESS, process.id, new).await?;
     tx.changed("process", &process.id.to_string()).await?;
     Ok(process)
 }
@@ -311,42 +285,49 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Proc
 const PROCESS_COLUMNS: &str = "id, slug, organization_id, title_en, title_fr, summary_en, summary_fr, guidance_en, guidance_fr, \
      vote_rule, vote_max, hide_tallies, ideas_per_person, report_threshold, sample, created_at, updated_at";
 
-pub async fn find(db: &Db, slug: &str) -> Result<Option<ProcessFull>> {
-    let sql = format!("SELECT {PROCESS_COLUMNS} FROM dialogue_processes WHERE slug = $1");
-    let process = read!(db, |c| sqlx::query_as::<_, Process>(sqlx::AssertSqlSafe(
-        sql.as_str()
+pub async fn find(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<ProcessFull>> {
+    let mut conn = conn.into();
+    let process = on!(&mut conn, |c| sqlx::query_as::<_, Process>(sql!(
+        "SELECT ",
+        PROCESS_COLUMNS,
+        " FROM dialogue_processes WHERE slug = $1"
     ))
     .bind(slug)
     .fetch_optional(&mut *c)
     .await?);
     match process {
-        Some(p) => Ok(Some(full(db, p).await?)),
+        Some(p) => Ok(Some(full(conn, p).await?)),
         None => Ok(None),
     }
 }
 
-pub async fn find_by_id(db: &Db, id: Uuid) -> Result<Option<ProcessFull>> {
-    let sql = format!("SELECT {PROCESS_COLUMNS} FROM dialogue_processes WHERE id = $1");
-    let process = read!(db, |c| sqlx::query_as::<_, Process>(sqlx::AssertSqlSafe(
-        sql.as_str()
+pub async fn find_by_id(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<ProcessFull>> {
+    let mut conn = conn.into();
+    let process = on!(&mut conn, |c| sqlx::query_as::<_, Process>(sql!(
+        "SELECT ",
+        PROCESS_COLUMNS,
+        " FROM dialogue_processes WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut *c)
     .await?);
     match process {
-        Some(p) => Ok(Some(full(db, p).await?)),
+        Some(p) => Ok(Some(full(conn, p).await?)),
         None => Ok(None),
     }
 }
 
 /// Up to `limit` processes with an id after `after`, by id (keyset paging for the search index).
-pub async fn after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<Process>> {
-    let sql = format!(
-        "SELECT {PROCESS_COLUMNS} FROM dialogue_processes WHERE id > $1 ORDER BY id LIMIT $2"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Process>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn after(
+    conn: impl Into<Conn<'_>>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Process>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Process>(sql!(
+        "SELECT ",
+        PROCESS_COLUMNS,
+        " FROM dialogue_processes WHERE id > $1 ORDER BY id LIMIT $2"
+    ))
     .bind(after.unwrap_or(Uuid::nil()))
     .bind(limit)
     .fetch_all(&mut *c)
@@ -354,9 +335,9 @@ pub async fn after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<Proce
 }
 
 /// A process with its phases, themes and criteria.
-pub async fn full(db: &Db, process: Process) -> Result<ProcessFull> {
+pub async fn full(conn: impl Into<Conn<'_>>, process: Process) -> Result<ProcessFull> {
     let id = process.id;
-    let (phases, themes, criteria) = read!(db, |c| {
+    let (phases, themes, criteria) = on!(conn, |c| {
         let phases = sqlx::query_as::<_, Phase>(
             "SELECT id, process_id, position, kind, title_en, title_fr, description_en, description_fr, opens_on, closes_on, \
              submit_audience, comment_audience, vote_audience FROM dialogue_phases WHERE process_id = $1 ORDER BY position",
@@ -388,16 +369,18 @@ pub async fn full(db: &Db, process: Process) -> Result<ProcessFull> {
 }
 
 /// Every process, newest first, with its phases and themes.
-pub async fn list(db: &Db) -> Result<Vec<ProcessFull>> {
-    let sql = format!("SELECT {PROCESS_COLUMNS} FROM dialogue_processes ORDER BY created_at DESC");
-    let rows = read!(db, |c| sqlx::query_as::<_, Process>(sqlx::AssertSqlSafe(
-        sql.as_str()
+pub async fn list(conn: impl Into<Conn<'_>>) -> Result<Vec<ProcessFull>> {
+    let mut conn = conn.into();
+    let rows = on!(&mut conn, |c| sqlx::query_as::<_, Process>(sql!(
+        "SELECT ",
+        PROCESS_COLUMNS,
+        " FROM dialogue_processes ORDER BY created_at DESC"
     ))
     .fetch_all(&mut *c)
     .await?);
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
-        out.push(full(db, p).await?);
+        out.push(full(&mut conn, p).await?);
     }
     // Open processes first, then upcoming, then the past, each newest first.
     out.sort_by_key(|p| {
@@ -424,8 +407,8 @@ pub struct Counts {
     pub comments: i64,
 }
 
-pub async fn counts(db: &Db, process_id: Uuid) -> Result<Counts> {
-    Ok(read!(db, |c| {
+pub async fn counts(conn: impl Into<Conn<'_>>, process_id: Uuid) -> Result<Counts> {
+    Ok(on!(conn, |c| {
         let ideas: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM dialogue_ideas WHERE process_id = $1 AND status <> 'removed'",
         )
@@ -466,8 +449,8 @@ pub async fn counts(db: &Db, process_id: Uuid) -> Result<Counts> {
 }
 
 /// Visible ideas per theme.
-pub async fn theme_counts(db: &Db, process_id: Uuid) -> Result<Vec<(Uuid, i64)>> {
-    Ok(read!(db, |c| {
+pub async fn theme_counts(conn: impl Into<Conn<'_>>, process_id: Uuid) -> Result<Vec<(Uuid, i64)>> {
+    Ok(on!(conn, |c| {
         sqlx::query_as(
         "SELECT theme_id, COUNT(*) FROM dialogue_ideas WHERE process_id = $1 AND status = 'visible' GROUP BY theme_id"
     )

@@ -6,3 +6,4 @@ mod pages;
 mod search;
 mod store;
 mod support;
+mod writes;

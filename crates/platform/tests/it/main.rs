@@ -1,6 +1,7 @@
 //! The platform's integration tests: one binary, one module per subject.
 
 mod accounts;
+mod db;
 mod jobs;
 mod schema;
 mod web;

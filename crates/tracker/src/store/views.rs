@@ -196,10 +196,7 @@ pub async fn summaries(db: &Db, ids: &[Uuid]) -> Result<Vec<Summary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let set = (1..=ids.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let set = platform::db::placeholders(1, ids.len());
     let items_sql = format!("SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE i.id IN ({set})");
     let milestones_sql = format!(
         "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id IN ({set}) ORDER BY m.item_id, m.position"

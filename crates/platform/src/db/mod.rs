@@ -4,6 +4,24 @@
 //! [`read!`](crate::read) and [`exec!`](crate::exec) macros, which run the same body on whichever
 //! connection type the engine has. Every write goes through a [`Tx`], which also records the
 //! audit log and the search change log in the same transaction.
+//!
+//! The kit a store is written with (see "How to write a query" in docs/ARCHITECTURE.md):
+//! [`Conn`] and [`on!`](crate::on) for a query that runs on either the read pool or a
+//! transaction, [`sql!`](crate::sql) for SQL built from constants, [`placeholders`] for `IN`
+//! lists, [`BindBilingual`] for bilingual columns, [`OnViolation`] for constraint violations,
+//! [`Audited`] with `Tx::audit_created`/`audit_updated`/`audit_deleted`, and [`Db::write`].
+
+mod audit;
+mod bind;
+mod conn;
+mod sql;
+mod violations;
+
+pub use audit::Audited;
+pub use bind::{BilingualRef, BindBilingual};
+pub use conn::{Conn, Held};
+pub use sql::{concatcp, placeholders};
+pub use violations::OnViolation;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -234,6 +252,7 @@ enum TxInner {
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
+/// A connection on one engine: a transaction's, or one held from the read pool by [`on!`](crate::on).
 pub enum TxConn<'a> {
     Sqlite(&'a mut SqliteConnection),
     Postgres(&'a mut PgConnection),
