@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::error::DataFusionError;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -317,51 +318,159 @@ pub fn records_json(
     format: &str,
     cells: Cells,
 ) -> std::result::Result<Value, ApiError> {
-    match format {
-        "objects" => {
-            let mut out = Vec::new();
-            for b in batches {
-                let schema = b.schema();
-                for row in 0..b.num_rows() {
+    let mut records = Records::new(format, cells, usize::MAX, usize::MAX)?;
+    let far = std::time::Instant::now() + std::time::Duration::from_secs(86_400);
+    for b in batches {
+        records
+            .push(b, far)
+            .map_err(|e| query_error(e, "records_format"))?;
+    }
+    records.finish()
+}
+
+/// Rows encoded as CKAN's `records` as they come, up to a number of rows and of bytes: the
+/// answer stops there (`full`), before any larger value is copied.
+pub struct Records {
+    format: RecordsFormat,
+    cells: Cells,
+    max_rows: usize,
+    max_bytes: usize,
+    rows: usize,
+    bytes: usize,
+    /// A row was left out for a limit.
+    pub full: bool,
+}
+
+enum RecordsFormat {
+    Objects(Vec<Value>),
+    Lists(Vec<Value>),
+    Delimited(Box<csv::Writer<Vec<u8>>>),
+}
+
+impl Records {
+    pub fn new(
+        format: &str,
+        cells: Cells,
+        max_rows: usize,
+        max_bytes: usize,
+    ) -> std::result::Result<Records, ApiError> {
+        let format = match format {
+            "objects" => RecordsFormat::Objects(Vec::new()),
+            "lists" => RecordsFormat::Lists(Vec::new()),
+            "csv" | "tsv" => RecordsFormat::Delimited(Box::new(
+                csv::WriterBuilder::new()
+                    .delimiter(if format == "csv" { b',' } else { b'\t' })
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(Vec::new()),
+            )),
+            _ => {
+                return Err(ApiError::Validation(BTreeMap::from([(
+                    "records_format".into(),
+                    vec!["Value must be one of ['objects', 'lists', 'csv', 'tsv']".into()],
+                )])));
+            }
+        };
+        Ok(Records {
+            format,
+            cells,
+            max_rows,
+            max_bytes,
+            rows: 0,
+            bytes: 0,
+            full: false,
+        })
+    }
+
+    /// Adds the rows of a batch; false once a limit is reached (the rest is left out). Stops
+    /// with the time limit's error at `deadline`.
+    pub fn push(
+        &mut self,
+        batch: &RecordBatch,
+        deadline: std::time::Instant,
+    ) -> std::result::Result<bool, QueryError> {
+        let schema = batch.schema();
+        let fields = schema.fields();
+        // The columns an answer shows: in an object, a name given twice keeps its last value.
+        let shown: Vec<usize> = match self.format {
+            RecordsFormat::Objects(_) => (0..fields.len())
+                .filter(|&i| !fields[i + 1..].iter().any(|f| f.name() == fields[i].name()))
+                .collect(),
+            _ => (0..fields.len()).collect(),
+        };
+        let mut names = 0;
+        if matches!(self.format, RecordsFormat::Objects(_)) {
+            names = shown.iter().map(|&i| fields[i].name().len() + 4).sum();
+        }
+        for row in 0..batch.num_rows() {
+            if row % 256 == 0 && std::time::Instant::now() >= deadline {
+                return Err(QueryError::TimedOut(None));
+            }
+            let mut size = 2 + shown.len() + names;
+            for &i in &shown {
+                size = size.saturating_add(cell_size(batch.column(i), row));
+            }
+            if self.rows >= self.max_rows || self.bytes.saturating_add(size) > self.max_bytes {
+                self.full = true;
+                return Ok(false);
+            }
+            self.rows += 1;
+            self.bytes += size;
+            let cells = self.cells;
+            match &mut self.format {
+                RecordsFormat::Objects(out) => {
                     let mut obj = Map::with_capacity(schema.fields().len());
                     for (i, f) in schema.fields().iter().enumerate() {
-                        obj.insert(f.name().clone(), cell(b.column(i), row, cells));
+                        obj.insert(f.name().clone(), cell(batch.column(i), row, cells));
                     }
                     out.push(Value::Object(obj));
                 }
+                RecordsFormat::Lists(out) => out.push(Value::Array(
+                    batch
+                        .columns()
+                        .iter()
+                        .map(|c| cell(c, row, cells))
+                        .collect(),
+                )),
+                RecordsFormat::Delimited(w) => w
+                    .write_record(batch.columns().iter().map(|c| cell_text(c, row, cells)))
+                    .map_err(|e| QueryError::Internal(DataFusionError::External(Box::new(e))))?,
             }
-            Ok(Value::Array(out))
         }
-        "lists" => {
-            let mut out = Vec::new();
-            for b in batches {
-                for row in 0..b.num_rows() {
-                    out.push(Value::Array(
-                        b.columns().iter().map(|c| cell(c, row, cells)).collect(),
-                    ));
-                }
+        Ok(true)
+    }
+
+    pub fn finish(self) -> std::result::Result<Value, ApiError> {
+        Ok(match self.format {
+            RecordsFormat::Objects(out) | RecordsFormat::Lists(out) => Value::Array(out),
+            RecordsFormat::Delimited(w) => {
+                let bytes = w.into_inner().map_err(|_| ApiError::Internal)?;
+                Value::String(String::from_utf8_lossy(&bytes).into_owned())
             }
-            Ok(Value::Array(out))
-        }
-        "csv" | "tsv" => {
-            let delimiter = if format == "csv" { b',' } else { b'\t' };
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(delimiter)
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
-            for b in batches {
-                for row in 0..b.num_rows() {
-                    w.write_record(b.columns().iter().map(|c| cell_text(c, row, cells)))
-                        .map_err(|_| ApiError::Internal)?;
-                }
-            }
-            let bytes = w.into_inner().map_err(|_| ApiError::Internal)?;
-            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        }
-        _ => Err(ApiError::Validation(BTreeMap::from([(
-            "records_format".into(),
-            vec!["Value must be one of ['objects', 'lists', 'csv', 'tsv']".into()],
-        )]))),
+        })
+    }
+}
+
+/// At least the bytes a cell takes in an answer (its text, quotes and escapes aside), found
+/// without copying it: a text's length, a list's or other nested value's memory.
+fn cell_size(column: &dyn Array, row: usize) -> usize {
+    if column.is_null(row) {
+        return 4;
+    }
+    match column.data_type() {
+        DataType::Utf8 => column.as_string::<i32>().value(row).len() + 2,
+        DataType::LargeUtf8 => column.as_string::<i64>().value(row).len() + 2,
+        DataType::Utf8View => column.as_string_view().value(row).len() + 2,
+        DataType::Boolean => 5,
+        DataType::Int8 | DataType::Int16 | DataType::UInt8 | DataType::UInt16 => 6,
+        DataType::Int32 | DataType::UInt32 | DataType::Date32 => 12,
+        DataType::Int64 | DataType::UInt64 => 20,
+        t if t.is_primitive() => 32,
+        _ => column
+            .slice(row, 1)
+            .to_data()
+            .get_slice_memory_size()
+            .unwrap_or(usize::MAX)
+            .saturating_add(2),
     }
 }
 
@@ -405,7 +514,7 @@ fn links(params: &Map<String, Value>, offset: usize, limit: usize) -> Value {
         .collect();
     let mut links = json!({
         "start": encode(start),
-        "next": with_offset((offset + limit) as i64),
+        "next": with_offset((offset as i64).saturating_add(limit as i64)),
     });
     if offset as i64 - limit as i64 > 0 {
         links["prev"] = json!(with_offset(offset as i64 - limit as i64));
@@ -498,9 +607,22 @@ async fn datastore_search(call: &ActionCall) -> ActionResult {
     };
     let page = query.page(query.order(selected)?)?;
     let out_schema = page.schema().as_arrow().clone();
-    let batches = engine::collect(page)
-        .await
-        .map_err(|e| query_error(e, "q"))?;
+    let answer = engine::Limits::of(&call.platform).answer;
+    let records = Records::new(&records_format, Cells::Search, usize::MAX, answer)?;
+    let records = engine::for_each_batch(page, records, |records, batch, deadline| {
+        records.push(batch, deadline)
+    })
+    .await
+    .map_err(|e| query_error(e, "q"))?;
+    if records.full {
+        return Err(ApiError::Validation(BTreeMap::from([(
+            "limit".into(),
+            vec![format!(
+                "The answer would be larger than {} MB, the datastore's limit: ask for fewer rows (limit) or columns (fields), or download the table",
+                answer >> 20
+            )],
+        )])));
+    }
     let dict = store::dictionary(&call.platform.db, r.id).await?;
     // The keys in the order of CKAN's answer.
     let mut result = Map::new();
@@ -512,10 +634,7 @@ async fn datastore_search(call: &ActionCall) -> ActionResult {
         ranked_fields_json(&out_schema, &dict, &query.rank_names()),
     );
     result.insert("records_format".into(), json!(records_format));
-    result.insert(
-        "records".into(),
-        records_json(&batches, &records_format, Cells::Search)?,
-    );
+    result.insert("records".into(), records.finish()?);
     for echo in ["q", "full_text", "filters", "sort", "language", "as_of"] {
         if let Some(v) = params.get(echo) {
             let v = match (echo, v) {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{
@@ -17,6 +17,7 @@ use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::memory_pool::{FairSpillPool, MemoryPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use futures::StreamExt;
 use serde_json::Value;
 use url::Url;
 
@@ -34,6 +35,8 @@ const STORE_URL: &str = "agora-files://store/";
 pub struct Limits {
     pub time: Duration,
     pub memory: usize,
+    /// Bytes of records an answer may hold.
+    pub answer: usize,
 }
 
 impl Limits {
@@ -42,6 +45,7 @@ impl Limits {
         Limits {
             time: Duration::from_secs(s.query_seconds.max(1)),
             memory: s.query_memory_mb.max(1) << 20,
+            answer: s.max_answer_mb.max(1) << 20,
         }
     }
 
@@ -54,7 +58,14 @@ impl Limits {
             .unwrap_or(Limits {
                 time: Duration::from_secs(20),
                 memory: 512 << 20,
+                answer: 32 << 20,
             })
+    }
+
+    /// Bytes a batch of values built by a query's functions may take (see [`crate::bounded`]):
+    /// they are outside the memory pool, so a quarter of it.
+    pub fn built_values(&self) -> usize {
+        self.memory / 4
     }
 }
 
@@ -108,6 +119,8 @@ fn session_with(platform: &Platform, partitions: usize) -> Result<SessionContext
         .parquet
         .schema_force_view_types = false;
     config.options_mut().sql_parser.dialect = datafusion::config::Dialect::PostgreSQL;
+    // A recursive query makes rows without end; datastore_search_sql refuses it by name too.
+    config.options_mut().execution.enable_recursive_ctes = false;
     let ctx = SessionContext::new_with_config_rt(config, runtime);
     ctx.register_object_store(&store_url(), platform.files.store());
     Ok(ctx)
@@ -149,6 +162,40 @@ pub async fn collect(df: DataFrame) -> Result<Vec<RecordBatch>, QueryError> {
     match tokio::time::timeout(limits.time, df.collect()).await {
         Ok(r) => r.map_err(|e| QueryError::from(e).within(limits)),
         Err(_) => Err(QueryError::TimedOut(Some(limits.time))),
+    }
+}
+
+/// Runs a DataFrame within its session's time limit, handing each batch as it comes to `each`
+/// on a blocking thread (encoding rows can take long), with the instant the time is up; `each`
+/// says whether to go on. The state comes back when the rows end or `each` stops.
+pub async fn for_each_batch<S: Send + 'static>(
+    df: DataFrame,
+    mut state: S,
+    each: fn(&mut S, &RecordBatch, Instant) -> Result<bool, QueryError>,
+) -> Result<S, QueryError> {
+    let limits = Limits::of_frame(&df);
+    let deadline = Instant::now() + limits.time;
+    let timed_out = || QueryError::TimedOut(Some(limits.time));
+    let mut stream = tokio::time::timeout_at(deadline.into(), df.execute_stream())
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|e| QueryError::from(e).within(limits))?;
+    loop {
+        let batch = match tokio::time::timeout_at(deadline.into(), stream.next()).await {
+            Err(_) => return Err(timed_out()),
+            Ok(None) => return Ok(state),
+            Ok(Some(batch)) => batch.map_err(|e| QueryError::from(e).within(limits))?,
+        };
+        let (back, go_on) = tokio::task::spawn_blocking(move || {
+            let go_on = each(&mut state, &batch, deadline);
+            (state, go_on)
+        })
+        .await
+        .map_err(|e| QueryError::Internal(DataFusionError::External(Box::new(e))))?;
+        state = back;
+        if !go_on.map_err(|e| e.within(limits))? {
+            return Ok(state);
+        }
     }
 }
 
@@ -196,7 +243,7 @@ fn out_of_memory(limit: &Option<usize>) -> String {
 
 impl QueryError {
     /// Names the limits in the message.
-    fn within(self, limits: Limits) -> QueryError {
+    pub fn within(self, limits: Limits) -> QueryError {
         match self {
             QueryError::OutOfMemory(None) => QueryError::OutOfMemory(Some(limits.memory)),
             QueryError::TimedOut(None) => QueryError::TimedOut(Some(limits.time)),

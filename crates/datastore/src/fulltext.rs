@@ -150,15 +150,54 @@ pub struct Term {
     pub prefix: bool,
 }
 
-/// A parsed query (`tsquery`).
+/// A parsed query (`tsquery`). `And` and `Or` hold all their operands (`a & b & c` is one node),
+/// so that the tree is as deep as the query's brackets and `!`, never as long as its words.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Query {
     Term(Term),
     /// Terms at given distances from the first (`a <-> b`, or the words of one operand).
     Phrase(Vec<(Term, u16)>),
-    And(Box<Query>, Box<Query>),
-    Or(Box<Query>, Box<Query>),
+    And(Vec<Query>),
+    Or(Vec<Query>),
     Not(Box<Query>),
+}
+
+/// Most words a query may have, and deepest its brackets and `!` may nest: parsing and matching
+/// recurse once per level, and a query of thousands would exhaust the stack.
+pub const MAX_WORDS: usize = 256;
+pub const MAX_DEPTH: usize = 32;
+
+fn too_many_words(count: usize) -> String {
+    format!(
+        "The text search has {count} words; at most {MAX_WORDS} are allowed: search for fewer words"
+    )
+}
+
+/// Refuses a text of more words than a query may have.
+fn check_words(text: &str) -> Result<(), String> {
+    let count = words(text).len();
+    if count > MAX_WORDS {
+        return Err(too_many_words(count));
+    }
+    Ok(())
+}
+
+/// `op` over the operands left (stop words leave none): None, the one left, or one node that
+/// takes in the operands of nodes of its own kind.
+fn gather(operands: Vec<Option<Query>>, and: bool) -> Option<Query> {
+    let mut flat = Vec::with_capacity(operands.len());
+    for q in operands.into_iter().flatten() {
+        match (q, and) {
+            (Query::And(inner), true) | (Query::Or(inner), false) => flat.extend(inner),
+            (q, _) => flat.push(q),
+        }
+    }
+    match flat.len() {
+        0 => None,
+        1 => flat.pop(),
+        _ if and => Some(Query::And(flat)),
+        _ => Some(Query::Or(flat)),
+    }
 }
 
 /// Terms with their distance from the first, from the words of a text; None when every word is
@@ -180,24 +219,37 @@ fn operand(analyzer: &Analyzer, text: &str, prefix: bool) -> Option<Query> {
 }
 
 /// `plainto_tsquery`: every word of the text must be there (with `prefix`, as the start of a
-/// word, as if each were written `word:*`). None when no word is left.
-pub fn plain(analyzer: &Analyzer, text: &str, prefix: bool) -> Option<Query> {
-    words(text)
+/// word, as if each were written `word:*`). Ok(None) when no word is left; Err when the text has
+/// more than [`MAX_WORDS`] words.
+pub fn plain(analyzer: &Analyzer, text: &str, prefix: bool) -> Result<Option<Query>, String> {
+    check_words(text)?;
+    let terms = words(text)
         .into_iter()
         .filter_map(|w| analyzer.lexeme(w))
-        .map(|lexeme| Query::Term(Term { lexeme, prefix }))
-        .reduce(|a, b| Query::And(Box::new(a), Box::new(b)))
+        .map(|lexeme| Some(Query::Term(Term { lexeme, prefix })))
+        .collect();
+    Ok(gather(terms, true))
 }
 
 /// `to_tsquery`: `&` (and), `|` (or), `!` (not), parentheses, `<->` and `<N>` (words next to
 /// each other or N apart), `:*` (prefix) and quoted operands. Ok(None) when only stop words are
-/// left; Err with PostgreSQL's message when the text is not a query.
+/// left; Err with PostgreSQL's message when the text is not a query, or when it has more than
+/// [`MAX_WORDS`] words or nests brackets and `!` deeper than [`MAX_DEPTH`].
 pub fn parse(analyzer: &Analyzer, text: &str) -> Result<Option<Query>, String> {
+    check_words(text)?;
     let tokens = tokenize(text).ok_or_else(|| syntax_error(text))?;
+    let operands = tokens
+        .iter()
+        .filter(|t| matches!(t, Token::Operand(..)))
+        .count();
+    if operands > MAX_WORDS {
+        return Err(too_many_words(operands));
+    }
     let mut parser = Parser {
         analyzer,
         tokens: &tokens,
         at: 0,
+        depth: 0,
         text,
     };
     if tokens.is_empty() {
@@ -309,6 +361,8 @@ struct Parser<'a> {
     analyzer: &'a Analyzer,
     tokens: &'a [Token],
     at: usize,
+    /// Brackets and `!` open around the current token.
+    depth: usize,
     text: &'a str,
 }
 
@@ -319,28 +373,35 @@ impl Parser<'_> {
         self.tokens.get(self.at)
     }
 
-    /// `next (op next)*`, left to right.
-    fn binary(
-        &mut self,
-        op: Token,
-        next: fn(&mut Self) -> Parsed,
-        make: fn(Box<Query>, Box<Query>) -> Query,
-    ) -> Parsed {
-        let mut left = next(self)?;
+    /// `next (op next)*`, as one node.
+    fn binary(&mut self, op: Token, next: fn(&mut Self) -> Parsed, and: bool) -> Parsed {
+        let mut operands = vec![next(self)?];
         while self.peek() == Some(&op) {
             self.at += 1;
-            let right = next(self)?;
-            left = combine(left, right, make);
+            operands.push(next(self)?);
         }
-        Ok(left)
+        Ok(gather(operands, and))
     }
 
     fn or(&mut self) -> Parsed {
-        self.binary(Token::Or, Self::and, Query::Or)
+        self.binary(Token::Or, Self::and, false)
     }
 
     fn and(&mut self) -> Parsed {
-        self.binary(Token::And, Self::phrase, Query::And)
+        self.binary(Token::And, Self::phrase, true)
+    }
+
+    /// One level deeper (a bracket or a `!`), refused beyond [`MAX_DEPTH`].
+    fn nested(&mut self, inner: fn(&mut Self) -> Parsed) -> Parsed {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!(
+                "The text search nests brackets and ! more than {MAX_DEPTH} deep: simplify it"
+            ));
+        }
+        self.depth += 1;
+        let q = inner(self);
+        self.depth -= 1;
+        q
     }
 
     fn phrase(&mut self) -> Parsed {
@@ -368,7 +429,7 @@ impl Parser<'_> {
     fn not(&mut self) -> Parsed {
         if self.peek() == Some(&Token::Not) {
             self.at += 1;
-            return Ok(self.not()?.map(|q| Query::Not(Box::new(q))));
+            return Ok(self.nested(Self::not)?.map(|q| Query::Not(Box::new(q))));
         }
         self.primary()
     }
@@ -377,7 +438,7 @@ impl Parser<'_> {
         match self.peek().cloned() {
             Some(Token::Open) => {
                 self.at += 1;
-                let q = self.or()?;
+                let q = self.nested(Self::or)?;
                 if self.peek() != Some(&Token::Close) {
                     return Err(syntax_error(self.text));
                 }
@@ -390,19 +451,6 @@ impl Parser<'_> {
             }
             _ => Err(syntax_error(self.text)),
         }
-    }
-}
-
-/// An operator over two sides, either of which may have been only stop words.
-fn combine(
-    left: Option<Query>,
-    right: Option<Query>,
-    op: fn(Box<Query>, Box<Query>) -> Query,
-) -> Option<Query> {
-    match (left, right) {
-        (Some(l), Some(r)) => Some(op(Box::new(l), Box::new(r))),
-        (l, None) => l,
-        (None, r) => r,
     }
 }
 
@@ -429,10 +477,7 @@ impl Query {
         match self {
             Query::Term(t) => out.push(t),
             Query::Phrase(terms) => out.extend(terms.iter().map(|(t, _)| t)),
-            Query::And(a, b) | Query::Or(a, b) => {
-                a.terms(out);
-                b.terms(out);
-            }
+            Query::And(all) | Query::Or(all) => all.iter().for_each(|q| q.terms(out)),
             Query::Not(a) => a.terms(out),
         }
     }
@@ -544,8 +589,8 @@ pub fn matches(query: &Query, doc: &Document) -> bool {
                 })
             })
         }
-        Query::And(a, b) => matches(a, doc) && matches(b, doc),
-        Query::Or(a, b) => matches(a, doc) || matches(b, doc),
+        Query::And(all) => all.iter().all(|q| matches(q, doc)),
+        Query::Or(all) => all.iter().any(|q| matches(q, doc)),
         Query::Not(a) => !matches(a, doc),
     }
 }
@@ -762,14 +807,14 @@ mod tests {
     #[test]
     fn plain_and_parsed_queries() {
         let a = english();
-        assert_eq!(plain(&a, "the", false), None);
-        let q = plain(&a, "Foxes dogs", false).unwrap();
+        assert_eq!(plain(&a, "the", false), Ok(None));
+        let q = plain(&a, "Foxes dogs", false).unwrap().unwrap();
         assert_eq!(
             rank_text(&q, Language::English, "a dog and a fox"),
             Some(0.08872076)
         );
         assert!(rank_text(&q, Language::English, "a fox").is_none());
-        let q = plain(&a, "Rain tro", true).unwrap();
+        let q = plain(&a, "Rain tro", true).unwrap().unwrap();
         assert!(rank_text(&q, Language::English, "Rainbow Trout").is_some());
         assert!(rank_text(&q, Language::English, "Rainbow").is_none());
         let q = parse(&a, "fox & !cat | jump:*").unwrap().unwrap();
@@ -788,12 +833,78 @@ mod tests {
         let a = english();
         let t = "The quick brown foxes jumped over the lazy dogs";
         assert_eq!(
-            rank_text(&plain(&a, "fox", false).unwrap(), Language::English, t),
+            rank_text(
+                &plain(&a, "fox", false).unwrap().unwrap(),
+                Language::English,
+                t
+            ),
             Some(0.057308756)
         );
         assert_eq!(
-            rank_text(&plain(&a, "fox dog", false).unwrap(), Language::English, t),
+            rank_text(
+                &plain(&a, "fox dog", false).unwrap().unwrap(),
+                Language::English,
+                t
+            ),
             Some(0.08382119)
         );
+    }
+
+    /// Runs `f` on a thread with a 256 KiB stack, as small as a worker's could be: a query that
+    /// recursed once per word or bracket would overflow it (an abort, not a panic).
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn long_and_deep_queries_are_refused_before_they_exhaust_the_stack() {
+        let refused = on_small_stack(|| {
+            let a = english();
+            let many = vec!["fox"; 100_000].join(" & ");
+            let bangs = format!("{}fox", "!".repeat(100_000));
+            let brackets = format!("{}fox{}", "(".repeat(100_000), ")".repeat(100_000));
+            let plain_words = vec!["fox"; 100_000].join(" ");
+            [
+                parse(&a, &many).unwrap_err(),
+                parse(&a, &bangs).unwrap_err(),
+                parse(&a, &brackets).unwrap_err(),
+                plain(&a, &plain_words, false).unwrap_err(),
+            ]
+        });
+        assert!(refused[0].contains("at most 256"), "{}", refused[0]);
+        assert!(refused[1].contains("more than 32 deep"), "{}", refused[1]);
+        assert!(refused[2].contains("more than 32 deep"), "{}", refused[2]);
+        assert!(refused[3].contains("at most 256"), "{}", refused[3]);
+    }
+
+    #[test]
+    fn queries_within_the_limits_are_flat_and_match_as_before() {
+        let a = english();
+        let text = (0..MAX_WORDS)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" & ");
+        let q = parse(&a, &text).unwrap().unwrap();
+        let Query::And(all) = &q else { panic!("{q:?}") };
+        assert_eq!(all.len(), MAX_WORDS);
+        let doc = text.replace('&', " ");
+        assert!(rank_text(&q, Language::English, &doc).is_some());
+        assert!(rank_text(&q, Language::English, "w1 w2").is_none());
+        // Brackets of the same operator fold into one node; stop words drop out.
+        assert_eq!(
+            parse(&a, "(fox & dog) & the & cat").unwrap(),
+            parse(&a, "fox & dog & cat").unwrap()
+        );
+        let deep = format!("{}fox{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(parse(&a, &deep).unwrap(), parse(&a, "fox").unwrap());
+        let q = parse(&a, "!!fox | dog").unwrap().unwrap();
+        assert!(rank_text(&q, Language::English, "a fox").is_some());
+        assert!(rank_text(&q, Language::English, "a dog").is_some());
+        assert!(rank_text(&q, Language::English, "a cat").is_none());
     }
 }

@@ -2,6 +2,7 @@
 //! queried through CKAN's datastore API, previewed and downloaded.
 
 pub mod api;
+pub mod bounded;
 pub mod demo;
 pub mod dictionary;
 pub mod dump;
@@ -17,6 +18,7 @@ pub mod search;
 pub mod sniff;
 pub mod source;
 pub mod sql;
+pub mod sql_functions;
 pub mod store;
 pub mod types;
 pub mod write;

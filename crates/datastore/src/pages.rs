@@ -16,6 +16,7 @@ use platform::{Error, Lang, Page, Platform, Result};
 
 use crate::api::readable;
 use crate::engine;
+use crate::fulltext;
 use crate::report::Severity;
 use crate::search::{SearchQuery, TextQuery, literal};
 use crate::store::{self, Load};
@@ -103,6 +104,11 @@ pub(crate) fn api_error(e: ApiError) -> Error {
         ApiError::Authorization(_) => Error::NotFound,
         other => Error::internal(anyhow::anyhow!("{other}")),
     }
+}
+
+/// A text search the full text refuses (it recurses by word).
+fn too_many_words(text: &str) -> bool {
+    fulltext::words(text).len() > fulltext::MAX_WORDS
 }
 
 pub(crate) fn type_label(lang: Lang, t: ColumnType) -> String {
@@ -256,7 +262,18 @@ async fn data_page(
         let field = format!("f{i}");
         let value = get(&format!("f.{}", f.name()));
         if !value.is_empty() {
-            if t == ColumnType::Text {
+            if t == ColumnType::Text && too_many_words(&value) {
+                errors.push(ShownError {
+                    field: field.clone(),
+                    message: view.page.lang.t_args(
+                        "datastore-filter-too-many-words",
+                        &[
+                            ("column", f.name().clone()),
+                            ("max", fulltext::MAX_WORDS.to_string()),
+                        ],
+                    ),
+                });
+            } else if t == ColumnType::Text {
                 text_filters.push((f.name().clone(), value.clone()));
             } else if literal(t, &Value::String(value.clone())).is_some() {
                 query
@@ -313,6 +330,15 @@ async fn data_page(
         query.q = Some(TextQuery::Columns(text_filters));
     }
     let q = view.q.clone();
+    if too_many_words(&q) {
+        errors.push(ShownError {
+            field: "q".into(),
+            message: view.page.lang.t_args(
+                "datastore-search-too-many-words",
+                &[("max", fulltext::MAX_WORDS.to_string())],
+            ),
+        });
+    }
     if !errors.is_empty() {
         view.errors = FormErrors(errors);
         return render(&view);

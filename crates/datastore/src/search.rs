@@ -20,6 +20,8 @@ use crate::types::{self, ColumnType};
 /// CKAN's default page and its largest.
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 32_000;
+/// Largest offset a query skips by (a larger one finds no rows all the same).
+const MAX_OFFSET: usize = 1 << 53;
 
 /// Full-text search: over every column of the row (`q` as text, or `full_text`), or per column
 /// (`q` as an object).
@@ -211,12 +213,15 @@ impl SearchQuery {
         }
         let ranks = query.rank_names();
         if let Some(fields) = json_param(params, "fields")? {
-            let names = name_list(&fields, "fields")?;
+            let mut names = name_list(&fields, "fields")?;
             for n in &names {
                 if !has(n) && !ranks.contains(n) {
                     return Err(invalid_value("fields", n));
                 }
             }
+            // A column named twice is shown once (as its key in a record would be).
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|n| seen.insert(n.clone()));
             if !names.is_empty() {
                 query.fields = Some(names);
             }
@@ -227,6 +232,10 @@ impl SearchQuery {
                     parse_sort(&part).ok_or_else(|| invalid_value("sort", &part))?;
                 if !has(&name) && !ranks.contains(&name) {
                     return Err(invalid_value("sort", &part));
+                }
+                // Sorting again by a column already sorted on changes nothing.
+                if query.sort.iter().any(|(n, _)| *n == name) {
+                    continue;
                 }
                 query.sort.push((name, asc));
                 query.nulls_first.push(nulls_first);
@@ -265,10 +274,11 @@ impl SearchQuery {
     fn parse_text(&self, text: &str) -> Result<Option<fulltext::Query>, ApiError> {
         let analyzer = fulltext::Analyzer::new(self.language);
         if self.plain {
-            Ok(fulltext::plain(&analyzer, text, self.word_prefixes))
+            fulltext::plain(&analyzer, text, self.word_prefixes)
         } else {
-            fulltext::parse(&analyzer, text).map_err(|m| invalid("q", m))
+            fulltext::parse(&analyzer, text)
         }
+        .map_err(|m| invalid("q", m))
     }
 
     /// The rows this query selects, before paging: filters, text search, fields, distinct.
@@ -277,7 +287,7 @@ impl SearchQuery {
         let mut df = df;
         for (name, values) in &self.filters {
             let t = column_type(&schema, name);
-            let mut any: Option<Expr> = None;
+            let mut accepted = Vec::with_capacity(values.len());
             for v in values {
                 let scalar = literal(t, v).ok_or_else(|| {
                     invalid(
@@ -285,13 +295,15 @@ impl SearchQuery {
                         format!("invalid value for field \"{name}\" ({}): {v}", t.as_str()),
                     )
                 })?;
-                let e = ident(name).eq(lit(scalar));
-                any = Some(match any {
-                    Some(prev) => prev.or(e),
-                    None => e,
-                });
+                accepted.push(lit(scalar));
             }
-            df = df.filter(any.unwrap_or(lit(false))).map_err(internal)?;
+            // One IN list, not a chain of ORs as deep as the list is long.
+            let any = match accepted.len() {
+                0 => lit(false),
+                1 => ident(name).eq(accepted.remove(0)),
+                _ => ident(name).in_list(accepted, false),
+            };
+            df = df.filter(any).map_err(internal)?;
         }
         let columns: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         let mut ranks = Vec::new();
@@ -370,7 +382,9 @@ impl SearchQuery {
     }
 
     pub fn page(&self, df: DataFrame) -> Result<DataFrame, ApiError> {
-        df.limit(self.offset, Some(self.limit)).map_err(internal)
+        // No table has 2^53 rows; beyond, DataFusion's `offset + limit` would overflow.
+        let offset = self.offset.min(MAX_OFFSET);
+        df.limit(offset, Some(self.limit)).map_err(internal)
     }
 
     /// Whether rows are narrowed (filters, text search or distinct): a total then needs a count.

@@ -1,18 +1,19 @@
 //! `datastore_search_sql`: one read-only `SELECT` over datastore tables named by resource id.
 //! The statement is parsed first and refused unless it is a single query; every table it names
 //! (by resource id or alias) must be a datastore table the caller may read (nothing else is
-//! registered, so files, system tables and other catalogs do not exist for it); the plan is
-//! checked again with DDL, DML and statements off; it runs under the engine's time and memory
-//! limits and stops at a row cap.
+//! registered, so files, system tables and other catalogs do not exist for it); it may call only
+//! the reviewed functions of [`crate::sql_functions`], never recursively (`WITH RECURSIVE`), and
+//! the functions that build longer text are bounded ([`crate::bounded`]); the plan is checked
+//! again with DDL, DML and statements off; it runs under the engine's time and memory limits,
+//! its rows are encoded as they come, and the answer stops at a row cap and a byte cap.
 
 use std::collections::BTreeMap;
-use std::ops::ControlFlow;
 
 use datafusion::common::TableReference;
 use datafusion::config::Dialect;
 use datafusion::execution::context::SQLOptions;
 use datafusion::sql::parser::Statement as DfStatement;
-use datafusion::sql::sqlparser::ast::{Statement as SqlStatement, TableFactor, Visit, Visitor};
+use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -20,8 +21,8 @@ use catalogue::ckan::{ActionResult, ApiError};
 use platform::Platform;
 use platform::auth::CurrentUser;
 
-use crate::api::{Cells, alias_target, fields_json, readable, records_json};
-use crate::engine;
+use crate::api::{Cells, Records, alias_target, fields_json, readable};
+use crate::engine::{self, Limits};
 use crate::store::{self, Dictionary};
 
 /// Rows returned at most; beyond, the result says `records_truncated`.
@@ -31,33 +32,15 @@ fn refuse(message: impl Into<String>) -> ApiError {
     ApiError::Validation(BTreeMap::from([("sql".to_string(), vec![message.into()])]))
 }
 
-/// Stops at the first table function (`read_csv(…)`, `generate_series(…)`), naming it: they read
-/// files or make rows out of nothing, and only datastore tables may be queried.
-struct TableFunctions;
-
-impl Visitor for TableFunctions {
-    type Break = String;
-
-    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<String> {
-        match factor {
-            TableFactor::Table {
-                name,
-                args: Some(_),
-                ..
-            } => ControlFlow::Break(name.to_string()),
-            TableFactor::TableFunction { expr, .. } => ControlFlow::Break(expr.to_string()),
-            TableFactor::Function { name, .. } => ControlFlow::Break(name.to_string()),
-            _ => ControlFlow::Continue(()),
-        }
-    }
-}
-
 pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) -> ActionResult {
     if text.trim().is_empty() {
         return Err(refuse("Missing value"));
     }
     let ctx = engine::session(platform).map_err(|e| crate::api::query_error(e.into(), "sql"))?;
-    let statement = ctx
+    let limits = Limits::of(platform);
+    crate::bounded::install(&ctx, limits.built_values())
+        .map_err(|e| crate::api::query_error(e.into(), "sql"))?;
+    let mut statement = ctx
         .state()
         .sql_to_statement(text, &Dialect::PostgreSQL)
         .map_err(|e| {
@@ -75,12 +58,9 @@ pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) ->
             "Only a read-only SELECT is allowed (no DDL, DML, COPY, EXPLAIN, SET or other statements)",
         ));
     }
-    if let DfStatement::Statement(query) = &statement
-        && let ControlFlow::Break(name) = query.visit(&mut TableFunctions)
-    {
-        return Err(refuse(format!(
-            "\"{name}\" is a table function: table functions (read_csv, read_parquet, generate_series…) are not allowed; only datastore tables, named by their resource id, can be queried"
-        )));
+    if let DfStatement::Statement(query) = &mut statement {
+        crate::sql_functions::check(query).map_err(refuse)?;
+        crate::sql_functions::bound_concatenations(query);
     }
     let references = ctx
         .state()
@@ -127,23 +107,17 @@ pub async fn run(platform: &Platform, user: Option<&CurrentUser>, text: &str) ->
         .limit(0, Some(ROW_CAP + 1))
         .map_err(|e| refuse(e.find_root().to_string()))?;
     let schema = df.schema().as_arrow().clone();
-    let mut batches = engine::collect(df)
-        .await
-        .map_err(|e| crate::api::query_error(e, "sql"))?;
-    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let truncated = rows > ROW_CAP;
-    if truncated {
-        let mut keep = ROW_CAP;
-        for b in batches.iter_mut() {
-            let n = b.num_rows().min(keep);
-            *b = b.slice(0, n);
-            keep -= n;
-        }
-    }
+    let records = Records::new("objects", Cells::Sql, ROW_CAP, limits.answer)?;
+    let records = engine::for_each_batch(df, records, |records, batch, deadline| {
+        records.push(batch, deadline)
+    })
+    .await
+    .map_err(|e| crate::api::query_error(e, "sql"))?;
+    let truncated = records.full;
     let mut result = json!({
         "sql": text,
         "fields": fields_json(&schema, &Dictionary::default()),
-        "records": records_json(&batches, "objects", Cells::Sql)?,
+        "records": records.finish()?,
     });
     if truncated {
         result["records_truncated"] = Value::Bool(true);

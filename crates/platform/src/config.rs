@@ -198,6 +198,9 @@ pub struct DatastoreSettings {
     pub query_seconds: u64,
     /// Memory the datastore's queries share, in megabytes.
     pub query_memory_mb: usize,
+    /// Largest answer of `datastore_search_sql` and `datastore_search`, in megabytes: the SQL
+    /// stops there and says `records_truncated`, a search asks for fewer rows.
+    pub max_answer_mb: usize,
     /// Fetch links whose host is on a loopback, private, link-local or otherwise non-public
     /// address. Off by default, so that a link cannot reach the server's own network; turn it on
     /// for intranet deployments whose files live on private addresses.
@@ -216,6 +219,7 @@ impl Default for DatastoreSettings {
             max_spreadsheet_mb: 256,
             query_seconds: 20,
             query_memory_mb: 512,
+            max_answer_mb: 32,
             allow_private_links: false,
             max_link_bytes: 2 * 1024 * 1024 * 1024,
             link_timeout_seconds: 600,
@@ -440,6 +444,9 @@ mod tests {
         assert!(s.datastore.allow_private_links);
         assert_eq!(s.datastore.max_link_bytes, 1000);
         assert_eq!(s.datastore.link_timeout_seconds, 5);
+        assert_eq!(Settings::default().datastore.max_answer_mb, 32);
+        let s = Settings::from_toml("[datastore]\nmax_answer_mb = 4\n").unwrap();
+        assert_eq!(s.datastore.max_answer_mb, 4);
     }
 
     #[test]

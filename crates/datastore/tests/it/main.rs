@@ -3,6 +3,7 @@
 mod api;
 mod ckan;
 mod forms;
+mod hostile;
 mod ingest;
 mod pages;
 mod restricted;

@@ -141,6 +141,21 @@ async fn data_page_report_and_dictionary_on_every_engine() {
             body.contains("year : « bientôt » n’est pas un(e) nombre entier."),
             "{body}"
         );
+        // A search of more words than the full text takes is named, not a server error.
+        let words = vec!["toronto"; 300].join("+");
+        let (status, body) = browser.get(&format!("{data}?q={words}")).await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        assert!(body.contains("Search for at most 256 words."), "{body}");
+        let (status, body) = browser
+            .get(&format!(
+                "/fr/dataset/stations/resource/{id}/data?f.station={words}"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{engine}");
+        assert!(
+            body.contains("station : cherchez au plus 256 mots."),
+            "{body}"
+        );
 
         // Profiles and a chart, with its data table.
         let (status, body) = browser
