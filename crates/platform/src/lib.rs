@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod orgs;
+pub mod ratelimit;
 pub mod search;
 pub mod server;
 pub mod testing;

@@ -2,5 +2,7 @@
 
 mod accounts;
 mod jobs;
+mod mail;
+mod ratelimit;
 mod schema;
 mod web;
