@@ -789,22 +789,22 @@ async fn create_table(
         .collect();
     let batch = records_batch(&schema, &numbered)?;
     let mut tx = call.platform.db.begin().await?;
-    store::set_dictionary(&mut tx, &actor, r.id, &dict).await?;
+    store::set_dictionary(&mut tx, actor, r.id, &dict).await?;
     if let Some(names) = &aliases {
         set_aliases(call, &mut tx, r.id, names).await?;
     }
     tx.commit().await?;
     let load = write_version(
         &call.platform,
-        &actor,
-        &r,
+        actor,
+        r,
         current.as_ref(),
         &schema,
         &|_| Ok(None),
         Some(batch),
     )
     .await?;
-    let mut out = result(&r, &schema, &dict, &load, None);
+    let mut out = result(r, &schema, &dict, &load, None);
     if let Some(names) = aliases {
         out["aliases"] = json!(names);
     }
@@ -877,19 +877,19 @@ async fn upsert_rows(
         let batch = records_batch(&schema, &numbered)?;
         let included = included_records(&call.params, &numbered)?;
         if dry_run {
-            return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+            return Ok(result(r, &schema, &dict, &load, Some(method)));
         }
         let load = write_version(
             &call.platform,
-            &actor,
-            &r,
+            actor,
+            r,
             Some(&load),
             &schema,
             &|_| Ok(None),
             Some(batch),
         )
         .await?;
-        let mut out = result(&r, &schema, &dict, &load, Some(&method));
+        let mut out = result(r, &schema, &dict, &load, Some(method));
         if let Some(records) = included {
             out["records"] = records;
         }
@@ -1017,7 +1017,7 @@ async fn upsert_rows(
             .collect::<Vec<_>>(),
     )?;
     if dry_run {
-        return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+        return Ok(result(r, &schema, &dict, &load, Some(method)));
     }
     let key_for_rows = key.clone();
     let replace = move |b: &RecordBatch| -> Result<Option<RecordBatch>, ApiError> {
@@ -1042,15 +1042,15 @@ async fn upsert_rows(
     };
     let load = write_version(
         &call.platform,
-        &actor,
-        &r,
+        actor,
+        r,
         Some(&load),
         &schema,
         &replace,
         Some(fresh_batch),
     )
     .await?;
-    let mut out = result(&r, &schema, &dict, &load, Some(&method));
+    let mut out = result(r, &schema, &dict, &load, Some(method));
     if let Some(records) = included {
         out["records"] = records;
     }
@@ -1071,7 +1071,7 @@ async fn delete_rows(call: &ActionCall, r: &ResourceRow, actor: &Actor) -> Actio
     let dict = store::dictionary(&call.platform.db, r.id).await?;
     if !call.params.contains_key("filters") {
         let mut tx = call.platform.db.begin().await?;
-        store::drop_table(&mut tx, &actor, r.id).await?;
+        store::drop_table(&mut tx, actor, r.id).await?;
         set_aliases(call, &mut tx, r.id, &[]).await?;
         tx.commit().await?;
         return Ok(json!({"resource_id": r.id}));
@@ -1124,8 +1124,8 @@ async fn delete_rows(call: &ActionCall, r: &ResourceRow, actor: &Actor) -> Actio
     };
     let load = write_version(
         &call.platform,
-        &actor,
-        &r,
+        actor,
+        r,
         Some(&load),
         &schema,
         &remove,

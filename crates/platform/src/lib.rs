@@ -84,7 +84,8 @@ impl Platform {
         })))
     }
 
-    /// Sends an e-mail from the site's address.
+    /// Sends an e-mail from the site's address, now. Only the `mail.send` job calls this: code
+    /// that wants mail sent queues it with [`mail::queue`] inside its transaction.
     pub async fn send_email(&self, email: mail::Email) -> Result<()> {
         self.mailer.send(&self.settings.site.mail_from, email).await
     }
