@@ -536,7 +536,8 @@ pub async fn assess(
     )
     .await?;
     tx.changed("idea", &idea.id.to_string()).await?;
-    if changed {
+    // The demo's sample ideas are decided as it seeds; their sample authors are told nothing.
+    if changed && !idea.sample {
         crate::notify::queue(
             &mut tx,
             crate::notify::Event::Assessed,
@@ -621,7 +622,7 @@ pub async fn rewrite(
     )
     .await?;
     tx.changed("idea", &idea.id.to_string()).await?;
-    if idea.author_id.is_some() {
+    if idea.author_id.is_some() && !idea.sample {
         crate::notify::queue(
             &mut tx,
             crate::notify::Event::Rewritten,
