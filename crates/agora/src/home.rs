@@ -62,8 +62,10 @@ pub fn search_sources() -> Vec<std::sync::Arc<dyn platform::search::SearchSource
 
 /// The kinds of background job this server runs, registered by each area.
 pub fn job_registry() -> platform::jobs::Registry {
-    #[allow(unused_mut)]
     let mut registry = platform::jobs::Registry::new();
+    platform::mail::register(&mut registry);
+    catalogue::requests::notify::register(&mut registry);
+    dialogue::notify::register(&mut registry);
     #[cfg(feature = "datastore")]
     datastore::load::register(&mut registry);
     registry

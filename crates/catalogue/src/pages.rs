@@ -330,7 +330,10 @@ async fn search_page(
         if u.is_admin() {
             vec![platform::search::ALL_PRIVATE.to_string()]
         } else {
-            u.organizations.iter().map(|o| o.to_string()).collect()
+            u.editor_organizations()
+                .iter()
+                .map(|o| o.to_string())
+                .collect()
         }
     });
     let query = SearchQuery {

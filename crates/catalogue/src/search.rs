@@ -462,7 +462,12 @@ pub async fn package_search(
     let include_drafts = param_bool(params, "include_drafts", false)?;
     let include_private_for = match (include_private, user) {
         (true, Some(u)) if u.is_admin() => Some(vec![ALL_PRIVATE.to_string()]),
-        (true, Some(u)) => Some(u.organizations.iter().map(|o| o.to_string()).collect()),
+        (true, Some(u)) => Some(
+            u.editor_organizations()
+                .iter()
+                .map(|o| o.to_string())
+                .collect(),
+        ),
         _ => None,
     };
     let query = SearchQuery {

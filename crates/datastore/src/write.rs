@@ -1,9 +1,15 @@
 //! Writes through the API: `datastore_create`, `datastore_upsert` and `datastore_delete`. Each
 //! change writes a new version (the old rows streamed through, the change applied) and switches
 //! to it in one transaction, like a load; earlier versions stay readable.
+//!
+//! Writes to one table are serialized, so that none is lost: in this process one writer per
+//! resource at a time ([`writer_lock`]); across nodes the switch to the new version happens only
+//! if the version it was built on is still the current one, and otherwise the whole change is
+//! made again on the new head.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 
 use datafusion::arrow::array::{ArrayRef, BooleanArray, new_null_array};
 use datafusion::arrow::compute::{filter_record_batch, interleave_record_batch};
@@ -18,8 +24,9 @@ use serde_json::{Map, Value, json};
 
 use catalogue::ckan::{self, ActionCall, ActionResult, ApiError, param_bool, param_str};
 use catalogue::model::ResourceRow;
-use platform::db::Actor;
+use platform::db::{Actor, Engine};
 use platform::{Platform, Tx, exec};
+use uuid::Uuid;
 
 use crate::api::{fields_json, query_error, readable, refuse_unknown, resource_param};
 use crate::engine;
@@ -32,6 +39,52 @@ use crate::types::ColumnType;
 
 /// Records accepted in one call.
 pub const MAX_RECORDS: usize = 100_000;
+
+/// Times a change is made again when another node switched the table under it.
+const STALE_RETRIES: usize = 5;
+
+/// The message of a write whose base version is no longer the current one; it is retried.
+const STALE: &str = "The table changed while this change was written. Send it again.";
+
+static WRITERS: LazyLock<Mutex<HashMap<Uuid, Weak<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(Default::default);
+
+/// Waits until this process has no other write to `resource` under way; the write holds the guard.
+pub async fn writer_lock(resource: Uuid) -> tokio::sync::OwnedMutexGuard<()> {
+    let lock = {
+        let mut writers = WRITERS.lock().unwrap_or_else(|e| e.into_inner());
+        writers.retain(|_, w| w.strong_count() > 0);
+        match writers.get(&resource).and_then(Weak::upgrade) {
+            Some(lock) => lock,
+            None => {
+                let lock = Arc::new(tokio::sync::Mutex::new(()));
+                writers.insert(resource, Arc::downgrade(&lock));
+                lock
+            }
+        }
+    };
+    lock.lock_owned().await
+}
+
+/// Runs `change` holding the resource's writer lock, again from the start (a fresh read of the
+/// current version) when another node switched the table first.
+async fn serialized<F, Fut>(resource: Uuid, mut change: F) -> ActionResult
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ActionResult>,
+{
+    let _writer = writer_lock(resource).await;
+    let mut attempt = 0;
+    loop {
+        match change().await {
+            Err(ApiError::Integrity(m)) if m == STALE && attempt < STALE_RETRIES => {
+                attempt += 1;
+                tracing::info!(%resource, attempt, "datastore table changed under a write; writing again");
+            }
+            other => return other,
+        }
+    }
+}
 
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::Validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))
@@ -550,6 +603,28 @@ async fn write_version(
     };
     let key = store::publish(platform, r.id, file.path()).await?;
     let mut tx = platform.db.begin().await?;
+    // The version this one was built on must still be the current one (and stays so until the
+    // commit: the row is locked on PostgreSQL, SQLite has one writer).
+    let head_sql = match tx.engine() {
+        Engine::Postgres => {
+            "SELECT current_load FROM datastore_tables WHERE resource_id = $1 FOR UPDATE"
+        }
+        Engine::Sqlite => "SELECT current_load FROM datastore_tables WHERE resource_id = $1",
+    };
+    let head: Option<Uuid> = exec!(tx, |c| sqlx::query_scalar::<_, Option<Uuid>>(head_sql)
+        .bind(r.id)
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(platform::Error::from)?)
+    .flatten();
+    if head != base.map(|l| l.id) {
+        drop(tx);
+        use object_store::ObjectStoreExt as _;
+        if let Ok(path) = object_store::path::Path::parse(&key) {
+            let _ = platform.files.store().delete(&path).await;
+        }
+        return Err(ApiError::Integrity(STALE.into()));
+    }
     let load = store::record_load(
         &mut tx,
         actor,
@@ -634,6 +709,15 @@ pub async fn datastore_create(call: &ActionCall) -> ActionResult {
             writable(call, "datastore_create").await?
         }
     };
+    serialized(r.id, || create_table(call, &r, &actor, aliases.as_deref())).await
+}
+
+async fn create_table(
+    call: &ActionCall,
+    r: &ResourceRow,
+    actor: &Actor,
+    aliases: Option<&[String]>,
+) -> ActionResult {
     let delete_fields = param_bool(&call.params, "delete_fields", false)?;
     let specs = field_specs(&json_list(&call.params, "fields")?)?;
     let records = json_list(&call.params, "records")?;
@@ -705,22 +789,22 @@ pub async fn datastore_create(call: &ActionCall) -> ActionResult {
         .collect();
     let batch = records_batch(&schema, &numbered)?;
     let mut tx = call.platform.db.begin().await?;
-    store::set_dictionary(&mut tx, &actor, r.id, &dict).await?;
+    store::set_dictionary(&mut tx, actor, r.id, &dict).await?;
     if let Some(names) = &aliases {
         set_aliases(call, &mut tx, r.id, names).await?;
     }
     tx.commit().await?;
     let load = write_version(
         &call.platform,
-        &actor,
-        &r,
+        actor,
+        r,
         current.as_ref(),
         &schema,
         &|_| Ok(None),
         Some(batch),
     )
     .await?;
-    let mut out = result(&r, &schema, &dict, &load, None);
+    let mut out = result(r, &schema, &dict, &load, None);
     if let Some(names) = aliases {
         out["aliases"] = json!(names);
     }
@@ -767,6 +851,16 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
             format!("Value must be one of ['upsert', 'insert', 'update'], not {method}"),
         ));
     }
+    serialized(r.id, || upsert_rows(call, &r, &actor, &method, dry_run)).await
+}
+
+async fn upsert_rows(
+    call: &ActionCall,
+    r: &ResourceRow,
+    actor: &Actor,
+    method: &str,
+    dry_run: bool,
+) -> ActionResult {
     let load = store::current(&call.platform.db, r.id)
         .await?
         .ok_or_else(|| crate::api::not_found(&r.id.to_string()))?;
@@ -783,19 +877,19 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
         let batch = records_batch(&schema, &numbered)?;
         let included = included_records(&call.params, &numbered)?;
         if dry_run {
-            return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+            return Ok(result(r, &schema, &dict, &load, Some(method)));
         }
         let load = write_version(
             &call.platform,
-            &actor,
-            &r,
+            actor,
+            r,
             Some(&load),
             &schema,
             &|_| Ok(None),
             Some(batch),
         )
         .await?;
-        let mut out = result(&r, &schema, &dict, &load, Some(&method));
+        let mut out = result(r, &schema, &dict, &load, Some(method));
         if let Some(records) = included {
             out["records"] = records;
         }
@@ -923,7 +1017,7 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
             .collect::<Vec<_>>(),
     )?;
     if dry_run {
-        return Ok(result(&r, &schema, &dict, &load, Some(&method)));
+        return Ok(result(r, &schema, &dict, &load, Some(method)));
     }
     let key_for_rows = key.clone();
     let replace = move |b: &RecordBatch| -> Result<Option<RecordBatch>, ApiError> {
@@ -948,15 +1042,15 @@ pub async fn datastore_upsert(call: &ActionCall) -> ActionResult {
     };
     let load = write_version(
         &call.platform,
-        &actor,
-        &r,
+        actor,
+        r,
         Some(&load),
         &schema,
         &replace,
         Some(fresh_batch),
     )
     .await?;
-    let mut out = result(&r, &schema, &dict, &load, Some(&method));
+    let mut out = result(r, &schema, &dict, &load, Some(method));
     if let Some(records) = included {
         out["records"] = records;
     }
@@ -967,13 +1061,17 @@ pub async fn datastore_delete(call: &ActionCall) -> ActionResult {
     refuse_unknown(&call.params, DELETE_PARAMS)?;
     check_record_count(&call.params)?;
     let (r, actor) = writable(call, "datastore_delete").await?;
+    serialized(r.id, || delete_rows(call, &r, &actor)).await
+}
+
+async fn delete_rows(call: &ActionCall, r: &ResourceRow, actor: &Actor) -> ActionResult {
     let load = store::current(&call.platform.db, r.id)
         .await?
         .ok_or_else(|| crate::api::not_found(&r.id.to_string()))?;
     let dict = store::dictionary(&call.platform.db, r.id).await?;
     if !call.params.contains_key("filters") {
         let mut tx = call.platform.db.begin().await?;
-        store::drop_table(&mut tx, &actor, r.id).await?;
+        store::drop_table(&mut tx, actor, r.id).await?;
         set_aliases(call, &mut tx, r.id, &[]).await?;
         tx.commit().await?;
         return Ok(json!({"resource_id": r.id}));
@@ -1026,8 +1124,8 @@ pub async fn datastore_delete(call: &ActionCall) -> ActionResult {
     };
     let load = write_version(
         &call.platform,
-        &actor,
-        &r,
+        actor,
+        r,
         Some(&load),
         &schema,
         &remove,

@@ -5,6 +5,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use platform::ratelimit::{Action, Throttle};
 use platform::web::SignedIn;
 use platform::{Error, Lang, Msg, Platform, Result};
 use serde::de::DeserializeOwned;
@@ -746,10 +747,12 @@ pub struct BallotBody {
 async fn cast(
     platform: Platform,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Path(slug): Path<String>,
     Body(body): Body<BallotBody>,
 ) -> Result<Json<VoteOutcome>> {
     let p = load(&platform, &slug).await?;
+    throttle.check(Action::Vote).await?;
     Ok(Json(
         votes::vote(&platform.db, &p, &user, &body.ballots).await?,
     ))
@@ -903,10 +906,19 @@ pub struct ReportOutcome {
 async fn report(
     platform: Platform,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Body(body): Body<ReportBody>,
 ) -> Result<Json<ReportOutcome>> {
-    let hidden =
-        crate::moderation::report(&platform.db, &user, body.kind, body.id, body.reason).await?;
+    throttle.check(Action::Report).await?;
+    let hidden = crate::moderation::report(
+        &platform.db,
+        &user,
+        body.kind,
+        body.id,
+        body.reason,
+        crate::moderation::ReportCounting::from_settings(&platform.settings),
+    )
+    .await?;
     Ok(Json(ReportOutcome { hidden }))
 }
 

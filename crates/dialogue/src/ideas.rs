@@ -536,6 +536,16 @@ pub async fn assess(
     )
     .await?;
     tx.changed("idea", &idea.id.to_string()).await?;
+    // The demo's sample ideas are decided as it seeds; their sample authors are told nothing.
+    if changed && !idea.sample {
+        crate::notify::queue(
+            &mut tx,
+            crate::notify::Event::Assessed,
+            idea.id,
+            Some(staff.id),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(changed)
 }
@@ -612,6 +622,15 @@ pub async fn rewrite(
     )
     .await?;
     tx.changed("idea", &idea.id.to_string()).await?;
+    if idea.author_id.is_some() && !idea.sample {
+        crate::notify::queue(
+            &mut tx,
+            crate::notify::Event::Rewritten,
+            idea.id,
+            Some(staff.id),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(number)
 }
@@ -828,6 +847,13 @@ pub async fn add_comment(
         &id.to_string(),
         None::<&()>,
         Some(&serde_json::json!({"idea": idea.id, "body": body})),
+    )
+    .await?;
+    crate::notify::queue(
+        &mut tx,
+        crate::notify::Event::Commented,
+        idea.id,
+        Some(user.id),
     )
     .await?;
     tx.commit().await?;

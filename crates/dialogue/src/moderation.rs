@@ -123,13 +123,36 @@ async fn announce(tx: &mut Tx, kind: TargetKind, id: Uuid) -> Result<()> {
     }
 }
 
-/// Reports a contribution. Returns whether this report hid it (the threshold was reached).
+/// Whose open reports count towards hiding a contribution until a moderator looks at it. Every
+/// report is kept and shown to moderators either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReportCounting {
+    /// Only reports by people whose e-mail is verified: throwaway accounts cannot hide others.
+    #[default]
+    VerifiedOnly,
+    Everyone,
+}
+
+impl ReportCounting {
+    /// The policy set by `[dialogue] auto_hide_verified_only`.
+    pub fn from_settings(settings: &platform::config::Settings) -> ReportCounting {
+        if settings.dialogue.auto_hide_verified_only {
+            ReportCounting::VerifiedOnly
+        } else {
+            ReportCounting::Everyone
+        }
+    }
+}
+
+/// Reports a contribution. Returns whether this report hid it (the open reports that count under
+/// `counting` reached the process's threshold).
 pub async fn report(
     db: &Db,
     reporter: &CurrentUser,
     kind: TargetKind,
     id: Uuid,
     reason: ReportReason,
+    counting: ReportCounting,
 ) -> Result<bool> {
     let target = target(db, kind, id).await?.ok_or(Error::NotFound)?;
     if target.author_id == Some(reporter.id) {
@@ -167,14 +190,21 @@ pub async fn report(
         }
         return Err(e.into());
     }
+    let count_sql = match counting {
+        ReportCounting::Everyone => {
+            "SELECT COUNT(*) FROM dialogue_reports r WHERE r.target_kind = $1 AND r.target_id = $2 AND r.resolved_at IS NULL"
+        }
+        ReportCounting::VerifiedOnly => {
+            "SELECT COUNT(*) FROM dialogue_reports r JOIN users u ON u.id = r.reporter_id \
+             WHERE r.target_kind = $1 AND r.target_id = $2 AND r.resolved_at IS NULL AND u.verified_at IS NOT NULL"
+        }
+    };
     let open: i64 = exec!(tx, |c| {
-        sqlx::query_scalar(
-        "SELECT COUNT(*) FROM dialogue_reports WHERE target_kind = $1 AND target_id = $2 AND resolved_at IS NULL"
-    )
-    .bind(kind.as_str())
-    .bind(id)
-    .fetch_one(&mut *c)
-    .await?
+        sqlx::query_scalar(count_sql)
+            .bind(kind.as_str())
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
     });
     tx.audit(
         &reporter.actor(),

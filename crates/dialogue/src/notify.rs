@@ -1,18 +1,25 @@
-//! E-mails to authors and followers, in each person's language. Sent after the change is saved; a
-//! failure to send is logged and does not undo the change.
+//! E-mails to authors and followers, in each person's language. The change that causes them
+//! enqueues a `dialogue.notify` job in its own transaction; the job, run after the commit, writes
+//! one queued e-mail per person (`platform::mail`), each sent and retried on its own.
 
-use platform::mail::Email;
-use platform::{Lang, Platform};
+use platform::jobs::{self, EnqueueOptions, JobContext, Registry};
+use platform::mail::{self, Email};
+use platform::{Actor, Lang, Result, Tx};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The job kind that turns an event into e-mails.
+pub const JOB_KIND: &str = "dialogue.notify";
+
 /// What happened to an idea someone wrote or follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Event {
     /// Staff rewrote it in plain language (to the author).
     Rewritten,
-    /// Its state or public answer changed.
+    /// Its state or public answer changed (to followers).
     Assessed,
-    /// Someone commented.
+    /// Someone commented (to followers).
     Commented,
 }
 
@@ -35,24 +42,53 @@ impl Event {
     }
 }
 
-/// Sends `event` about an idea to each person in `people` except `except` (who caused it).
-pub async fn idea_event(
-    platform: &Platform,
+#[derive(Serialize, Deserialize)]
+struct Payload {
     event: Event,
-    idea_id: Uuid,
-    idea_title: &str,
-    people: &[Uuid],
-    except: Option<Uuid>,
-) {
+    idea: Uuid,
+    /// Who caused it, and so is not told.
+    actor: Option<Uuid>,
+}
+
+/// Enqueues the e-mails about `event` inside the transaction that makes the change.
+pub async fn queue(tx: &mut Tx, event: Event, idea: Uuid, actor: Option<Uuid>) -> Result<()> {
+    let payload =
+        serde_json::to_value(Payload { event, idea, actor }).map_err(platform::Error::internal)?;
+    jobs::enqueue(
+        tx,
+        &Actor::system("dialogue"),
+        JOB_KIND,
+        payload,
+        EnqueueOptions::default(),
+    )
+    .await?;
+    Ok(())
+}
+
+pub fn register(registry: &mut Registry) {
+    registry.register(JOB_KIND, run);
+}
+
+async fn run(ctx: JobContext) -> anyhow::Result<()> {
+    let Payload { event, idea, actor } = ctx.payload_as()?;
+    let platform = ctx.platform();
+    let Some(idea) = crate::ideas::get(&platform.db, idea).await? else {
+        return Ok(());
+    };
+    let people = match event {
+        Event::Rewritten => idea.author_id.into_iter().collect(),
+        Event::Assessed | Event::Commented => {
+            crate::ideas::followers(&platform.db, idea.id).await?
+        }
+    };
     let (subject, body) = event.keys();
-    for person in people.iter().filter(|p| Some(**p) != except) {
-        let user = match platform::auth::find_user(&platform.db, *person).await {
-            Ok(Some(u)) if u.blocked_at.is_none() => u,
-            Ok(_) => continue,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read a person to notify");
-                continue;
-            }
+    let mut emails = Vec::new();
+    for person in people.into_iter().filter(|p| Some(*p) != actor) {
+        let Some(user) = platform::auth::find_user(&platform.db, person)
+            .await?
+            .filter(|u| u.blocked_at.is_none())
+        else {
+            continue;
         };
         let lang = Lang::from_code(&user.locale).unwrap_or_default();
         let site = match lang {
@@ -63,20 +99,23 @@ pub async fn idea_event(
             "{}/{}/ideas/{}",
             platform.settings.base_url(),
             lang.code(),
-            idea_id
+            idea.id
         );
         let args = [
             ("site", site.clone()),
-            ("title", idea_title.to_string()),
+            ("title", idea.title.clone()),
             ("link", link),
         ];
-        let email = Email {
+        emails.push(Email {
             to: user.email.clone(),
             subject: lang.t_args(subject, &args),
             body: lang.t_args(body, &args),
-        };
-        if let Err(e) = platform.send_email(email).await {
-            tracing::warn!(error = %e, idea = %idea_id, "cannot send a notification");
-        }
+        });
     }
+    let mut tx = platform.db.begin().await?;
+    for email in emails {
+        mail::queue(&mut tx, email).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

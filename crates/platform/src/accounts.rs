@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::auth::{self, ApiToken, CurrentUser, LoginLimits, NewUser, Purpose, Role};
 use crate::db::Actor;
 use crate::error::{Error, Result};
-use crate::mail::Email;
+use crate::mail::{self, Email};
+use crate::ratelimit::{Action, Throttle};
 use crate::web::{
     CsrfForm, FormErrors, Page, RequestContext, ShownError, SignedIn, render, render_status,
     see_other, session_cookie,
@@ -73,8 +74,12 @@ fn fix_crumb(mut page: Page) -> Page {
 async fn signup(
     platform: Platform,
     page: Page,
+    throttle: Throttle,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<Response> {
+    throttle
+        .check_account(Action::SignUp, &auth::normalize_email(&form.email))
+        .await?;
     let page = fix_crumb(page.titled("account-sign-up").crumb("", "/account/signup"));
     let problems = auth::validate_new_user(
         &form.email,
@@ -108,8 +113,8 @@ async fn signup(
     }
 }
 
-/// Creates the account and sends the verification e-mail in one go: if the e-mail cannot be
-/// sent, nothing is kept.
+/// Creates the account and queues the verification e-mail in one transaction: the mail goes out
+/// after the commit, and only if the account was kept.
 async fn create_account(platform: &Platform, lang: Lang, form: &SignupForm) -> Result<()> {
     let mut tx = platform.db.begin().await?;
     let new = NewUser {
@@ -122,11 +127,12 @@ async fn create_account(platform: &Platform, lang: Lang, form: &SignupForm) -> R
     };
     let user = auth::create_user(&mut tx, &Actor::system("sign-up"), new).await?;
     let token = auth::issue_email_token(&mut tx, user.id, Purpose::Verify).await?;
-    send_verification(platform, lang, &user.email, &token).await?;
+    queue_verification(&mut tx, platform, lang, &user.email, &token).await?;
     tx.commit().await
 }
 
-async fn send_verification(
+async fn queue_verification(
+    tx: &mut crate::Tx,
     platform: &Platform,
     lang: Lang,
     email: &str,
@@ -142,16 +148,19 @@ async fn send_verification(
         Lang::En => &platform.settings.site.name_en,
         Lang::Fr => &platform.settings.site.name_fr,
     };
-    platform
-        .send_email(Email {
+    mail::queue(
+        tx,
+        Email {
             to: email.to_string(),
             subject: lang.t_args("email-verify-subject", &[("site", site.clone())]),
             body: lang.t_args(
                 "email-verify-body",
                 &[("site", site.clone()), ("link", link)],
             ),
-        })
-        .await
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -210,12 +219,14 @@ async fn resend_verification(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response> {
     if !user.verified {
+        throttle.check(Action::VerificationResend).await?;
         let mut tx = platform.db.begin().await?;
         let token = auth::issue_email_token(&mut tx, user.id, Purpose::Verify).await?;
-        send_verification(&platform, page.lang, &user.email, &token).await?;
+        queue_verification(&mut tx, &platform, page.lang, &user.email, &token).await?;
         tx.commit().await?;
     }
     Ok(see_other(&format!(
@@ -390,6 +401,7 @@ async fn forgot_form(page: Page) -> Result<Response> {
 async fn forgot(
     platform: Platform,
     page: Page,
+    throttle: Throttle,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<Response> {
     let page = fix_crumb(
@@ -403,6 +415,10 @@ async fn forgot(
             &ForgotPage { page, form, errors },
         );
     }
+    // Counted whether or not the address has an account, so the limit tells nothing either.
+    throttle
+        .check_account(Action::PasswordReset, &auth::normalize_email(&form.email))
+        .await?;
     if let Some(user) = auth::find_user_by_email(&platform.db, &form.email)
         .await?
         .filter(|u| u.blocked_at.is_none())
@@ -415,16 +431,18 @@ async fn forgot(
             page.lang.code(),
             token
         );
-        platform
-            .send_email(Email {
+        mail::queue(
+            &mut tx,
+            Email {
                 to: user.email.clone(),
                 subject: page.t1("email-reset-subject", "site", &page.site_name),
                 body: page.lang.t_args(
                     "email-reset-body",
                     &[("site", page.site_name.clone()), ("link", link)],
                 ),
-            })
-            .await?;
+            },
+        )
+        .await?;
         tx.commit().await?;
     }
     Ok(see_other(&format!(

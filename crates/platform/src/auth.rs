@@ -91,6 +91,15 @@ impl CurrentUser {
         matches!(self.role, Role::Admin | Role::Moderator)
     }
     /// Admins edit for every organization; editors for theirs.
+    /// The organizations this person edits for: their memberships, but only with the editor role;
+    /// a membership alone grants nothing. (Administrators act for every organization.)
+    pub fn editor_organizations(&self) -> &[Uuid] {
+        if self.role == Role::Editor {
+            &self.organizations
+        } else {
+            &[]
+        }
+    }
     pub fn can_edit_for(&self, organization: Uuid) -> bool {
         self.is_admin() || (self.role == Role::Editor && self.organizations.contains(&organization))
     }

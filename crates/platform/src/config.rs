@@ -24,6 +24,7 @@ pub struct Settings {
     pub workers: usize,
     pub catalogue: CatalogueSettings,
     pub datastore: DatastoreSettings,
+    pub dialogue: DialogueSettings,
 }
 
 impl Default for Settings {
@@ -41,6 +42,7 @@ impl Default for Settings {
             workers: 2,
             catalogue: CatalogueSettings::default(),
             datastore: DatastoreSettings::default(),
+            dialogue: DialogueSettings::default(),
         }
     }
 }
@@ -158,6 +160,8 @@ pub struct Limits {
     pub login_window_minutes: i64,
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_seconds: u64,
+    /// Per-action rate limits (`[limits.rate.vote]` and so on).
+    pub rate: RateLimits,
 }
 
 impl Default for Limits {
@@ -170,6 +174,81 @@ impl Default for Limits {
             login_failures_per_address: 30,
             login_window_minutes: 15,
             request_timeout_seconds: 120,
+            rate: RateLimits::default(),
+        }
+    }
+}
+
+/// Public participation settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DialogueSettings {
+    /// Only reports by verified accounts count towards hiding a contribution pending review.
+    pub auto_hide_verified_only: bool,
+}
+
+impl Default for DialogueSettings {
+    fn default() -> Self {
+        DialogueSettings {
+            auto_hide_verified_only: true,
+        }
+    }
+}
+
+/// How often one client address and one account may do an action within a fixed window; 0 means
+/// no limit on that count. Counted in the database, so shared by every node.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimit {
+    pub per_address: i64,
+    pub per_account: i64,
+    pub window_minutes: i64,
+}
+
+impl RateLimit {
+    const fn new(per_address: i64, per_account: i64, window_minutes: i64) -> RateLimit {
+        RateLimit {
+            per_address,
+            per_account,
+            window_minutes,
+        }
+    }
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit::new(0, 0, 60)
+    }
+}
+
+/// The limited actions. Addresses are shared behind office and mobile gateways, so their limits
+/// are higher than an account's.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimits {
+    /// Accounts created; the account is the e-mail address signed up with.
+    pub signup: RateLimit,
+    /// Reset e-mails asked for; the account is the e-mail address asked for.
+    pub password_reset: RateLimit,
+    /// Verification e-mails sent again.
+    pub verification_resend: RateLimit,
+    /// Data requests submitted.
+    pub data_request: RateLimit,
+    /// Votes cast or withdrawn (dialogue and data requests).
+    pub vote: RateLimit,
+    /// Moderation reports.
+    pub report: RateLimit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            signup: RateLimit::new(20, 3, 60),
+            password_reset: RateLimit::new(20, 3, 60),
+            verification_resend: RateLimit::new(20, 3, 60),
+            data_request: RateLimit::new(30, 10, 60),
+            vote: RateLimit::new(600, 120, 60),
+            report: RateLimit::new(60, 20, 60),
         }
     }
 }

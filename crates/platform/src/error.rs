@@ -68,6 +68,9 @@ pub enum Error {
     PayloadTooLarge { limit: usize },
     #[error("too many attempts")]
     RateLimited(Msg),
+    /// A rate limit was reached; `retry_after` seconds until the window ends (`Retry-After`).
+    #[error("rate limit reached: {}", .msg.key)]
+    TooManyRequests { msg: Msg, retry_after: u64 },
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -99,7 +102,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::RateLimited(_) | Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -115,7 +118,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::BadRequest(_) => "bad_request",
             Error::PayloadTooLarge { .. } => "payload_too_large",
-            Error::RateLimited(_) => "rate_limited",
+            Error::RateLimited(_) | Error::TooManyRequests { .. } => "rate_limited",
             Error::Unavailable => "unavailable",
             Error::Internal(_) => "internal",
         }
@@ -129,12 +132,21 @@ impl Error {
             Error::Forbidden(m)
             | Error::Conflict(m)
             | Error::BadRequest(m)
-            | Error::RateLimited(m) => m.clone(),
+            | Error::RateLimited(m)
+            | Error::TooManyRequests { msg: m, .. } => m.clone(),
             Error::Validation(_) => Msg::new("error-validation"),
             Error::PayloadTooLarge { limit } => Msg::new("error-payload-too-large")
                 .arg("limit", crate::i18n::human_bytes(*limit as u64)),
             Error::Unavailable => Msg::new("error-unavailable"),
             Error::Internal(_) => Msg::new("error-internal"),
+        }
+    }
+
+    /// Seconds the client should wait before trying again, when the error says.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
         }
     }
 

@@ -709,6 +709,25 @@ pub fn spawn_workers_with(
     WorkerHandle { stop, tasks, ids }
 }
 
+/// Runs every job that is due now in this task, one after another, until none is left; returns
+/// how many ran. For tests and one-off commands, where no workers run: a job that fails is queued
+/// again after its back-off and so is not run twice here.
+pub async fn run_due(platform: &Platform, registry: Arc<Registry>) -> Result<usize> {
+    let shared = Shared {
+        platform: platform.clone(),
+        registry,
+        opts: WorkerOptions::default(),
+    };
+    let worker = format!("{}#now", node_name());
+    let (_stop, mut stop_rx) = watch::channel(false);
+    let mut ran = 0;
+    while let Some(job) = claim(&platform.db, &worker, shared.opts.lease, false).await? {
+        run_job(&shared, &worker, job, &mut stop_rx).await;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
 /// `host/pid/random`, so that leases name the process that holds them.
 fn node_name() -> String {
     let host = std::env::var("HOSTNAME")

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod orgs;
+pub mod ratelimit;
 pub mod search;
 pub mod server;
 pub mod testing;
@@ -84,7 +85,8 @@ impl Platform {
         })))
     }
 
-    /// Sends an e-mail from the site's address.
+    /// Sends an e-mail from the site's address, now. Only the `mail.send` job calls this: code
+    /// that wants mail sent queues it with [`mail::queue`] inside its transaction.
     pub async fn send_email(&self, email: mail::Email) -> Result<()> {
         self.mailer.send(&self.settings.site.mail_from, email).await
     }

@@ -1,5 +1,9 @@
 //! Outgoing e-mail: through SMTP when configured, otherwise written to `DATA_DIR/outbox/` as
 //! `.eml` files (and logged), so that sign-up and password reset work offline.
+//!
+//! Nothing sends mail inside a request's transaction: [`queue`] stores the message in `mail_queue`
+//! and enqueues a `mail.send` job in the caller's transaction, so the mail exists exactly when the
+//! write does, goes out after the commit, and is retried with back-off when the server refuses it.
 
 use std::path::PathBuf;
 
@@ -7,8 +11,18 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
 use crate::config::{Settings, SmtpSettings};
+use crate::db::{Actor, Tx, now};
 use crate::error::{Error, Result};
+use crate::jobs::{self, EnqueueOptions, JobContext, Registry};
+use crate::{Platform, exec};
+
+/// The job kind that sends one queued e-mail.
+pub const JOB_KIND: &str = "mail.send";
 
 #[derive(Clone)]
 pub enum Mailer {
@@ -65,6 +79,78 @@ impl Mailer {
         }
         Ok(())
     }
+}
+
+/// Queues `email` inside the caller's transaction; the `mail.send` job sends it after the commit.
+/// A recipient that is not an e-mail address is refused here, not at sending time.
+pub async fn queue(tx: &mut Tx, email: Email) -> Result<Uuid> {
+    email
+        .to
+        .parse::<Mailbox>()
+        .map_err(|_| Error::field("email", "error-email-invalid"))?;
+    let id = Uuid::now_v7();
+    let at = now();
+    exec!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO mail_queue (id, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&email.to)
+        .bind(&email.subject)
+        .bind(&email.body)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    jobs::enqueue(
+        tx,
+        &Actor::system("mail"),
+        JOB_KIND,
+        json!({ "mail": id }),
+        EnqueueOptions::default(),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Registers the `mail.send` handler.
+pub fn register(registry: &mut Registry) {
+    registry.register(JOB_KIND, send_queued);
+}
+
+#[derive(Deserialize)]
+struct QueuedRef {
+    mail: Uuid,
+}
+
+/// Sends one queued mail and removes it. A mail already gone was sent by an earlier run.
+async fn send_queued(ctx: JobContext) -> anyhow::Result<()> {
+    let QueuedRef { mail } = ctx.payload_as()?;
+    let platform: &Platform = ctx.platform();
+    let row: Option<(String, String, String)> = crate::read!(&platform.db, |c| {
+        sqlx::query_as("SELECT recipient, subject, body FROM mail_queue WHERE id = $1")
+            .bind(mail)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let Some((to, subject, body)) = row else {
+        return Ok(());
+    };
+    platform
+        .send_email(Email { to, subject, body })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot send e-mail {mail}: {e}"))?;
+    let mut tx = platform.db.begin().await?;
+    exec!(tx, |c| {
+        sqlx::query("DELETE FROM mail_queue WHERE id = $1")
+            .bind(mail)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    tx.commit().await?;
+    Ok(())
 }
 
 fn smtp_transport(s: &SmtpSettings) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {

@@ -128,6 +128,10 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
         } else {
             error_page(&platform, &ctx, &err)
         };
+        if let Some(secs) = err.retry_after() {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
     } else if res.status() == StatusCode::PAYLOAD_TOO_LARGE
         && res.headers().get(header::CONTENT_TYPE)
             != Some(&HeaderValue::from_static("application/json"))

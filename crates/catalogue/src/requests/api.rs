@@ -5,6 +5,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use platform::ratelimit::{Action, Throttle};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -160,8 +161,10 @@ pub struct CreatedId {
 pub async fn create_request(
     platform: Platform,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Body(new): Body<NewRequest>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
+    throttle.check(Action::DataRequest).await?;
     let id = super::create(&platform.db, &user, &new).await?;
     Ok((StatusCode::CREATED, Json(CreatedId { id })))
 }
@@ -187,9 +190,11 @@ pub struct Votes {
 pub async fn vote(
     platform: Platform,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Votes>> {
     let r = find(&platform, id).await?;
+    throttle.check(Action::Vote).await?;
     super::vote(&platform.db, &user, &r).await?;
     let votes = find(&platform, id).await?.votes;
     Ok(Json(Votes { votes }))
@@ -211,9 +216,11 @@ pub async fn vote(
 pub async fn withdraw_vote(
     platform: Platform,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Votes>> {
     let r = find(&platform, id).await?;
+    throttle.check(Action::Vote).await?;
     super::withdraw_vote(&platform.db, &user, &r).await?;
     let votes = find(&platform, id).await?.votes;
     Ok(Json(Votes { votes }))
@@ -309,8 +316,7 @@ pub async fn change_status(
     Body(change): Body<StatusChange>,
 ) -> Result<Json<DataRequest>> {
     let r = find(&platform, id).await?;
-    let after = super::change_status(&platform.db, &user, &r, &change, today()).await?;
-    super::notify::status_changed(&platform, &after, user.id).await;
+    super::change_status(&platform.db, &user, &r, &change, today()).await?;
     Ok(Json(find(&platform, id).await?))
 }
 

@@ -659,6 +659,7 @@ pub async fn change_status(
         decline_reason: decline_reason.to_string(),
         ..r.clone()
     };
+    notify::queue(&mut tx, &after, user.id).await?;
     record_answer(tx, user, "data_request.status", r, after).await
 }
 

@@ -6,6 +6,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use platform::ratelimit::{Action, Throttle};
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
@@ -194,8 +195,10 @@ async fn submit(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     CsrfForm(form): CsrfForm<NewForm>,
 ) -> Result<Response> {
+    throttle.check(Action::DataRequest).await?;
     let new = NewRequest {
         title: form.title,
         description: form.description,
@@ -423,10 +426,12 @@ async fn vote(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> Result<Response> {
     let r = find(&platform, &id).await?;
+    throttle.check(Action::Vote).await?;
     let outcome = if form.action == "withdraw" {
         super::withdraw_vote(&platform.db, &user, &r)
             .await
@@ -532,13 +537,9 @@ async fn change_status(
                 dataset: form.dataset.clone(),
                 note: form.note.clone(),
             };
-            match super::change_status(&platform.db, &user, &r, &change, today()).await {
-                Ok(after) => {
-                    super::notify::status_changed(&platform, &after, user.id).await;
-                    Ok("notice-catalogue-request-status-changed")
-                }
-                Err(e) => Err(e),
-            }
+            super::change_status(&platform.db, &user, &r, &change, today())
+                .await
+                .map(|_| "notice-catalogue-request-status-changed")
         }
     };
     answer(&platform, page, r, outcome, form, String::new()).await

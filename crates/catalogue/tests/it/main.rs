@@ -6,6 +6,7 @@ mod dashboard;
 mod editor;
 mod harvest;
 mod import;
+mod membership;
 mod requests;
 mod store;
 mod visibility;

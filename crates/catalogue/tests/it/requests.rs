@@ -119,6 +119,16 @@ fn new_request(title: &str) -> NewRequest {
     }
 }
 
+/// Runs the queued jobs (the notices, then their e-mails), as the workers would after the commit.
+async fn deliver(platform: &Platform) -> usize {
+    let mut registry = platform::jobs::Registry::new();
+    platform::mail::register(&mut registry);
+    catalogue::requests::notify::register(&mut registry);
+    platform::jobs::run_due(platform, std::sync::Arc::new(registry))
+        .await
+        .unwrap()
+}
+
 fn outbox(platform: &Platform) -> Vec<String> {
     let dir = platform.settings.outbox_dir();
     let mut mails: Vec<String> = std::fs::read_dir(&dir)
@@ -330,7 +340,6 @@ async fn the_workflow_refuses_what_does_not_follow_and_tells_followers_on_every_
         let r = requests::change_status(db, &p.editor, &r, &planned, today)
             .await
             .unwrap();
-        requests::notify::status_changed(platform, &r, p.editor.id).await;
         let release = StatusChange {
             dataset: "wait-times".into(),
             ..change("released")
@@ -338,7 +347,6 @@ async fn the_workflow_refuses_what_does_not_follow_and_tells_followers_on_every_
         let r = requests::change_status(db, &p.editor, &r, &release, today)
             .await
             .unwrap();
-        requests::notify::status_changed(platform, &r, p.editor.id).await;
         assert_eq!(r.status, "released");
         assert!(r.dataset_id.is_some());
         // Released is final, and closes the vote.
@@ -374,11 +382,19 @@ async fn the_workflow_refuses_what_does_not_follow_and_tells_followers_on_every_
         assert_eq!(audit_count(platform, "data_request.status").await, 3);
         assert_eq!(audit_count(platform, "data_request.assign").await, 1);
 
-        // Both followers heard of both changes, each in their language; the editor did not.
+        // Both followers hear of the three changes (under review, planned, released), each in
+        // their language, once the jobs have run after the commits; the editor does not, and the
+        // refused changes sent nothing.
+        assert!(
+            outbox(platform).is_empty(),
+            "{}: nothing sent yet",
+            t.engine
+        );
+        assert!(deliver(platform).await > 0);
         let mails = outbox(platform);
-        assert_eq!(mails.len(), 4, "{}: {mails:#?}", t.engine);
+        assert_eq!(mails.len(), 6, "{}: {mails:#?}", t.engine);
         let to = |who: &str| mails.iter().filter(|m| m.contains(who)).count();
-        assert_eq!((to("alice@example.org"), to("bob@example.org")), (2, 2));
+        assert_eq!((to("alice@example.org"), to("bob@example.org")), (3, 3));
         assert_eq!(to("editor@health.example"), 0);
         assert!(
             mails
@@ -722,5 +738,87 @@ async fn the_json_api_counts_one_vote_a_person_on_every_engine() {
         assert_eq!(body["history"].as_array().unwrap().len(), 3);
         let (_, body) = api.get("/api/v1/catalogue/requests?status=planned").await;
         assert_eq!(body["total"], 1);
+    }
+}
+
+#[tokio::test]
+async fn data_requests_and_votes_are_rate_limited_per_account_on_every_engine() {
+    for t in testing::engines().await {
+        let (api, p) = people(&t).await;
+        let mut settings = platform::config::Settings {
+            data_dir: t.dir.path().join("limited"),
+            ..Default::default()
+        };
+        let two = platform::config::RateLimit {
+            per_address: 100,
+            per_account: 2,
+            window_minutes: 60,
+        };
+        settings.limits.rate.data_request = two.clone();
+        settings.limits.rate.vote = two;
+        let limited = Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap();
+
+        // Pages: two requests, then a 429 page in the page's language with Retry-After.
+        let alice = Browser::new(&limited, Some(p.alice.id)).await;
+        let form = [
+            ("title", "Wait times"),
+            ("description", "Counts."),
+            ("organization", "ministry-of-health"),
+        ];
+        for _ in 0..2 {
+            let (status, body, _) = alice.post("/en/data/requests/new", &form).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{}: {body}", t.engine);
+        }
+        let req = Request::post("/fr/data/requests/new")
+            .header(header::COOKIE, &alice.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(
+                serde_urlencoded::to_string([
+                    ("_csrf", CSRF),
+                    ("title", "Third"),
+                    ("description", "x"),
+                ])
+                .unwrap(),
+            ))
+            .unwrap();
+        let res = alice.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{}", t.engine);
+        assert!(res.headers().contains_key(header::RETRY_AFTER));
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(
+            String::from_utf8_lossy(&body).contains("beaucoup de demandes de données"),
+            "{}",
+            t.engine
+        );
+        let (list, total) = requests::list(&t.db, &Filter::default(), 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            total, 2,
+            "{}: nothing stored over the limit: {list:?}",
+            t.engine
+        );
+
+        // The API: a vote and its withdrawal, then 429 in the API's error shape.
+        let app = platform::server::app(limited.clone(), catalogue::pages(), catalogue::api());
+        let vote = format!("/api/v1/catalogue/requests/{}/vote", list[0].id);
+        let call = |method: &str| {
+            Request::builder()
+                .method(method)
+                .uri(&vote)
+                .header(header::AUTHORIZATION, &api.other_token)
+                .body(Body::empty())
+                .unwrap()
+        };
+        for method in ["POST", "DELETE"] {
+            let res = app.clone().oneshot(call(method)).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{} {method}", t.engine);
+        }
+        let res = app.clone().oneshot(call("POST")).await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{}", t.engine);
+        assert!(res.headers().contains_key(header::RETRY_AFTER));
+        let body: Value =
+            serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        assert_eq!(body["error"]["code"], "rate_limited", "{body}");
     }
 }

@@ -2,6 +2,7 @@
 
 mod api;
 mod ckan;
+mod concurrency;
 mod forms;
 mod hostile;
 mod ingest;

@@ -4,6 +4,7 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
+use platform::ratelimit::{Action, Throttle};
 use platform::web::{CsrfForm, FormErrors, SignedIn, render, render_status, see_other};
 use platform::{Error, Page, Platform, Result};
 use serde::Deserialize;
@@ -14,7 +15,6 @@ use crate::ideas::{self, NewIdea};
 use crate::model::{
     Comment, Idea, IdeaState, Objection, ProcessFull, ReportReason, TargetKind, Version,
 };
-use crate::notify::{self, Event};
 use crate::{moderation, processes, text, votes};
 
 #[derive(Deserialize, Default)]
@@ -328,22 +328,10 @@ pub async fn comment(
         .await?
         .ok_or(Error::NotFound)?;
     match ideas::add_comment(&platform.db, &p, &idea, &user, &form.comment, page.lang).await {
-        Ok(comment_id) => {
-            let followers = ideas::followers(&platform.db, idea.id).await?;
-            notify::idea_event(
-                &platform,
-                Event::Commented,
-                idea.id,
-                &idea.title,
-                &followers,
-                Some(user.id),
-            )
-            .await;
-            Ok(see_other(&format!(
-                "{}?notice=notice-dialogue-commented#comment-{comment_id}",
-                page.url(&format!("/ideas/{id}"))
-            )))
-        }
+        Ok(comment_id) => Ok(see_other(&format!(
+            "{}?notice=notice-dialogue-commented#comment-{comment_id}",
+            page.url(&format!("/ideas/{id}"))
+        ))),
         Err(e @ Error::Validation(_)) => {
             let errors = crate::web::form_errors(&page, &e, &[]);
             let view = idea_page(&platform, page, id, form.comment, String::new(), errors).await?;
@@ -419,8 +407,10 @@ pub async fn report(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     CsrfForm(form): CsrfForm<ReportForm>,
 ) -> Result<Response> {
+    throttle.check(Action::Report).await?;
     let kind =
         TargetKind::parse(&form.kind).ok_or_else(|| Error::bad_request("error-form-invalid"))?;
     let id = Uuid::parse_str(&form.id).map_err(|_| Error::bad_request("error-form-invalid"))?;
@@ -429,7 +419,8 @@ pub async fn report(
     let target = moderation::target(&platform.db, kind, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let hidden = moderation::report(&platform.db, &user, kind, id, reason).await?;
+    let counting = moderation::ReportCounting::from_settings(&platform.settings);
+    let hidden = moderation::report(&platform.db, &user, kind, id, reason, counting).await?;
     let notice = if hidden {
         "notice-dialogue-reported-hidden"
     } else {

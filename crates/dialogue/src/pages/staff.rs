@@ -14,7 +14,6 @@ use super::{crumbs, query};
 use crate::ideas::{self, Assessment};
 use crate::model::{Check, Idea, IdeaState, Note, Objection, ProcessFull, TargetKind, Version};
 use crate::moderation::{self, Decision, QueueItem};
-use crate::notify::{self, Event};
 use crate::processes;
 
 fn staff_for(user: &CurrentUser, p: &ProcessFull) -> Result<()> {
@@ -202,24 +201,10 @@ pub async fn assess(
         ideas::assess(&platform.db, &user, &p, &idea, &a).await
     };
     match result {
-        Ok(changed) => {
-            if changed {
-                let people = ideas::followers(&platform.db, idea.id).await?;
-                notify::idea_event(
-                    &platform,
-                    Event::Assessed,
-                    idea.id,
-                    &idea.title,
-                    &people,
-                    Some(user.id),
-                )
-                .await;
-            }
-            Ok(see_other(&format!(
-                "{}?notice=notice-dialogue-assessed",
-                page.url(&format!("/ideas/{id}/assess"))
-            )))
-        }
+        Ok(_) => Ok(see_other(&format!(
+            "{}?notice=notice-dialogue-assessed",
+            page.url(&format!("/ideas/{id}/assess"))
+        ))),
         Err(e @ Error::Validation(_)) => {
             let errors = crate::web::form_errors(&page, &e, &[]);
             v.title = idea.title.clone();
@@ -242,23 +227,10 @@ pub async fn rewrite(
     staff_for(&user, &p)?;
     let v = values_from(&form);
     match ideas::rewrite(&platform.db, &user, &idea, &v.title, &v.body, &v.note).await {
-        Ok(_) => {
-            if let Some(author) = idea.author_id {
-                notify::idea_event(
-                    &platform,
-                    Event::Rewritten,
-                    idea.id,
-                    &v.title,
-                    &[author],
-                    Some(user.id),
-                )
-                .await;
-            }
-            Ok(see_other(&format!(
-                "{}?notice=notice-dialogue-rewritten",
-                page.url(&format!("/ideas/{id}/assess"))
-            )))
-        }
+        Ok(_) => Ok(see_other(&format!(
+            "{}?notice=notice-dialogue-rewritten",
+            page.url(&format!("/ideas/{id}/assess"))
+        ))),
         Err(e @ Error::Validation(_)) => {
             let errors = crate::web::form_errors(&page, &e, &[]);
             let mut keep = values_from(&[]);
@@ -334,7 +306,7 @@ struct QueuePage {
 }
 
 fn staff_anywhere(user: &CurrentUser) -> Result<()> {
-    if user.is_admin() || !user.organizations.is_empty() {
+    if user.is_admin() || !user.editor_organizations().is_empty() {
         Ok(())
     } else {
         Err(Error::forbidden("dialogue-error-staff-only"))

@@ -3,6 +3,7 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
+use platform::ratelimit::{Action, Throttle};
 use platform::web::{CsrfForm, FormErrors, SignedIn, render, render_status};
 use platform::{Error, FieldError, Page, Platform, Result};
 use serde::Deserialize;
@@ -183,11 +184,13 @@ pub async fn cast(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
+    throttle: Throttle,
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
     let p = load(&platform, &slug).await?;
     votes::may_vote(&p, Some(&user))?;
+    throttle.check(Action::Vote).await?;
     let (choices, mut problems) = choices_from(&p, &form);
     let result = if problems.is_empty() {
         votes::vote(&platform.db, &p, &user, &choices).await

@@ -2,6 +2,8 @@
 //! SQLite and, when `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod api;
+mod limits;
+mod membership;
 mod pages;
 mod search;
 mod store;

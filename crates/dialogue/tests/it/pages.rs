@@ -282,11 +282,20 @@ async fn submit_assess_rewrite_and_object_through_the_pages() {
         assert!(!page.body.contains("ask Finance"));
         let fr = anon.get(&idea_path.replace("/en/", "/fr/")).await;
         assert!(fr.body.contains("Merci : cette idée est soumise au vote."));
-        // The author was told by e-mail.
-        let outbox: Vec<_> = std::fs::read_dir(t.dir.path().join("outbox"))
-            .unwrap()
-            .collect();
-        assert!(!outbox.is_empty(), "{}", t.engine);
+        // The author is told by e-mail, once the jobs run after the commit.
+        let outbox = || -> Vec<_> {
+            std::fs::read_dir(t.dir.path().join("outbox"))
+                .map(|d| d.collect())
+                .unwrap_or_default()
+        };
+        assert!(outbox().is_empty(), "{}: nothing sent yet", t.engine);
+        let mut registry = platform::jobs::Registry::new();
+        platform::mail::register(&mut registry);
+        dialogue::notify::register(&mut registry);
+        platform::jobs::run_due(&t.platform(), std::sync::Arc::new(registry))
+            .await
+            .unwrap();
+        assert!(!outbox().is_empty(), "{}", t.engine);
 
         // The author objects; it is shown publicly and recorded once.
         let r = ada
@@ -526,6 +535,7 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
         let ada = person(db, "ada@example.org", Role::Participant, true, None).await;
         person(db, "bob@example.org", Role::Participant, true, None).await;
         person(db, "cy@example.org", Role::Participant, false, None).await;
+        person(db, "dee@example.org", Role::Participant, true, None).await;
         person(db, "mod@example.org", Role::Moderator, true, None).await;
         let id = dialogue::ideas::submit(
             db,
@@ -593,6 +603,7 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
+        // An unverified account's report is kept but does not count towards hiding (the default).
         let mut cy = Client::new(&t);
         cy.login("cy@example.org").await;
         let r = cy
@@ -603,6 +614,20 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
                     ("id", &comment),
                     ("reason", "off_topic"),
                 ],
+            )
+            .await;
+        assert!(
+            r.location().contains("notice-dialogue-reported")
+                && !r.location().contains("notice-dialogue-reported-hidden"),
+            "{}",
+            r.location()
+        );
+        let mut dee = Client::new(&t);
+        dee.login("dee@example.org").await;
+        let r = dee
+            .post(
+                "/en/report",
+                &[("kind", "comment"), ("id", &comment), ("reason", "spam")],
             )
             .await;
         assert!(
@@ -621,7 +646,7 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
         let mut m = Client::new(&t);
         m.login("mod@example.org").await;
         let q = m.get("/en/dialogue/moderation").await;
-        assert!(q.body.contains("Cheap watches") && q.body.contains("2 open reports"));
+        assert!(q.body.contains("Cheap watches") && q.body.contains("3 open reports"));
         assert_eq!(
             ada_c.get("/en/dialogue/moderation").await.status,
             StatusCode::FORBIDDEN

@@ -3,7 +3,7 @@
 
 use dialogue::ideas::{self, NewIdea};
 use dialogue::model::{PhaseKind, ReportReason, TargetKind, VoteRule};
-use dialogue::moderation::{self, Decision};
+use dialogue::moderation::{self, Decision, ReportCounting};
 use dialogue::search::{self, CONSULTATION, IDEA, PROCESS};
 use platform::auth::Role;
 use platform::search::SearchQuery;
@@ -180,13 +180,27 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
         assert!(none.is_empty(), "{none:?}");
 
         // Reported to the threshold (2 here): hidden, so out of the index and of similar ideas.
-        moderation::report(db, &bob, TargetKind::Idea, contracts, ReportReason::Spam)
-            .await
-            .unwrap();
+        moderation::report(
+            db,
+            &bob,
+            TargetKind::Idea,
+            contracts,
+            ReportReason::Spam,
+            ReportCounting::VerifiedOnly,
+        )
+        .await
+        .unwrap();
         assert!(
-            moderation::report(db, &eve, TargetKind::Idea, contracts, ReportReason::Spam)
-                .await
-                .unwrap()
+            moderation::report(
+                db,
+                &eve,
+                TargetKind::Idea,
+                contracts,
+                ReportReason::Spam,
+                ReportCounting::VerifiedOnly
+            )
+            .await
+            .unwrap()
         );
         index(&t).await;
         assert!(find(&platform, "contract", Lang::En, IDEA).is_empty());
@@ -209,9 +223,16 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
             .unwrap();
         index(&t).await;
         assert_eq!(find(&platform, "contract", Lang::En, IDEA).len(), 1);
-        moderation::report(db, &eve, TargetKind::Idea, library, ReportReason::OffTopic)
-            .await
-            .unwrap();
+        moderation::report(
+            db,
+            &eve,
+            TargetKind::Idea,
+            library,
+            ReportReason::OffTopic,
+            ReportCounting::VerifiedOnly,
+        )
+        .await
+        .unwrap();
         moderation::decide(db, &moderator, TargetKind::Idea, library, Decision::Remove)
             .await
             .unwrap();

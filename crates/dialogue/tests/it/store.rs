@@ -7,7 +7,7 @@ use dialogue::model::{
     IdeaState, Level, PhaseKind, ReportReason, Status, TargetKind, Visibility, VoteRule, WayKind,
     today,
 };
-use dialogue::moderation::{self, Decision};
+use dialogue::moderation::{self, Decision, ReportCounting};
 use dialogue::votes::{self, BallotChoice};
 use platform::auth::Role;
 use platform::db::Actor;
@@ -964,6 +964,99 @@ async fn one_ballot_per_person_holds_under_concurrency() {
 }
 
 #[tokio::test]
+async fn only_verified_reports_hide_by_default() {
+    assert_eq!(
+        ReportCounting::from_settings(&platform::config::Settings::default()),
+        ReportCounting::VerifiedOnly
+    );
+    for t in testing::engines().await {
+        let db = &t.db;
+        let o = org(db, "tbs").await;
+        let p = process(
+            db,
+            &o,
+            "p1",
+            VoteRule::OnePerTheme,
+            vec![phase(PhaseKind::Ideas, -3, 3)],
+        )
+        .await;
+        let ada = person(db, "ada@example.org", Role::Participant, true, None).await;
+        let bob = person(db, "bob@example.org", Role::Participant, true, None).await;
+        let throwaway1 = person(db, "x1@example.org", Role::Participant, false, None).await;
+        let throwaway2 = person(db, "x2@example.org", Role::Participant, false, None).await;
+        let id = ideas::submit(
+            db,
+            &p,
+            &ada,
+            NewIdea {
+                theme: "transparency",
+                title: "Idea",
+                body: "Text",
+                lang: Lang::En,
+            },
+        )
+        .await
+        .unwrap();
+        let idea = ideas::get(db, id).await.unwrap().unwrap();
+        let c = ideas::add_comment(db, &p, &idea, &ada, "A fair point", Lang::En)
+            .await
+            .unwrap();
+        let counting = ReportCounting::VerifiedOnly;
+        // Two unverified accounts reach the threshold of 2 in number, but do not count.
+        for who in [&throwaway1, &throwaway2] {
+            let hidden = moderation::report(
+                db,
+                who,
+                TargetKind::Comment,
+                c,
+                ReportReason::Spam,
+                counting,
+            )
+            .await
+            .unwrap();
+            assert!(!hidden, "{}", t.engine);
+        }
+        assert_eq!(
+            ideas::comment(db, c).await.unwrap().unwrap().visibility(),
+            Visibility::Visible,
+            "{}",
+            t.engine
+        );
+        // Their reports are still there for moderators.
+        let queue = moderation::queue(db).await.unwrap();
+        assert_eq!(queue[0].reports, 2, "{}", t.engine);
+        // One verified report makes one that counts; a second hides it.
+        assert!(
+            !moderation::report(
+                db,
+                &bob,
+                TargetKind::Comment,
+                c,
+                ReportReason::Spam,
+                counting
+            )
+            .await
+            .unwrap()
+        );
+        let cy = person(db, "cy@example.org", Role::Participant, true, None).await;
+        assert!(
+            moderation::report(
+                db,
+                &cy,
+                TargetKind::Comment,
+                c,
+                ReportReason::Spam,
+                counting
+            )
+            .await
+            .unwrap(),
+            "{}",
+            t.engine
+        );
+    }
+}
+
+#[tokio::test]
 async fn reports_hide_at_the_threshold_and_moderators_decide() {
     for t in testing::engines().await {
         let db = &t.db;
@@ -1000,28 +1093,59 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
 
         assert!(
             matches!(
-                moderation::report(db, &bob, TargetKind::Comment, c, ReportReason::Spam).await,
+                moderation::report(
+                    db,
+                    &bob,
+                    TargetKind::Comment,
+                    c,
+                    ReportReason::Spam,
+                    ReportCounting::Everyone
+                )
+                .await,
                 Err(Error::Forbidden(_))
             ),
             "own comment"
         );
         assert!(
-            !moderation::report(db, &ada, TargetKind::Comment, c, ReportReason::Spam)
-                .await
-                .unwrap()
+            !moderation::report(
+                db,
+                &ada,
+                TargetKind::Comment,
+                c,
+                ReportReason::Spam,
+                ReportCounting::Everyone
+            )
+            .await
+            .unwrap()
         );
         assert!(
             matches!(
-                moderation::report(db, &ada, TargetKind::Comment, c, ReportReason::Offensive).await,
+                moderation::report(
+                    db,
+                    &ada,
+                    TargetKind::Comment,
+                    c,
+                    ReportReason::Offensive,
+                    ReportCounting::Everyone
+                )
+                .await,
                 Err(Error::Conflict(_))
             ),
             "twice"
         );
-        // The threshold is 2: the second person's report hides it pending review.
+        // The threshold is 2: the second person's report hides it pending review (counting
+        // everyone's reports here; cy is not verified).
         assert!(
-            moderation::report(db, &cy, TargetKind::Comment, c, ReportReason::Spam)
-                .await
-                .unwrap(),
+            moderation::report(
+                db,
+                &cy,
+                TargetKind::Comment,
+                c,
+                ReportReason::Spam,
+                ReportCounting::Everyone
+            )
+            .await
+            .unwrap(),
             "{}",
             t.engine
         );
@@ -1047,9 +1171,16 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         assert!(moderation::queue(db).await.unwrap().is_empty());
 
         // Block: removed, and the author is blocked (sessions end, no log-in).
-        moderation::report(db, &moderator, TargetKind::Comment, c, ReportReason::Spam)
-            .await
-            .unwrap();
+        moderation::report(
+            db,
+            &moderator,
+            TargetKind::Comment,
+            c,
+            ReportReason::Spam,
+            ReportCounting::Everyone,
+        )
+        .await
+        .unwrap();
         moderation::decide(db, &moderator, TargetKind::Comment, c, Decision::Block)
             .await
             .unwrap();

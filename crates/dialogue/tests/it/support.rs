@@ -282,9 +282,14 @@ pub async fn index(t: &TestDb) {
 
 impl Client {
     pub fn new(t: &TestDb) -> Client {
+        Client::for_platform(platform_of(t))
+    }
+
+    /// A client of the site on `platform`, e.g. one with settings of its own.
+    pub fn for_platform(platform: Platform) -> Client {
         Client {
             app: server::app(
-                platform_of(t),
+                platform,
                 Router::new().merge(dialogue::pages()),
                 dialogue::api(),
             ),

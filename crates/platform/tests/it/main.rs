@@ -3,5 +3,7 @@
 mod accounts;
 mod db;
 mod jobs;
+mod mail;
+mod ratelimit;
 mod schema;
 mod web;
