@@ -6,6 +6,7 @@ mod editor;
 mod harvest;
 mod import;
 mod requests;
+mod security;
 mod store;
 mod visibility;
 

@@ -3,4 +3,5 @@
 mod accounts;
 mod jobs;
 mod schema;
+mod security;
 mod web;
