@@ -789,19 +789,17 @@ pub fn safe_return_path(value: &str, default: &str) -> String {
     if !raw_ok {
         return default.to_string();
     }
-    // Decoded as often as a proxy or framework might, it must still be rooted here and free of
-    // backslashes, spaces and control characters (`%0d%0a`, `%09`, `%E3%80%80`).
+    // Decoded as often as a proxy or framework might, it must still be rooted here, even with
+    // its spaces dropped (`/%E3%80%80/evil`), and free of backslashes and control characters
+    // (`%0d%0a`, `%09`).
     let mut decoded = value.to_string();
     for _ in 0..4 {
         let next = percent_decode(&decoded);
         if next == decoded {
             break;
         }
-        if !rooted(&next)
-            || next
-                .chars()
-                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
-        {
+        let squeezed: String = next.chars().filter(|c| !c.is_whitespace()).collect();
+        if !rooted(&squeezed) || next.chars().any(|c| c == '\\' || c.is_control()) {
             return default.to_string();
         }
         decoded = next;
@@ -975,6 +973,7 @@ mod tests {
             "/\t/evil.example",
             "/\n/evil.example",
             "/%09/evil.example",
+            "/%20/evil.example",
             "/%0d%0aSet-Cookie:%20x=1",
             "/en/\r\nSet-Cookie: x=1",
             " /en/account",
