@@ -934,3 +934,27 @@ async fn check_receipt(
         .map(Json)
         .ok_or(Error::NotFound)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Paging;
+
+    #[test]
+    fn a_page_past_any_end_does_not_overflow() {
+        for page in [i64::MAX, i64::MAX / 2, 9_000_000_000_000_000] {
+            let paging = Paging {
+                page: Some(page),
+                per_page: Some(500),
+            };
+            let (per, offset) = paging.limits();
+            assert_eq!(per, 500);
+            assert!(offset >= 0, "{page}: {offset}");
+        }
+        let (_, offset) = Paging {
+            page: Some(-5),
+            per_page: Some(i64::MAX),
+        }
+        .limits();
+        assert_eq!(offset, 0);
+    }
+}

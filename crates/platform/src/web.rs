@@ -951,6 +951,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pages_past_any_end_do_not_overflow() {
+        for current in [i64::MAX, i64::MAX - 1, i64::MAX / 20 + 1] {
+            let pager = Pager {
+                current,
+                per_page: 20,
+                total: 45,
+                base_query: "q=x".into(),
+                path: "/en/datasets".into(),
+            };
+            assert!(pager.offset() > 9_000_000_000_000_000_000, "{current}");
+            assert_eq!(pager.last(), 3);
+            assert!(pager.next().is_none());
+            let numbers: Vec<i64> = pager.links().iter().map(|l| l.number).collect();
+            assert_eq!(numbers, vec![1, 3]);
+        }
+        let huge_total = Pager {
+            current: 1,
+            per_page: 20,
+            total: i64::MAX,
+            base_query: String::new(),
+            path: "/en/datasets".into(),
+        };
+        assert!(huge_total.last() >= i64::MAX / 20);
+    }
+
+    #[test]
     fn return_paths_never_leave_the_site() {
         let home = "/en/account";
         let long = format!("/en/{}", "a".repeat(5000));
