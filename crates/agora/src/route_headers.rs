@@ -160,3 +160,53 @@ async fn every_route_sends_the_security_headers() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn the_check_catches_missing_headers_and_loose_cookies() {
+    let mut good = HeaderMap::new();
+    for (k, v) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+        (
+            "content-security-policy",
+            "default-src 'self'; frame-ancestors 'none'",
+        ),
+        ("content-type", "text/html; charset=utf-8"),
+        (
+            "set-cookie",
+            "__Host-agora_csrf=x; HttpOnly; SameSite=Lax; Secure; Path=/",
+        ),
+    ] {
+        good.append(k, v.parse().unwrap());
+    }
+    assert!(check_headers("good", &good).is_empty());
+    let without = |name: &str| {
+        let mut h = good.clone();
+        h.remove(name);
+        h
+    };
+    assert_eq!(
+        check_headers("x", &without("x-content-type-options")).len(),
+        1
+    );
+    assert_eq!(check_headers("x", &without("referrer-policy")).len(), 1);
+    assert_eq!(
+        check_headers("x", &without("content-security-policy")).len(),
+        2
+    );
+    for loose in [
+        "a=b; SameSite=Lax; Secure; Path=/",
+        "a=b; HttpOnly; Secure; Path=/",
+        "a=b; HttpOnly; SameSite=None; Secure; Path=/",
+        "a=b; HttpOnly; SameSite=Lax; Path=/",
+        "a=b; HttpOnly; SameSite=Lax; Secure",
+        "a=b; HttpOnly; SameSite=Lax; Secure; Path=/; Domain=example.org",
+    ] {
+        let mut h = without("set-cookie");
+        h.append("set-cookie", loose.parse().unwrap());
+        assert_eq!(check_headers("x", &h).len(), 1, "{loose}");
+    }
+    let mut h = good.clone();
+    h.insert("server", "hyper/1.0".parse().unwrap());
+    assert_eq!(check_headers("x", &h).len(), 1);
+}
