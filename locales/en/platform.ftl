@@ -149,6 +149,7 @@ error-payload-too-large = The request is larger than the limit of { $limit }.
 error-unavailable = The service is busy. Try again in a moment.
 error-internal = Something went wrong on our side. It is logged and we will look at it. Try again later.
 error-csrf = This form has expired. Go back, reload the page and try again.
+error-csrf-api = An API write signed in with a session cookie must send the session’s CSRF token in the X-CSRF-Token header; programs should use an API token in the Authorization header.
 error-json-body = The request body is not valid JSON for this endpoint: { $detail }
 error-query-params = A query parameter is not valid: { $detail }
 error-form-invalid = The form could not be read. Reload the page and try again.

@@ -149,6 +149,7 @@ error-payload-too-large = La demande dépasse la limite de { $limit }.
 error-unavailable = Le service est occupé. Réessayez dans un moment.
 error-internal = Un problème est survenu de notre côté. Il est consigné et nous allons l’examiner. Réessayez plus tard.
 error-csrf = Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.
+error-csrf-api = Une écriture par l’API faite avec un témoin de session doit envoyer le jeton CSRF de la session dans l’en-tête X-CSRF-Token ; les programmes doivent utiliser un jeton d’API dans l’en-tête Authorization.
 error-json-body = Le corps de la requête n’est pas un JSON valide pour ce point d’accès : { $detail }
 error-query-params = Un paramètre de requête n’est pas valide : { $detail }
 error-form-invalid = Le formulaire n’a pas pu être lu. Rechargez la page et réessayez.

@@ -3,6 +3,8 @@
 mod cli;
 mod demo;
 mod home;
+#[cfg(test)]
+mod route_headers;
 mod search;
 
 use std::process::ExitCode;

@@ -216,24 +216,33 @@ fn solr_time(s: &str, end: bool) -> std::result::Result<Option<OffsetDateTime>, 
             return Ok(Some(now));
         }
         // NOW-7DAYS, NOW-1YEAR, NOW+1DAY
-        let (sign, amount) = rest.split_at(1);
+        let sign_len = rest.chars().next().map_or(0, char::len_utf8);
+        let (sign, amount) = rest.split_at(sign_len);
         let digits: String = amount.chars().take_while(|c| c.is_ascii_digit()).collect();
         let unit = &amount[digits.len()..];
         let n: i64 = digits
             .parse()
             .map_err(|_| format!("cannot read the date `{s}`"))?;
-        let days = match unit.trim_end_matches('S') {
-            "DAY" => n,
-            "MONTH" => n * 30,
-            "YEAR" => n * 365,
+        let per_unit = match unit.trim_end_matches('S') {
+            "DAY" => 1,
+            "MONTH" => 30,
+            "YEAR" => 365,
             _ => return Err(format!("cannot read the date `{s}`")),
         };
-        let delta = time::Duration::days(days);
-        return Ok(Some(if sign == "-" {
-            now - delta
-        } else {
-            now + delta
-        }));
+        // Checked all the way: `NOW-9223372036854775807YEARS` is out of range, not a panic.
+        let moved = n
+            .checked_mul(per_unit)
+            .and_then(|days| days.checked_mul(86_400))
+            .map(time::Duration::seconds)
+            .and_then(|delta| match sign {
+                "-" => now.checked_sub(delta),
+                "+" => now.checked_add(delta),
+                _ => None,
+            });
+        return match moved {
+            Some(t) => Ok(Some(t)),
+            None => Err(format!("cannot read the date `{s}`")),
+        };
     }
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(Some(t));
@@ -598,6 +607,21 @@ mod tests {
         assert!(f.modified_from.is_some() && f.modified_to.is_some());
         let f = fq("metadata_modified:[* TO 2019-12-31]").unwrap();
         assert!(f.modified_from.is_none() && f.modified_to.is_some());
+    }
+
+    #[test]
+    fn hostile_relative_dates_are_refused_not_a_panic() {
+        for bad in [
+            "metadata_modified:[NOW\u{1F600}1DAY TO NOW]",
+            "metadata_modified:[NOW\u{e9}1DAY TO NOW]",
+            "metadata_modified:[NOW-9223372036854775807YEARS TO NOW]",
+            "metadata_modified:[NOW+106751991167300DAYS TO NOW]",
+            "metadata_modified:[NOW*1DAY TO NOW]",
+        ] {
+            let err = fq(bad).unwrap_err();
+            assert!(err.contains("cannot read the date"), "{bad}: {err}");
+        }
+        assert!(fq("metadata_modified:[NOW-7DAYS TO NOW+1DAY]").is_ok());
     }
 
     #[test]

@@ -514,7 +514,7 @@ fn links(params: &Map<String, Value>, offset: usize, limit: usize) -> Value {
         .collect();
     let mut links = json!({
         "start": encode(start),
-        "next": with_offset((offset as i64).saturating_add(limit as i64)),
+        "next": with_offset(i64::try_from(offset.saturating_add(limit)).unwrap_or(i64::MAX)),
     });
     if offset as i64 - limit as i64 > 0 {
         links["prev"] = json!(with_offset(offset as i64 - limit as i64));

@@ -244,7 +244,7 @@ fn split_offset(rest: &str) -> Option<(&str, UtcOffset)> {
     if let Some(clock) = rest.strip_suffix('Z') {
         return Some((clock, UtcOffset::UTC));
     }
-    if rest.len() > 6 {
+    if rest.len() > 6 && rest.is_char_boundary(rest.len() - 6) {
         let (clock, zone) = rest.split_at(rest.len() - 6);
         let z = zone.as_bytes();
         if (z[0] == b'+' || z[0] == b'-') && z[3] == b':' {
@@ -408,6 +408,19 @@ mod tests {
             i.observe(v);
         }
         i.result()
+    }
+
+    #[test]
+    fn a_character_across_the_zone_cut_is_not_a_timestamp() {
+        // The offset is looked for six bytes from the end: here that falls inside a character.
+        for cell in [
+            "2024-01-01T10:00\u{e9}00000",
+            "2024-01-01T10:00:0\u{1F600}0000",
+            "2024-01-01T10:00:00\u{1F600}+0:00",
+        ] {
+            assert_eq!(parse_timestamp(cell), None, "{cell}");
+        }
+        assert!(parse_timestamp("2024-01-01T10:00:00+02:00").is_some());
     }
 
     #[test]

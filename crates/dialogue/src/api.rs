@@ -155,7 +155,7 @@ impl Paging {
     fn limits(&self) -> (i64, i64) {
         let per = self.per_page.unwrap_or(50).clamp(1, 500);
         let page = self.page.unwrap_or(1).max(1);
-        (per, (page - 1) * per)
+        (per, (page - 1).saturating_mul(per))
     }
 }
 
@@ -946,4 +946,28 @@ async fn check_receipt(
         .await?
         .map(Json)
         .ok_or(Error::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Paging;
+
+    #[test]
+    fn a_page_past_any_end_does_not_overflow() {
+        for page in [i64::MAX, i64::MAX / 2, 9_000_000_000_000_000] {
+            let paging = Paging {
+                page: Some(page),
+                per_page: Some(500),
+            };
+            let (per, offset) = paging.limits();
+            assert_eq!(per, 500);
+            assert!(offset >= 0, "{page}: {offset}");
+        }
+        let (_, offset) = Paging {
+            page: Some(-5),
+            per_page: Some(i64::MAX),
+        }
+        .limits();
+        assert_eq!(offset, 0);
+    }
 }

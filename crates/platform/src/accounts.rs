@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::mail::{self, Email};
 use crate::ratelimit::{Action, Throttle};
 use crate::web::{
-    CsrfForm, FormErrors, Page, RequestContext, ShownError, SignedIn, render, render_status,
-    see_other, session_cookie,
+    CsrfForm, FormErrors, Page, RequestContext, ShownError, SignedIn, csrf_cookie, render,
+    render_status, safe_return_path, see_other, session_cookie, session_csrf,
 };
 use crate::{Lang, Platform};
 
@@ -264,17 +264,11 @@ async fn login_form(page: Page, Query(q): Query<NextQuery>) -> Result<Response> 
     render(&LoginPage {
         page,
         form: LoginForm {
-            next: safe_next(&q.next).unwrap_or_default(),
+            next: safe_return_path(&q.next, ""),
             ..Default::default()
         },
         errors: FormErrors::default(),
     })
-}
-
-/// Only local paths are followed after log-in, never another site.
-fn safe_next(next: &str) -> Option<String> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\'))
-        .then(|| next.to_string())
 }
 
 async fn login(
@@ -312,13 +306,17 @@ async fn login(
         Ok(user) => {
             auth::clear_login_failures(&platform.db, &user.email).await?;
             let secret = auth::create_session(&platform.db, user.id).await?;
-            let to = safe_next(&form.next).unwrap_or_else(|| page.url("/account"));
+            let to = safe_return_path(&form.next, &page.url("/account"));
             let mut res = see_other(&to);
+            // The session's own CSRF token replaces the visitor's: signing in rotates it.
+            let csrf = csrf_cookie(&platform, session_csrf(&secret));
             let cookie = session_cookie(&platform, secret);
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&cookie.to_string()).map_err(Error::internal)?,
-            );
+            for c in [cookie, csrf] {
+                res.headers_mut().append(
+                    header::SET_COOKIE,
+                    HeaderValue::from_str(&c.to_string()).map_err(Error::internal)?,
+                );
+            }
             Ok(res)
         }
         Err(e @ (Error::Validation(_) | Error::RateLimited(_) | Error::Forbidden(_))) => {
@@ -360,10 +358,8 @@ async fn logout(
         auth::end_session(&platform.db, c.value()).await?;
     }
     let mut res = see_other(&format!("{}?notice=notice-signed-out", page.url("/")));
-    let gone = axum_extra::extract::cookie::Cookie::build((auth::SESSION_COOKIE, ""))
-        .path("/")
-        .max_age(time::Duration::ZERO)
-        .build();
+    let mut gone = session_cookie(&platform, String::new());
+    gone.set_max_age(time::Duration::ZERO);
     res.headers_mut().append(
         header::SET_COOKIE,
         HeaderValue::from_str(&gone.to_string()).map_err(Error::internal)?,

@@ -214,23 +214,56 @@ pub fn validate_new_user(
     errors
 }
 
+/// Password hashes computed at once: argon2 takes 19 MiB and a core's worth of time per hash, so
+/// a burst of log-ins waits here instead of exhausting memory and blocking threads.
+static HASHING_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(hashing_slots()));
+static HASHING_NOW: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HASHING_PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many password hashes may run at once: one per core.
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// The most password hashes that ever ran at once in this process.
+pub fn hashing_peak() -> usize {
+    HASHING_PEAK.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Runs an argon2 computation on the blocking pool, at most [`hashing_slots`] at a time.
+async fn with_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    use std::sync::atomic::Ordering;
+    let _slot = HASHING_SLOTS.acquire().await.map_err(Error::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let now = HASHING_NOW.fetch_add(1, Ordering::SeqCst) + 1;
+        HASHING_PEAK.fetch_max(now, Ordering::SeqCst);
+        let out = work();
+        HASHING_NOW.fetch_sub(1, Ordering::SeqCst);
+        out
+    })
+    .await
+    .map_err(Error::internal)
+}
+
 pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(Error::internal)?
+    .await?
     .map_err(|e| Error::internal(anyhow::anyhow!("argon2: {e}")))
 }
 
 pub async fn verify_password(password: &str, hash: &str) -> bool {
     let password = password.to_string();
     let hash = hash.to_string();
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
@@ -452,11 +485,17 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, user_id: Uuid, password: &
             .bind(user_id)
             .execute(&mut *c)
             .await?;
-        // A new password ends every session.
+        // A new password ends every session and every password-reset link not yet used.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *c)
             .await?;
+        sqlx::query(
+            "DELETE FROM user_tokens WHERE user_id = $1 AND purpose = 'reset' AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?;
     });
     tx.audit(
         actor,
@@ -553,9 +592,21 @@ impl Purpose {
     }
 }
 
+/// Issues a one-time token; a new password-reset token ends the older ones not yet used, so
+/// only the latest e-mail's link works.
 pub async fn issue_email_token(tx: &mut Tx, user_id: Uuid, purpose: Purpose) -> Result<String> {
     let secret = new_secret();
     let at = now();
+    if purpose == Purpose::Reset {
+        exec!(tx, |c| sqlx::query(
+            "DELETE FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL"
+        )
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+    }
     exec!(tx, |c| {
         sqlx::query("INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(hash_secret(&secret))
@@ -640,6 +691,8 @@ pub enum TokenProblem {
     Expired,
     Revoked,
     Blocked,
+    /// An API write signed in by session cookie without the session's CSRF token.
+    Csrf,
 }
 
 impl TokenProblem {
@@ -649,6 +702,7 @@ impl TokenProblem {
             TokenProblem::Expired => "error-token-expired",
             TokenProblem::Revoked => "error-token-revoked",
             TokenProblem::Blocked => "error-account-blocked",
+            TokenProblem::Csrf => "error-csrf-api",
         }
     }
     pub fn error(self) -> Error {
@@ -838,7 +892,27 @@ pub async fn login(
     address: &str,
 ) -> Result<CurrentUser> {
     let email = normalize_email(email);
-    let since = now() - limits.window;
+    // The attempt is recorded as a failure before the password is checked, and counted after
+    // that record is committed: of N guesses sent at once, the k-th to commit sees at least k
+    // records, so no more than the limit get past however they interleave.
+    let attempt_at = now();
+    let mut tx = db.begin().await?;
+    let attempt: i64 = exec!(tx, |c| {
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(attempt_at - Duration::days(1))
+            .execute(&mut *c)
+            .await?;
+        sqlx::query_scalar(
+            "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(&email)
+        .bind(address)
+        .bind(attempt_at)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    tx.commit().await?;
+    let since = attempt_at - limits.window;
     let (by_account, by_address): (i64, i64) = read!(db, |c| {
         let a: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
@@ -855,7 +929,9 @@ pub async fn login(
         .await?;
         (a, b)
     });
-    if by_account >= limits.per_account || by_address >= limits.per_address {
+    // The count includes this attempt, hence `>`: `per_account` failures are allowed.
+    if by_account > limits.per_account || by_address > limits.per_address {
+        forget_attempt(db, attempt).await?;
         return Err(Error::RateLimited(
             Msg::new("error-login-rate-limited").arg("minutes", limits.window.whole_minutes()),
         ));
@@ -871,32 +947,30 @@ pub async fn login(
     };
     match user {
         Some(u) if ok => {
+            forget_attempt(db, attempt).await?;
             if u.blocked_at.is_some() {
                 return Err(Error::forbidden("error-account-blocked"));
             }
             current_user(db, u).await
         }
-        _ => {
-            let mut tx = db.begin().await?;
-            exec!(tx, |c| {
-                sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
-                    .bind(&email)
-                    .bind(address)
-                    .bind(now())
-                    .execute(&mut *c)
-                    .await?;
-                sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                    .bind(now() - Duration::days(1))
-                    .execute(&mut *c)
-                    .await?;
-            });
-            tx.commit().await?;
-            Err(Error::Validation(vec![FieldError::new(
-                "email",
-                "error-login-failed",
-            )]))
-        }
+        // The attempt's record stays: it is the failure.
+        _ => Err(Error::Validation(vec![FieldError::new(
+            "email",
+            "error-login-failed",
+        )])),
     }
+}
+
+async fn forget_attempt(db: &Db, id: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM login_failures WHERE id = $1"
+    )
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.commit().await
 }
 
 /// Clears an account's failure count after a successful log-in.

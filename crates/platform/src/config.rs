@@ -1,7 +1,7 @@
 //! Settings: command-line flags and environment variables first, then the optional TOML file,
 //! then defaults. A malformed file names the key and the problem.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -25,6 +25,8 @@ pub struct Settings {
     pub catalogue: CatalogueSettings,
     pub datastore: DatastoreSettings,
     pub dialogue: DialogueSettings,
+    pub server: ServerSettings,
+    pub observability: ObservabilitySettings,
 }
 
 impl Default for Settings {
@@ -43,6 +45,8 @@ impl Default for Settings {
             catalogue: CatalogueSettings::default(),
             datastore: DatastoreSettings::default(),
             dialogue: DialogueSettings::default(),
+            server: ServerSettings::default(),
+            observability: ObservabilitySettings::default(),
         }
     }
 }
@@ -323,6 +327,96 @@ pub struct LicenceSettings {
     pub aliases: Vec<String>,
 }
 
+/// How the server sees its clients.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    /// Reverse proxies (addresses or CIDR ranges, `"10.0.0.0/8"`) whose `X-Forwarded-For` is
+    /// believed. Only a request whose peer is one of them is attributed to the rightmost address
+    /// in that header that is not itself a trusted proxy; every other request to its peer.
+    pub trusted_proxies: Vec<IpRange>,
+}
+
+/// Metrics and health.
+#[derive(Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ObservabilitySettings {
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <metrics_token>`.
+    pub metrics_token: Option<String>,
+}
+
+impl std::fmt::Debug for ObservabilitySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObservabilitySettings")
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// An address range such as `127.0.0.1/32`, `10.0.0.0/8` or `::1/128`; a bare address is the
+/// range of that one address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpRange {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        // An IPv4 client seen through an IPv6 socket (`::ffff:a.b.c.d`) is that IPv4 client.
+        let addr = match addr {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, addr) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for IpRange {
+    type Err = String;
+    fn from_str(s: &str) -> Result<IpRange, String> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s.trim(), None),
+        };
+        let network: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("`{s}` is not an IP address or CIDR range"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("`{s}`: the prefix length must be 0 to {max}"))?,
+        };
+        Ok(IpRange { network, prefix })
+    }
+}
+
+impl<'de> Deserialize<'de> for IpRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<IpRange, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogSettings {
@@ -526,6 +620,34 @@ mod tests {
         assert_eq!(Settings::default().datastore.max_answer_mb, 32);
         let s = Settings::from_toml("[datastore]\nmax_answer_mb = 4\n").unwrap();
         assert_eq!(s.datastore.max_answer_mb, 4);
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_and_matched() {
+        let s = Settings::from_toml(
+            "[server]\ntrusted_proxies = [\"127.0.0.1/32\", \"10.0.0.0/8\", \"::1\"]\n[observability]\nmetrics_token = \"s3cret\"\n",
+        )
+        .unwrap();
+        let p = &s.server.trusted_proxies;
+        let ip = |a: &str| a.parse::<IpAddr>().unwrap();
+        assert!(p[0].contains(ip("127.0.0.1")) && !p[0].contains(ip("127.0.0.2")));
+        assert!(p[1].contains(ip("10.200.3.4")) && !p[1].contains(ip("11.0.0.1")));
+        assert!(p[1].contains(ip("::ffff:10.1.2.3")));
+        assert!(p[2].contains(ip("::1")) && !p[2].contains(ip("127.0.0.1")));
+        assert!(
+            "0.0.0.0/0"
+                .parse::<IpRange>()
+                .unwrap()
+                .contains(ip("8.8.8.8"))
+        );
+        assert_eq!(s.observability.metrics_token.as_deref(), Some("s3cret"));
+        assert!(!format!("{:?}", s.observability).contains("s3cret"));
+        for bad in ["10.0.0.0/33", "nonsense", "10.0.0.0/x"] {
+            let err = Settings::from_toml(&format!("[server]\ntrusted_proxies = [\"{bad}\"]\n"))
+                .err()
+                .unwrap();
+            assert!(err.contains(bad) && err.contains("line 2"), "{err}");
+        }
     }
 
     #[test]

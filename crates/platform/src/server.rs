@@ -125,7 +125,23 @@ async fn readyz(platform: Platform) -> Response {
     }
 }
 
-async fn metrics(platform: Platform) -> Response {
+async fn metrics(platform: Platform, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = platform.settings.observability.metrics_token.as_deref() {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or("");
+        if !crate::web::constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "the metrics token is missing or wrong",
+            )
+                .into_response();
+        }
+    }
     if let Err(e) = crate::jobs::update_metrics(&platform.db).await {
         tracing::warn!(error = %e, "cannot count jobs for metrics");
     }

@@ -2,7 +2,7 @@
 //! cookie or API token), the CSRF token, error pages in the right language, security headers,
 //! metrics, and the `Page` that templates draw the layout from.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -23,7 +23,45 @@ use crate::error::{Error, ErrorExt, FieldError, Result};
 use crate::i18n::Lang;
 
 pub const CSRF_COOKIE: &str = "agora_csrf";
+/// The CSRF cookie's name when cookies are secure (an https base URL): browsers keep a
+/// `__Host-` cookie only when it is Secure, has `Path=/` and no `Domain`, so a sibling subdomain
+/// cannot plant one. Over plain http (a local server) browsers refuse `__Host-`, hence two names.
+pub const CSRF_COOKIE_SECURE: &str = "__Host-agora_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
+/// The header that carries the CSRF token on API writes made with a session cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The CSRF cookie's name under these settings.
+pub fn csrf_cookie_name(settings: &crate::config::Settings) -> &'static str {
+    if settings.secure_cookies() {
+        CSRF_COOKIE_SECURE
+    } else {
+        CSRF_COOKIE
+    }
+}
+
+/// The CSRF token of a signed-in session: derived from the session's secret, so a token from one
+/// session never validates for another and signing in gives a new one. Only the secret's holder
+/// can compute it; the token says nothing about the secret.
+pub fn session_csrf(session_secret: &str) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"agora csrf\0")
+        .chain_update(session_secret.as_bytes())
+        .finalize();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// The cookie that carries the CSRF token (for the double-submit check of forms).
+pub fn csrf_cookie(platform: &Platform, token: String) -> Cookie<'static> {
+    Cookie::build((csrf_cookie_name(&platform.settings), token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(platform.settings.secure_cookies())
+        .build()
+}
 
 /// What the platform knows about the request, set by [`context`] before any handler runs.
 #[derive(Clone, Debug)]
@@ -75,15 +113,20 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
     });
     let json = wants_json(req.uri().path(), req.headers());
     let jar = CookieJar::from_headers(req.headers());
-    let (csrf, new_csrf) = match jar.get(CSRF_COOKIE).map(|c| c.value().to_string()) {
-        Some(v) if v.len() >= 32 && v.len() <= 64 => (v, false),
-        _ => (auth::new_secret(), true),
-    };
-    let client = req
+    let cookie_csrf = jar
+        .get(csrf_cookie_name(&platform.settings))
+        .map(|c| c.value().to_string())
+        .filter(|v| (32..=64).contains(&v.len()));
+    let csrf = cookie_csrf.clone().unwrap_or_else(auth::new_secret);
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string());
+        .map(|ci| ci.0.ip());
+    let client = client_address(
+        peer,
+        req.headers(),
+        &platform.settings.server.trusted_proxies,
+    );
     let mut ctx = RequestContext {
         lang,
         lang_in_path: lang_from_path.is_some(),
@@ -106,9 +149,17 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
         Some(Error::PayloadTooLarge { limit })
     } else {
         match identify(&platform, req.headers().clone(), &jar).await {
-            Ok((user, problem)) => {
+            Ok((user, problem, session)) => {
                 ctx.user = user;
                 ctx.token_problem = problem;
+                if let Some(secret) = session {
+                    ctx.csrf = session_csrf(&secret);
+                    if !api_write_carries_csrf(&req, &ctx.csrf) {
+                        // A cross-site form can send the victim's cookie but not this header.
+                        ctx.user = None;
+                        ctx.token_problem = Some(TokenProblem::Csrf);
+                    }
+                }
                 None
             }
             Err(e) => Some(e),
@@ -147,13 +198,12 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
             error_page(&platform, &ctx, &err)
         };
     }
-    if new_csrf {
-        let cookie = Cookie::build((CSRF_COOKIE, ctx.csrf.clone()))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(platform.settings.secure_cookies())
-            .build();
+    let sets_csrf = res.headers().get_all(header::SET_COOKIE).iter().any(|v| {
+        v.as_bytes()
+            .starts_with(format!("{}=", csrf_cookie_name(&platform.settings)).as_bytes())
+    });
+    if cookie_csrf.as_deref() != Some(ctx.csrf.as_str()) && !sets_csrf {
+        let cookie = csrf_cookie(&platform, ctx.csrf.clone());
         if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -162,12 +212,66 @@ pub async fn context(State(platform): State<Platform>, mut req: Request, next: N
     res
 }
 
-/// The visitor: an API token in `Authorization` (or `X-CKAN-API-Key`) wins over the session cookie.
+/// The client's address: the socket's peer, unless the peer is a trusted proxy, in which case the
+/// rightmost `X-Forwarded-For` entry that is not a trusted proxy (entries further left are
+/// whatever the client chose to send).
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[crate::config::IpRange],
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".to_string();
+    };
+    let is_trusted = |a: IpAddr| trusted.iter().any(|r| r.contains(a));
+    if !is_trusted(peer) {
+        return peer.to_string();
+    }
+    let mut client = peer;
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in hops.into_iter().rev() {
+        // An unreadable entry was not written by a proxy we trust: stop at the last good hop.
+        let Ok(addr) = hop.parse::<IpAddr>() else {
+            break;
+        };
+        client = addr;
+        if !is_trusted(addr) {
+            break;
+        }
+    }
+    client.to_string()
+}
+
+/// Whether a request is not an API write made with a session cookie, or carries the session's
+/// CSRF token in [`CSRF_HEADER`]. Forms check theirs in [`CsrfForm`].
+fn api_write_carries_csrf(req: &Request, expected: &str) -> bool {
+    let safe = matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
+    let path = req.uri().path();
+    let api = path.starts_with("/api/") || path.starts_with("/datastore/");
+    if safe || !api {
+        return true;
+    }
+    req.headers()
+        .get(CSRF_HEADER)
+        .is_some_and(|v| constant_time_eq(v.as_bytes(), expected.as_bytes()))
+}
+
+/// The visitor: an API token in `Authorization` (or `X-CKAN-API-Key`) wins over the session
+/// cookie. The third value is the session's secret when the visitor came by session cookie.
 async fn identify(
     platform: &Platform,
     headers: HeaderMap,
     jar: &CookieJar,
-) -> Result<(Option<CurrentUser>, Option<TokenProblem>)> {
+) -> Result<(Option<CurrentUser>, Option<TokenProblem>, Option<String>)> {
     let token = headers
         .get(header::AUTHORIZATION)
         .or_else(|| headers.get("x-ckan-api-key"))
@@ -183,18 +287,17 @@ async fn identify(
     if let Some(token) = token {
         return Ok(
             match auth::authenticate_token(&platform.db, &token).await? {
-                Ok(user) => (Some(user), None),
-                Err(problem) => (None, Some(problem)),
+                Ok(user) => (Some(user), None, None),
+                Err(problem) => (None, Some(problem), None),
             },
         );
     }
     if let Some(secret) = jar.get(SESSION_COOKIE) {
-        return Ok((
-            auth::session_user(&platform.db, secret.value()).await?,
-            None,
-        ));
+        let user = auth::session_user(&platform.db, secret.value()).await?;
+        let session = user.as_ref().map(|_| secret.value().to_string());
+        return Ok((user, None, session));
     }
-    Ok((None, None))
+    Ok((None, None, None))
 }
 
 fn error_json(err: &Error) -> Response {
@@ -552,7 +655,11 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
         if uri.path().starts_with("/api/") || parts.method != Method::GET {
             return Err(Error::forbidden("error-sign-in-required").into_response());
         }
-        let back = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let home = format!("/{}/", ctx.lang.code());
+        let back = safe_return_path(
+            uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"),
+            &home,
+        );
         let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
         Err(
             Redirect::to(&format!("/{}/account/login?next={next}", ctx.lang.code()))
@@ -664,6 +771,58 @@ pub fn render_status<T: askama::Template>(status: StatusCode, tpl: &T) -> Result
     Ok((status, Html(tpl.render()?)).into_response())
 }
 
+/// The longest return address followed; a longer one gives the default.
+const MAX_RETURN_PATH: usize = 2048;
+
+/// A return address taken from a request (`next`, `return`, `came_from`…) as a path on this
+/// site, or `default` when it is anything else: another site (`//evil`, `/\\evil`,
+/// `https://evil`), another scheme (`javascript:`), control characters or spaces (which
+/// browsers strip, and a CR/LF would split the header), raw non-ASCII (a real path arrives
+/// percent-encoded), an over-long value, or one that becomes any of these once percent-decoded.
+pub fn safe_return_path(value: &str, default: &str) -> String {
+    /// Starts with one `/` (not `//` or `/\\`, which browsers read as another host).
+    fn rooted(p: &str) -> bool {
+        let b = p.as_bytes();
+        b.first() == Some(&b'/') && !matches!(b.get(1), Some(b'/' | b'\\'))
+    }
+    let raw_ok = rooted(value)
+        && value.len() <= MAX_RETURN_PATH
+        && value.bytes().all(|c| c.is_ascii_graphic() && c != b'\\');
+    if !raw_ok {
+        return default.to_string();
+    }
+    // Decoded as often as a proxy or framework might, it must still be rooted here, even with
+    // its spaces dropped (`/%E3%80%80/evil`), and free of backslashes and control characters
+    // (`%0d%0a`, `%09`).
+    let mut decoded = value.to_string();
+    for _ in 0..4 {
+        let next = percent_decode(&decoded);
+        if next == decoded {
+            break;
+        }
+        let squeezed: String = next.chars().filter(|c| !c.is_whitespace()).collect();
+        if !rooted(&squeezed) || next.chars().any(|c| c == '\\' || c.is_control()) {
+            return default.to_string();
+        }
+        decoded = next;
+    }
+    let base = url::Url::parse("https://agora.invalid/").expect("a valid base");
+    match base.join(value) {
+        Ok(u) if u.origin() == base.origin() => value.to_string(),
+        _ => default.to_string(),
+    }
+}
+
+/// Percent-decodes `s` (bytes that are not UTF-8 become U+FFFD); `+` and `&` stay as they are.
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(
+        format!("x={}", s.replace('+', "%2B").replace('&', "%26")).as_bytes(),
+    )
+    .next()
+    .map(|(_, v)| v.into_owned())
+    .unwrap_or_default()
+}
+
 /// A redirect after a successful POST (303, so the browser follows with GET).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
@@ -749,15 +908,17 @@ impl Pager {
             path: page.url(&page.path),
         }
     }
+    /// Saturates rather than overflows for a hand-written `?page=9223372036854775807`: such a
+    /// page is simply past the end.
     pub fn offset(&self) -> i64 {
-        (self.current - 1) * self.per_page
+        (self.current - 1).saturating_mul(self.per_page)
     }
     pub fn with_total(mut self, total: i64) -> Pager {
         self.total = total;
         self
     }
     pub fn last(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
+        (self.total.saturating_add(self.per_page - 1) / self.per_page.max(1)).max(1)
     }
     pub fn href(&self, n: i64) -> String {
         let sep = if self.base_query.is_empty() { "" } else { "&" };
@@ -773,7 +934,7 @@ impl Pager {
     pub fn links(&self) -> Vec<PageLink> {
         let last = self.last();
         let mut numbers: Vec<i64> = vec![1, last];
-        numbers.extend((self.current - 2).max(1)..=(self.current + 2).min(last));
+        numbers.extend((self.current - 2).max(1)..=self.current.saturating_add(2).min(last));
         numbers.sort_unstable();
         numbers.dedup();
         numbers
@@ -784,5 +945,88 @@ impl Pager {
                 current: n == self.current,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_past_any_end_do_not_overflow() {
+        for current in [i64::MAX, i64::MAX - 1, i64::MAX / 20 + 1] {
+            let pager = Pager {
+                current,
+                per_page: 20,
+                total: 45,
+                base_query: "q=x".into(),
+                path: "/en/datasets".into(),
+            };
+            assert!(pager.offset() > 9_000_000_000_000_000_000, "{current}");
+            assert_eq!(pager.last(), 3);
+            assert!(pager.next().is_none());
+            let numbers: Vec<i64> = pager.links().iter().map(|l| l.number).collect();
+            assert_eq!(numbers, vec![1, 3]);
+        }
+        let huge_total = Pager {
+            current: 1,
+            per_page: 20,
+            total: i64::MAX,
+            base_query: String::new(),
+            path: "/en/datasets".into(),
+        };
+        assert!(huge_total.last() >= i64::MAX / 20);
+    }
+
+    #[test]
+    fn return_paths_never_leave_the_site() {
+        let home = "/en/account";
+        let long = format!("/en/{}", "a".repeat(5000));
+        let hostile = [
+            "",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "/%2F%2Fevil.example",
+            "/%2f/evil.example",
+            "/%252F%252Fevil.example",
+            "/%5Cevil.example",
+            "https://evil.example",
+            "HTTPS://evil.example/en/",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%09/evil.example",
+            "/%20/evil.example",
+            "/%0d%0aSet-Cookie:%20x=1",
+            "/en/\r\nSet-Cookie: x=1",
+            " /en/account",
+            " //evil.example",
+            "\t//evil.example",
+            "/en/caf\u{e9}",
+            "/\u{3000}/evil.example",
+            "/%E3%80%80/evil.example",
+            "evil.example",
+            "en/account",
+            long.as_str(),
+        ];
+        for value in hostile {
+            assert_eq!(safe_return_path(value, home), home, "{value:?}");
+        }
+        for value in [
+            "/",
+            "/en/",
+            "/fr/datasets?q=eau&page=2",
+            "/en/account/tokens",
+            "/en/dataset/x%20y",
+            "/en/search?q=%C3%A9t%C3%A9",
+            "/en/processes/budget/ideas/new#form",
+        ] {
+            assert_eq!(safe_return_path(value, home), value, "{value:?}");
+        }
     }
 }

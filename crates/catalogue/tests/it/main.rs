@@ -8,6 +8,7 @@ mod harvest;
 mod import;
 mod membership;
 mod requests;
+mod security;
 mod store;
 mod visibility;
 

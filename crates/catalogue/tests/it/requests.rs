@@ -470,6 +470,8 @@ async fn the_list_ranks_by_votes_and_the_dashboard_counts_the_top_released_on_ev
 pub struct Browser {
     pub app: platform::server::App,
     pub cookie: String,
+    /// The form token: the visitor's cookie, or the session's own once signed in.
+    pub csrf: String,
 }
 
 pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
@@ -477,12 +479,15 @@ pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
 impl Browser {
     pub async fn new(platform: &Platform, user: Option<Uuid>) -> Browser {
         let app = platform::server::app(platform.clone(), catalogue::pages(), catalogue::api());
-        let mut cookie = format!("agora_csrf={CSRF}");
+        let mut csrf = CSRF.to_string();
+        let mut session = String::new();
         if let Some(u) = user {
             let secret = auth::create_session(&platform.db, u).await.unwrap();
-            cookie.push_str(&format!("; agora_session={secret}"));
+            csrf = platform::web::session_csrf(&secret);
+            session = format!("; agora_session={secret}");
         }
-        Browser { app, cookie }
+        let cookie = format!("agora_csrf={csrf}{session}");
+        Browser { app, cookie, csrf }
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, String, Option<String>) {
@@ -514,7 +519,7 @@ impl Browser {
         path: &str,
         form: &[(&str, &str)],
     ) -> (StatusCode, String, Option<String>) {
-        let mut pairs = vec![("_csrf", CSRF)];
+        let mut pairs = vec![("_csrf", self.csrf.as_str())];
         pairs.extend_from_slice(form);
         let body = serde_urlencoded::to_string(&pairs).unwrap();
         let req = Request::post(path)

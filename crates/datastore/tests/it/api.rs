@@ -788,3 +788,40 @@ async fn a_linked_csv_is_fetched_and_loaded() {
     assert_eq!(info["meta"]["count"], 3);
     assert_eq!(info["meta"]["versions"][0]["source"], "link");
 }
+
+#[tokio::test]
+async fn hostile_offsets_and_limits_answer_without_a_panic() {
+    let t = testing::sqlite().await;
+    let api = setup(&t).await;
+    dataset(&api, "stations", false).await;
+    let r = api
+        .upload(
+            "resource_create",
+            &[("package_id", "stations"), ("name", "Stations")],
+            "stations.csv",
+            STATIONS,
+        )
+        .await;
+    let id = r["id"].as_str().unwrap().to_string();
+    api.wait_for_version(&id, 1).await;
+    let (status, body) = api
+        .search(json!({"resource_id": id, "offset": i64::MAX, "limit": 1000}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"]["records"], json!([]));
+    let next = body["result"]["_links"]["next"].as_str().unwrap();
+    assert!(
+        next.contains(&format!("offset={}", i64::MAX)),
+        "the next link saturates: {next}"
+    );
+    for (key, value) in [
+        ("offset", json!(-1)),
+        ("offset", json!("18446744073709551615")),
+        ("limit", json!("18446744073709551615")),
+    ] {
+        let (status, body) = api.search(json!({"resource_id": id, key: value})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{key}={value}: {body}");
+        assert_eq!(body["success"], false);
+        assert!(body["error"][key].is_array(), "{key}={value}: {body}");
+    }
+}

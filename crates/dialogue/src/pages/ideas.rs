@@ -61,10 +61,11 @@ pub async fn new_form(
 ) -> Result<Response> {
     let p = load(&platform, &slug).await?;
     if page.user.is_none() {
+        let back = page.url(&format!("/processes/{slug}/ideas/new"));
+        let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
         return Ok(see_other(&format!(
-            "{}?next={}",
+            "{}?next={next}",
             page.url("/account/login"),
-            page.url(&format!("/processes/{slug}/ideas/new"))
         )));
     }
     ideas::may_submit(&p, page.user.as_ref())?;

@@ -353,9 +353,17 @@ impl Client {
         self.send(req).await
     }
 
+    /// Posts JSON as a same-site script would: with the cookie and the session's CSRF token.
     pub async fn post_json(&mut self, uri: &str, json: serde_json::Value) -> Reply {
+        let csrf = self
+            .cookies
+            .iter()
+            .find(|(k, _)| k == "agora_csrf")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
         let req = Request::post(uri)
             .header(header::COOKIE, self.cookie_header())
+            .header(platform::web::CSRF_HEADER, csrf)
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(json.to_string()))
             .unwrap();

@@ -682,9 +682,8 @@ async fn enqueue_checks_its_input_and_waits_for_commit() {
 
 // ---- the administration pages ----
 
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-async fn admin_cookie(platform: &Platform) -> String {
+/// The cookie of a signed-in administrator and the session's form token.
+async fn admin_cookie(platform: &Platform) -> (String, String) {
     let mut tx = platform.db.begin().await.unwrap();
     let user = auth::create_user(
         &mut tx,
@@ -702,11 +701,13 @@ async fn admin_cookie(platform: &Platform) -> String {
     .unwrap();
     tx.commit().await.unwrap();
     let session = auth::create_session(&platform.db, user.id).await.unwrap();
-    format!(
-        "{}={session}; {}={CSRF}",
+    let csrf = platform::web::session_csrf(&session);
+    let cookie = format!(
+        "{}={session}; {}={csrf}",
         auth::SESSION_COOKIE,
         platform::web::CSRF_COOKIE
-    )
+    );
+    (cookie, csrf)
 }
 
 async fn send(platform: &Platform, req: Request<Body>) -> (StatusCode, String, Option<String>) {
@@ -732,7 +733,7 @@ async fn admin_pages_list_show_and_retry_jobs() {
         let platform = t.platform();
         let platform = platform.clone();
         let db = platform.db.clone();
-        let cookie = admin_cookie(&platform).await;
+        let (cookie, csrf) = admin_cookie(&platform).await;
 
         let running = enqueue(
             &db,
@@ -832,7 +833,7 @@ async fn admin_pages_list_show_and_retry_jobs() {
             &platform,
             post(
                 format!("/en/admin/jobs/{failed}/retry"),
-                &format!("_csrf={CSRF}"),
+                &format!("_csrf={csrf}"),
             ),
         )
         .await;
@@ -851,7 +852,7 @@ async fn admin_pages_list_show_and_retry_jobs() {
             &platform,
             post(
                 format!("/en/admin/jobs/{failed}/retry"),
-                &format!("_csrf={CSRF}"),
+                &format!("_csrf={csrf}"),
             ),
         )
         .await;
@@ -861,7 +862,7 @@ async fn admin_pages_list_show_and_retry_jobs() {
             &platform,
             post(
                 format!("/en/admin/jobs/{running}/cancel"),
-                &format!("_csrf={CSRF}"),
+                &format!("_csrf={csrf}"),
             ),
         )
         .await;

@@ -6,4 +6,5 @@ mod jobs;
 mod mail;
 mod ratelimit;
 mod schema;
+mod security;
 mod web;

@@ -244,7 +244,7 @@ async fn sign_up_verify_log_in_and_out() {
             .post(
                 "/en/account/login",
                 &[
-                    ("_csrf", &csrf),
+                    ("_csrf", &c.csrf()),
                     ("email", "grace@example.org"),
                     ("password", "a good long password"),
                     ("next", "//evil.example"),
@@ -253,7 +253,10 @@ async fn sign_up_verify_log_in_and_out() {
             .await;
         assert_eq!(evil.headers[header::LOCATION], "/en/account");
 
-        let out = c.post("/en/account/logout", &[("_csrf", &csrf)]).await;
+        // Signing in gave a new CSRF token: the visitor's old one no longer works.
+        let stale = c.post("/en/account/logout", &[("_csrf", &csrf)]).await;
+        assert_eq!(stale.status, StatusCode::FORBIDDEN);
+        let out = c.post("/en/account/logout", &[("_csrf", &c.csrf())]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);
         let after = c.get("/en/account").await;
         assert_eq!(after.status, StatusCode::SEE_OTHER);
@@ -568,11 +571,11 @@ async fn admin_pages_need_an_admin() {
     )
     .await;
     assert_eq!(c.get("/en/admin/audit").await.status, StatusCode::FORBIDDEN);
-    c.post("/en/account/logout", &[("_csrf", &csrf)]).await;
+    c.post("/en/account/logout", &[("_csrf", &c.csrf())]).await;
     c.post(
         "/en/account/login",
         &[
-            ("_csrf", &csrf),
+            ("_csrf", &c.csrf()),
             ("email", "admin@example.org"),
             ("password", "long password here"),
         ],

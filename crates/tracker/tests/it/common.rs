@@ -53,6 +53,11 @@ impl Client {
             req.headers_mut()
                 .insert(header::COOKIE, self.cookie_header().parse().unwrap());
         }
+        // As a same-site script would, API writes with the session cookie carry its CSRF token.
+        if let Some(csrf) = self.csrf() {
+            req.headers_mut()
+                .insert(platform::web::CSRF_HEADER, csrf.parse().unwrap());
+        }
         if let Some(token) = &self.token {
             req.headers_mut()
                 .insert(header::AUTHORIZATION, token.parse().unwrap());
