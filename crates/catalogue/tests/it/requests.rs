@@ -779,7 +779,7 @@ async fn data_requests_and_votes_are_rate_limited_per_account_on_every_engine() 
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(
                 serde_urlencoded::to_string([
-                    ("_csrf", CSRF),
+                    ("_csrf", alice.csrf.as_str()),
                     ("title", "Third"),
                     ("description", "x"),
                 ])

@@ -18,7 +18,8 @@ fn platform_with(t: &TestDb, f: impl FnOnce(&mut DatastoreSettings)) -> Platform
     Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap()
 }
 
-/// A public table made through the API with `rows` rows: `n` (0, 1, …) and `name`.
+/// A public table made through the API with `rows` rows: `n` (0, 1, …) and `name`. The records
+/// go in batches of about 256 KiB, as a client must send them under `max_json_bytes`.
 async fn numbers(
     api: &Api,
     dataset_name: &str,
@@ -29,6 +30,18 @@ async fn numbers(
     let records: Vec<Value> = (0..rows)
         .map(|i| json!({"n": i, "name": name(i)}))
         .collect();
+    let mut batches: Vec<Vec<Value>> = vec![Vec::new()];
+    let mut batch_bytes = 0;
+    for record in records {
+        let size = record.to_string().len();
+        if batch_bytes + size > 256 * 1024 && !batches.last().unwrap().is_empty() {
+            batches.push(Vec::new());
+            batch_bytes = 0;
+        }
+        batch_bytes += size;
+        batches.last_mut().unwrap().push(record);
+    }
+    let mut batches = batches.into_iter();
     let (status, b) = api
         .post(
             "datastore_create",
@@ -36,12 +49,23 @@ async fn numbers(
             json!({
                 "resource": {"package_id": dataset_name, "name": "Numbers"},
                 "fields": [{"id": "n", "type": "int"}, {"id": "name", "type": "text"}],
-                "records": records,
+                "records": batches.next().unwrap_or_default(),
             }),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{b}");
-    b["result"]["resource_id"].as_str().unwrap().to_string()
+    let id = b["result"]["resource_id"].as_str().unwrap().to_string();
+    for batch in batches {
+        let (status, b) = api
+            .post(
+                "datastore_upsert",
+                Some(&api.token),
+                json!({"resource_id": id, "method": "insert", "records": batch}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+    }
+    id
 }
 
 async fn sql(api: &Api, text: &str) -> (StatusCode, Value) {
