@@ -56,6 +56,7 @@ async fn the_counter_is_exact_under_concurrency_and_windows_roll_over() {
 struct Client {
     app: App,
     cookies: String,
+    csrf: String,
 }
 
 struct Reply {
@@ -68,19 +69,23 @@ const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
 impl Client {
     async fn new(platform: &Platform, user: Option<uuid::Uuid>) -> Client {
-        let mut cookies = format!("agora_csrf={CSRF}");
+        // Signed in, the form token is the session's own.
+        let mut csrf = CSRF.to_string();
+        let mut session = String::new();
         if let Some(u) = user {
             let secret = auth::create_session(&platform.db, u).await.unwrap();
-            cookies.push_str(&format!("; agora_session={secret}"));
+            csrf = platform::web::session_csrf(&secret);
+            session = format!("; agora_session={secret}");
         }
         Client {
             app: server::app(platform.clone(), Router::new(), Router::new()),
-            cookies,
+            cookies: format!("agora_csrf={csrf}{session}"),
+            csrf,
         }
     }
 
     async fn post(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
-        let mut pairs = vec![("_csrf", CSRF)];
+        let mut pairs = vec![("_csrf", self.csrf.as_str())];
         pairs.extend_from_slice(fields);
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
