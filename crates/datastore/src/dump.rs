@@ -263,6 +263,8 @@ fn reader_stream(
     end: tokio::sync::oneshot::Receiver<std::io::Result<()>>,
 ) -> impl futures::Stream<Item = std::io::Result<Bytes>> {
     use tokio::io::AsyncReadExt;
+    // Fused: the compression layer polls a body once more after its end, and an unfold
+    // polled again after it ended panics.
     futures::stream::unfold(Some((reader, end)), |state| async move {
         let (mut reader, end) = state?;
         let mut buf = vec![0u8; 1 << 16];
@@ -278,6 +280,7 @@ fn reader_stream(
             Err(e) => Some((Err(e), None)),
         }
     })
+    .fuse()
 }
 
 /// The batches of a dump, ended with an error once producing them took longer than `budget` in
@@ -311,6 +314,7 @@ fn within<T: Send + 'static>(
             }
         }
     })
+    .fuse()
 }
 
 #[cfg(test)]
