@@ -85,10 +85,18 @@ pub struct DatasetRow {
     pub metadata_modified: OffsetDateTime,
 }
 
-pub const DATASET_COLUMNS: &str = "id, name, title_en, title_fr, notes_en, notes_fr, organization_id, license_id, url, version, author, author_email, \
+/// The columns an edit of a dataset sets (all but its id, creator and creation time), in the
+/// order `store::update` binds them: one list for the row's SELECT, INSERT and UPDATE.
+pub const DATASET_EDITABLE_COLUMNS: &str = "name, title_en, title_fr, notes_en, notes_fr, organization_id, license_id, url, version, author, author_email, \
     maintainer, maintainer_email, maintainer_branch_en, maintainer_branch_fr, update_frequency, geographic_coverage_en, geographic_coverage_fr, \
     geographic_granularity, temporal_start, temporal_end, access_level, exemption, exemption_rationale_en, exemption_rationale_fr, planned_open_date, \
-    opened_date, current_as_of, state, private, creator_user_id, extras, metadata_created, metadata_modified";
+    opened_date, current_as_of, state, private, extras, metadata_modified";
+
+pub const DATASET_COLUMNS: &str = platform::sql!(
+    "id, ",
+    DATASET_EDITABLE_COLUMNS,
+    ", creator_user_id, metadata_created"
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extra {

@@ -8,10 +8,9 @@ use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use platform::db::{Actor, Db, Tx, now, placeholders};
-use platform::error::is_unique_violation;
+use platform::db::{Actor, Audited, BindBilingual, Db, OnViolation, Tx, now, placeholders};
 use platform::orgs::{self, Organization};
-use platform::{Error, FieldError, Msg, Result, exec, read};
+use platform::{Error, FieldError, Msg, Result, exec, read, sql};
 
 use crate::model::*;
 
@@ -305,10 +304,11 @@ pub enum Lookup {
 
 pub async fn dataset_row(db: &Db, id_or_name: &str) -> Result<Option<DatasetRow>> {
     let by_id = Uuid::parse_str(id_or_name).ok();
-    let sql = format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE name = $1 OR id = $2");
-    Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(sql!(
+        "SELECT ",
+        DATASET_COLUMNS,
+        " FROM datasets WHERE name = $1 OR id = $2"
+    ))
     .bind(id_or_name)
     .bind(by_id.unwrap_or(Uuid::nil()))
     .fetch_optional(&mut *c)
@@ -474,12 +474,11 @@ pub async fn public_names(db: &Db, limit: i64, offset: i64) -> Result<Vec<String
 
 /// Datasets that are not deleted, in keyset order of id, for search indexing and exports.
 pub async fn rows_after(db: &Db, after: Option<Uuid>, batch: i64) -> Result<Vec<DatasetRow>> {
-    let sql = format!(
-        "SELECT {DATASET_COLUMNS} FROM datasets WHERE id > $1 AND state <> 'deleted' ORDER BY id LIMIT $2"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(sql!(
+        "SELECT ",
+        DATASET_COLUMNS,
+        " FROM datasets WHERE id > $1 AND state <> 'deleted' ORDER BY id LIMIT $2"
+    ))
     .bind(after.unwrap_or(Uuid::nil()))
     .bind(batch)
     .fetch_all(&mut *c)
@@ -493,11 +492,13 @@ pub async fn public_modified_since(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DatasetRow>, i64)> {
-    let sql = format!(
-        "SELECT {DATASET_COLUMNS} FROM datasets WHERE state = 'active' AND private = FALSE AND metadata_modified >= $1 ORDER BY metadata_modified, id LIMIT $2 OFFSET $3"
+    const SINCE: &str = sql!(
+        "SELECT ",
+        DATASET_COLUMNS,
+        " FROM datasets WHERE state = 'active' AND private = FALSE AND metadata_modified >= $1 ORDER BY metadata_modified, id LIMIT $2 OFFSET $3"
     );
     Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, DatasetRow>(sqlx::AssertSqlSafe(sql.as_str()))
+        let rows = sqlx::query_as::<_, DatasetRow>(SINCE)
             .bind(since)
             .bind(limit)
             .bind(offset)
@@ -517,17 +518,18 @@ pub async fn recent_public(
     organization: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<DatasetRow>> {
-    let sql = format!(
-        "SELECT {DATASET_COLUMNS} FROM datasets WHERE state = 'active' AND private = FALSE AND ($1 OR organization_id = $2) ORDER BY metadata_modified DESC, id DESC LIMIT $3"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, DatasetRow>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| {
+        sqlx::query_as::<_, DatasetRow>(sql!(
+        "SELECT ",
+        DATASET_COLUMNS,
+        " FROM datasets WHERE state = 'active' AND private = FALSE AND ($1 OR organization_id = $2) ORDER BY metadata_modified DESC, id DESC LIMIT $3"
+    ))
     .bind(organization.is_none())
     .bind(organization.unwrap_or(Uuid::nil()))
     .bind(limit)
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 pub async fn count_all(db: &Db) -> Result<i64> {
@@ -560,11 +562,11 @@ pub async fn groups(db: &Db) -> Result<Vec<GroupRow>> {
 }
 
 pub async fn resource(db: &Db, id: Uuid) -> Result<Option<ResourceRow>> {
-    let sql =
-        format!("SELECT {RESOURCE_COLUMNS} FROM resources WHERE id = $1 AND state = 'active'");
-    Ok(read!(db, |c| sqlx::query_as::<_, ResourceRow>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| sqlx::query_as::<_, ResourceRow>(sql!(
+        "SELECT ",
+        RESOURCE_COLUMNS,
+        " FROM resources WHERE id = $1 AND state = 'active'"
+    ))
     .bind(id)
     .fetch_optional(&mut *c)
     .await?))
@@ -596,6 +598,46 @@ pub async fn counts_by_organization(db: &Db) -> Result<HashMap<Uuid, i64>> {
 
 // ---- writing ----
 
+const GROUP: Audited = Audited::new("group", "group");
+const DATASET: Audited = Audited::new("dataset", "dataset");
+const RESOURCE: Audited = Audited::new("resource", "resource");
+
+/// Binds a dataset's [`DATASET_EDITABLE_COLUMNS`] in order, with `$modified` as its
+/// `metadata_modified`: the same binds for the INSERT and the UPDATE.
+macro_rules! bind_editable {
+    ($query:expr, $input:expr, $modified:expr) => {{
+        let input: &DatasetInput = $input;
+        $query
+            .bind(&input.name)
+            .bind_bilingual((&input.title_en, &input.title_fr))
+            .bind_bilingual((&input.notes_en, &input.notes_fr))
+            .bind(input.organization_id)
+            .bind(&input.license_id)
+            .bind(&input.url)
+            .bind(&input.version)
+            .bind(&input.author)
+            .bind(&input.author_email)
+            .bind(&input.maintainer)
+            .bind(&input.maintainer_email)
+            .bind_bilingual((&input.maintainer_branch_en, &input.maintainer_branch_fr))
+            .bind(&input.update_frequency)
+            .bind_bilingual((&input.geographic_coverage_en, &input.geographic_coverage_fr))
+            .bind(&input.geographic_granularity)
+            .bind(input.temporal_start)
+            .bind(input.temporal_end)
+            .bind(&input.access_level)
+            .bind(&input.exemption)
+            .bind_bilingual((&input.exemption_rationale_en, &input.exemption_rationale_fr))
+            .bind(input.planned_open_date)
+            .bind(input.opened_date)
+            .bind(input.current_as_of)
+            .bind(&input.state)
+            .bind(input.private)
+            .bind(Json(&input.extras))
+            .bind($modified)
+    }};
+}
+
 async fn ensure_group(tx: &mut Tx, name: &str) -> Result<Uuid> {
     let existing: Option<Uuid> = exec!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM catalogue_groups WHERE name = $1"
@@ -623,33 +665,18 @@ pub async fn create_group(
         return Err(Error::field("name", "catalogue-error-name"));
     }
     let id = Uuid::now_v7();
-    let done = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query("INSERT INTO catalogue_groups (id, name, title_en, title_fr, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(name)
-        .bind(title_en)
-        .bind(title_fr)
+        .bind_bilingual((title_en, title_fr))
         .bind(now())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-    });
-    match done {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(Error::field("name", "catalogue-error-name-taken"));
-        }
-        Err(e) => return Err(e.into()),
-        Ok(_) => {}
-    }
-    tx.audit(
-        actor,
-        "group.create",
-        "group",
-        &id.to_string(),
-        None::<&()>,
-        Some(&name),
-    )
-    .await?;
+    })
+    .on_unique(|_| Error::field("name", "catalogue-error-name-taken"))?;
+    tx.audit_created(actor, GROUP, id, &name).await?;
     Ok(id)
 }
 
@@ -667,60 +694,23 @@ pub async fn create(tx: &mut Tx, actor: &Actor, mut input: DatasetInput) -> Resu
     if input.access_level == "open" && input.opened_date.is_none() {
         input.opened_date = Some(created.date());
     }
-    let inserted = exec!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO datasets (id, name, title_en, title_fr, notes_en, notes_fr, organization_id, license_id, url, version, author, author_email, \
-         maintainer, maintainer_email, maintainer_branch_en, maintainer_branch_fr, update_frequency, geographic_coverage_en, geographic_coverage_fr, \
-         geographic_granularity, temporal_start, temporal_end, access_level, exemption, exemption_rationale_en, exemption_rationale_fr, planned_open_date, \
-         opened_date, current_as_of, state, private, creator_user_id, extras, metadata_created, metadata_modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)"
-    )
-    .bind(id)
-    .bind(&input.name)
-    .bind(&input.title_en)
-    .bind(&input.title_fr)
-    .bind(&input.notes_en)
-    .bind(&input.notes_fr)
-    .bind(input.organization_id)
-    .bind(&input.license_id)
-    .bind(&input.url)
-    .bind(&input.version)
-    .bind(&input.author)
-    .bind(&input.author_email)
-    .bind(&input.maintainer)
-    .bind(&input.maintainer_email)
-    .bind(&input.maintainer_branch_en)
-    .bind(&input.maintainer_branch_fr)
-    .bind(&input.update_frequency)
-    .bind(&input.geographic_coverage_en)
-    .bind(&input.geographic_coverage_fr)
-    .bind(&input.geographic_granularity)
-    .bind(input.temporal_start)
-    .bind(input.temporal_end)
-    .bind(&input.access_level)
-    .bind(&input.exemption)
-    .bind(&input.exemption_rationale_en)
-    .bind(&input.exemption_rationale_fr)
-    .bind(input.planned_open_date)
-    .bind(input.opened_date)
-    .bind(input.current_as_of)
-    .bind(&input.state)
-    .bind(input.private)
-    .bind(actor.user_id)
-    .bind(Json(&input.extras))
-    .bind(created)
-    .bind(modified)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected())
-    });
-    match inserted {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(Error::field("name", "catalogue-error-name-taken"));
-        }
-        Err(e) => return Err(e.into()),
-        Ok(_) => {}
-    }
+    exec!(tx, |c| {
+        let query = sqlx::query(sql!(
+            "INSERT INTO datasets (",
+            DATASET_COLUMNS,
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, \
+             $28, $29, $30, $31, $32, $33, $34, $35)"
+        ))
+        .bind(id);
+        let query = bind_editable!(query, &input, modified);
+        query
+            .bind(actor.user_id)
+            .bind(created)
+            .execute(&mut *c)
+            .await
+        .map(|r| r.rows_affected())
+    })
+    .on_unique(|_| Error::field("name", "catalogue-error-name-taken"))?;
     let taken: Option<Uuid> = exec!(tx, |c| sqlx::query_scalar(
         "SELECT dataset_id FROM dataset_names WHERE name = $1"
     )
@@ -740,15 +730,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, mut input: DatasetInput) -> Resu
     .rows_affected());
     write_children(tx, id, &input).await?;
     record_access(tx, actor, id, &input, created).await?;
-    tx.audit(
-        actor,
-        "dataset.create",
-        "dataset",
-        &id.to_string(),
-        None::<&()>,
-        Some(&input),
-    )
-    .await?;
+    tx.audit_created(actor, DATASET, id, &input).await?;
     tx.changed("dataset", &id.to_string()).await?;
     Ok(id)
 }
@@ -874,58 +856,21 @@ pub async fn update(
     if input.access_level == "open" && input.opened_date.is_none() {
         input.opened_date = before.row.opened_date.or(Some(at.date()));
     }
-    let updated = exec!(tx, |c| {
-        sqlx::query(
-        "UPDATE datasets SET name = $2, title_en = $3, title_fr = $4, notes_en = $5, notes_fr = $6, organization_id = $7, license_id = $8, url = $9, \
-         version = $10, author = $11, author_email = $12, maintainer = $13, maintainer_email = $14, maintainer_branch_en = $15, maintainer_branch_fr = $16, \
-         update_frequency = $17, geographic_coverage_en = $18, geographic_coverage_fr = $19, geographic_granularity = $20, temporal_start = $21, \
-         temporal_end = $22, access_level = $23, exemption = $24, exemption_rationale_en = $25, exemption_rationale_fr = $26, planned_open_date = $27, \
-         opened_date = $28, current_as_of = $29, state = $30, private = $31, extras = $32, metadata_modified = $33 WHERE id = $1"
-    )
-    .bind(id)
-    .bind(&input.name)
-    .bind(&input.title_en)
-    .bind(&input.title_fr)
-    .bind(&input.notes_en)
-    .bind(&input.notes_fr)
-    .bind(input.organization_id)
-    .bind(&input.license_id)
-    .bind(&input.url)
-    .bind(&input.version)
-    .bind(&input.author)
-    .bind(&input.author_email)
-    .bind(&input.maintainer)
-    .bind(&input.maintainer_email)
-    .bind(&input.maintainer_branch_en)
-    .bind(&input.maintainer_branch_fr)
-    .bind(&input.update_frequency)
-    .bind(&input.geographic_coverage_en)
-    .bind(&input.geographic_coverage_fr)
-    .bind(&input.geographic_granularity)
-    .bind(input.temporal_start)
-    .bind(input.temporal_end)
-    .bind(&input.access_level)
-    .bind(&input.exemption)
-    .bind(&input.exemption_rationale_en)
-    .bind(&input.exemption_rationale_fr)
-    .bind(input.planned_open_date)
-    .bind(input.opened_date)
-    .bind(input.current_as_of)
-    .bind(&input.state)
-    .bind(input.private)
-    .bind(Json(&input.extras))
-    .bind(input.metadata_modified.unwrap_or(at))
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected())
-    });
-    match updated {
-        Err(e) if is_unique_violation(&e) => {
-            return Err(Error::field("name", "catalogue-error-name-taken"));
-        }
-        Err(e) => return Err(e.into()),
-        Ok(_) => {}
-    }
+    exec!(tx, |c| {
+        let query = sqlx::query(sql!(
+            "UPDATE datasets SET (",
+            DATASET_EDITABLE_COLUMNS,
+            ") = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, \
+             $29, $30, $31, $32, $33) WHERE id = $1"
+        ))
+        .bind(id);
+        let query = bind_editable!(query, &input, input.metadata_modified.unwrap_or(at));
+        query
+            .execute(&mut *c)
+            .await
+        .map(|r| r.rows_affected())
+    })
+    .on_unique(|_| Error::field("name", "catalogue-error-name-taken"))?;
     if renamed {
         exec!(tx, |c| {
             sqlx::query("INSERT INTO dataset_names (name, dataset_id) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
@@ -943,16 +888,16 @@ pub async fn update(
     if access_changed {
         record_access(tx, actor, id, &input, at).await?;
     }
-    let action = if access_changed {
-        "dataset.update.access"
+    let verb = if access_changed {
+        "update.access"
     } else {
-        "dataset.update"
+        "update"
     };
-    tx.audit(
+    tx.audit_as(
         actor,
-        action,
-        "dataset",
-        &id.to_string(),
+        DATASET,
+        verb,
+        id,
         Some(&DatasetInput::from_dataset(before)),
         Some(&input),
     )
@@ -971,15 +916,8 @@ pub async fn delete(tx: &mut Tx, actor: &Actor, dataset: &Dataset) -> Result<()>
     .execute(&mut *c)
     .await?
     .rows_affected());
-    tx.audit(
-        actor,
-        "dataset.delete",
-        "dataset",
-        &dataset.row.id.to_string(),
-        Some(&dataset.row.name),
-        None::<&()>,
-    )
-    .await?;
+    tx.audit_deleted(actor, DATASET, dataset.row.id, &dataset.row.name)
+        .await?;
     tx.changed("dataset", &dataset.row.id.to_string()).await
 }
 
@@ -992,18 +930,16 @@ async fn insert_resource_row(
     let id = r.id.unwrap_or_else(Uuid::now_v7);
     let at = now();
     exec!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO resources (id, dataset_id, position, name_en, name_fr, description_en, description_fr, url, url_type, file_key, format, mimetype, size, \
-         hash, resource_type, language, data_range_start, data_range_end, data_last_updated, state, datastore_active, extras, created, last_modified, metadata_modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'active', FALSE, $20, $21, $21, $21)"
-    )
+        sqlx::query(sql!(
+            "INSERT INTO resources (",
+            RESOURCE_COLUMNS,
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'active', FALSE, $20, $21, $21, $21)"
+        ))
     .bind(id)
     .bind(dataset)
     .bind(position)
-    .bind(&r.name_en)
-    .bind(&r.name_fr)
-    .bind(&r.description_en)
-    .bind(&r.description_fr)
+    .bind_bilingual((&r.name_en, &r.name_fr))
+    .bind_bilingual((&r.description_en, &r.description_fr))
     .bind(&r.url)
     .bind(&r.url_type)
     .bind(&r.file_key)
@@ -1039,10 +975,8 @@ async fn update_resource_row(
     )
     .bind(id)
     .bind(position)
-    .bind(&r.name_en)
-    .bind(&r.name_fr)
-    .bind(&r.description_en)
-    .bind(&r.description_fr)
+    .bind_bilingual((&r.name_en, &r.name_fr))
+    .bind_bilingual((&r.description_en, &r.description_fr))
     .bind(&r.url)
     .bind(&r.url_type)
     .bind(&r.file_key)
@@ -1089,15 +1023,7 @@ pub async fn create_resource(
     }
     let position = dataset.resources.len() as i64;
     let id = insert_resource_row(tx, dataset.row.id, position, &input).await?;
-    tx.audit(
-        actor,
-        "resource.create",
-        "resource",
-        &id.to_string(),
-        None::<&()>,
-        Some(&input),
-    )
-    .await?;
+    tx.audit_created(actor, RESOURCE, id, &input).await?;
     touch(tx, dataset.row.id).await?;
     Ok(id)
 }
@@ -1113,15 +1039,8 @@ pub async fn update_resource(
         return Err(Error::Validation(errors));
     }
     update_resource_row(tx, before.id, before.position, &input).await?;
-    tx.audit(
-        actor,
-        "resource.update",
-        "resource",
-        &before.id.to_string(),
-        Some(before),
-        Some(&input),
-    )
-    .await?;
+    tx.audit_updated(actor, RESOURCE, before.id, before, &input)
+        .await?;
     touch(tx, before.dataset_id).await
 }
 
@@ -1134,15 +1053,7 @@ pub async fn delete_resource(tx: &mut Tx, actor: &Actor, before: &ResourceRow) -
     .execute(&mut *c)
     .await?
     .rows_affected());
-    tx.audit(
-        actor,
-        "resource.delete",
-        "resource",
-        &before.id.to_string(),
-        Some(before),
-        None::<&()>,
-    )
-    .await?;
+    tx.audit_deleted(actor, RESOURCE, before.id, before).await?;
     touch(tx, before.dataset_id).await
 }
 

@@ -7,8 +7,8 @@ use std::path::Path;
 use object_store::buffered::BufWriter;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt};
-use platform::db::{Actor, now};
-use platform::{Db, Error, Platform, Result, Tx, exec, read};
+use platform::db::{Actor, Audited, now};
+use platform::{Db, Error, Platform, Result, Tx, exec, read, sql};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -18,7 +18,12 @@ use uuid::Uuid;
 use crate::report::Report;
 use crate::types::ColumnType;
 
-const LOAD_COLUMNS: &str = "id, resource_id, version, ok, source, file_name, parquet_key, row_count, byte_count, report, created_at, removed_at";
+/// The columns a load is recorded with; `removed_at` is set later, by the retention policy.
+const LOAD_RECORDED_COLUMNS: &str = "id, resource_id, version, ok, source, file_name, parquet_key, row_count, byte_count, report, created_at";
+const LOAD_COLUMNS: &str = sql!(LOAD_RECORDED_COLUMNS, ", removed_at");
+
+/// The audit log's entries about a resource's datastore table (`datastore.load`, …).
+const TABLE: Audited = Audited::new("datastore", "resource");
 
 /// One load of a resource's table: a version when it succeeded, a report either way.
 #[derive(Clone, Debug, sqlx::FromRow, Serialize)]
@@ -82,26 +87,25 @@ impl Dictionary {
 
 /// The version serving now.
 pub async fn current(db: &Db, resource: Uuid) -> Result<Option<Load>> {
-    let sql = format!(
-        "SELECT {LOAD_COLUMNS} FROM datastore_loads WHERE id = \
-         (SELECT current_load FROM datastore_tables WHERE resource_id = $1)"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Load>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| {
+        sqlx::query_as::<_, Load>(sql!(
+        "SELECT ",
+        LOAD_COLUMNS,
+        " FROM datastore_loads WHERE id = (SELECT current_load FROM datastore_tables WHERE resource_id = $1)"
+    ))
     .bind(resource)
     .fetch_optional(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 /// Version `n` of a table.
 pub async fn version(db: &Db, resource: Uuid, n: i64) -> Result<Option<Load>> {
-    let sql = format!(
-        "SELECT {LOAD_COLUMNS} FROM datastore_loads WHERE resource_id = $1 AND version = $2"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Load>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| sqlx::query_as::<_, Load>(sql!(
+        "SELECT ",
+        LOAD_COLUMNS,
+        " FROM datastore_loads WHERE resource_id = $1 AND version = $2"
+    ))
     .bind(resource)
     .bind(n)
     .fetch_optional(&mut *c)
@@ -116,12 +120,11 @@ pub async fn as_of(db: &Db, resource: Uuid, at: OffsetDateTime) -> Result<Option
 
 /// Every version, newest first.
 pub async fn versions(db: &Db, resource: Uuid) -> Result<Vec<Load>> {
-    let sql = format!(
-        "SELECT {LOAD_COLUMNS} FROM datastore_loads WHERE resource_id = $1 AND ok ORDER BY version DESC"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Load>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| sqlx::query_as::<_, Load>(sql!(
+        "SELECT ",
+        LOAD_COLUMNS,
+        " FROM datastore_loads WHERE resource_id = $1 AND ok ORDER BY version DESC"
+    ))
     .bind(resource)
     .fetch_all(&mut *c)
     .await?))
@@ -129,12 +132,11 @@ pub async fn versions(db: &Db, resource: Uuid) -> Result<Vec<Load>> {
 
 /// Every load, failed ones too, newest first.
 pub async fn loads(db: &Db, resource: Uuid, limit: i64) -> Result<Vec<Load>> {
-    let sql = format!(
-        "SELECT {LOAD_COLUMNS} FROM datastore_loads WHERE resource_id = $1 ORDER BY id DESC LIMIT $2"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Load>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(read!(db, |c| sqlx::query_as::<_, Load>(sql!(
+        "SELECT ",
+        LOAD_COLUMNS,
+        " FROM datastore_loads WHERE resource_id = $1 ORDER BY id DESC LIMIT $2"
+    ))
     .bind(resource)
     .bind(limit)
     .fetch_all(&mut *c)
@@ -169,24 +171,25 @@ pub async fn record_load(tx: &mut Tx, actor: &Actor, load: NewLoad<'_>) -> Resul
         None
     };
     exec!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO datastore_loads (id, resource_id, version, ok, source, file_name, parquet_key, row_count, byte_count, report, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    )
-    .bind(id)
-    .bind(load.resource)
-    .bind(version)
-    .bind(ok)
-    .bind(load.source)
-    .bind(load.file_name)
-    .bind(&load.parquet_key)
-    .bind(load.report.rows as i64)
-    .bind(load.report.bytes as i64)
-    .bind(Json(load.report))
-    .bind(at)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
+        sqlx::query(sql!(
+            "INSERT INTO datastore_loads (",
+            LOAD_RECORDED_COLUMNS,
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(id)
+        .bind(load.resource)
+        .bind(version)
+        .bind(ok)
+        .bind(load.source)
+        .bind(load.file_name)
+        .bind(&load.parquet_key)
+        .bind(load.report.rows as i64)
+        .bind(load.report.bytes as i64)
+        .bind(Json(load.report))
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
     });
     ensure_table(tx, load.resource).await?;
     if ok {
@@ -201,19 +204,20 @@ pub async fn record_load(tx: &mut Tx, actor: &Actor, load: NewLoad<'_>) -> Resul
         .rows_affected());
         catalogue::store::set_datastore_active(tx, load.resource, true).await?;
     }
-    tx.audit(
+    tx.audit_as(
         actor,
-        if ok { "datastore.load" } else { "datastore.load_failed" },
-        "resource",
-        &load.resource.to_string(),
+        TABLE,
+        if ok { "load" } else { "load_failed" },
+        load.resource,
         None::<&()>,
         Some(&serde_json::json!({"version": version, "rows": load.report.rows, "source": load.source})),
     )
     .await?;
-    let sql = format!("SELECT {LOAD_COLUMNS} FROM datastore_loads WHERE id = $1");
-    Ok(exec!(tx, |c| sqlx::query_as::<_, Load>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    Ok(exec!(tx, |c| sqlx::query_as::<_, Load>(sql!(
+        "SELECT ",
+        LOAD_COLUMNS,
+        " FROM datastore_loads WHERE id = $1"
+    ))
     .bind(id)
     .fetch_one(&mut *c)
     .await?))
@@ -246,15 +250,8 @@ pub async fn drop_table(tx: &mut Tx, actor: &Actor, resource: Uuid) -> Result<()
     .await?
     .rows_affected());
     catalogue::store::set_datastore_active(tx, resource, false).await?;
-    tx.audit(
-        actor,
-        "datastore.delete",
-        "resource",
-        &resource.to_string(),
-        None::<&()>,
-        None::<&()>,
-    )
-    .await
+    tx.audit_as(actor, TABLE, "delete", resource, None::<&()>, None::<&()>)
+        .await
 }
 
 pub async fn dictionary(db: &Db, resource: Uuid) -> Result<Dictionary> {
@@ -283,11 +280,11 @@ pub async fn set_dictionary(
     .execute(&mut *c)
     .await?
     .rows_affected());
-    tx.audit(
+    tx.audit_as(
         actor,
-        "datastore.dictionary",
-        "resource",
-        &resource.to_string(),
+        TABLE,
+        "dictionary",
+        resource,
         None::<&()>,
         Some(dict),
     )
@@ -364,11 +361,11 @@ pub async fn apply_retention(
         .execute(&mut *c)
         .await?
         .rows_affected());
-        tx.audit(
+        tx.audit_as(
             actor,
-            "datastore.version_removed",
-            "resource",
-            &resource.to_string(),
+            TABLE,
+            "version_removed",
+            resource,
             None::<&()>,
             Some(&serde_json::json!({
                 "version": l.version,

@@ -399,7 +399,7 @@ pub async fn import(
             ..ItemInput::default()
         };
         let item = store::create_item(&mut tx, actor, input).await?;
-        let detail_milestones = store::tx_milestone_ids(&mut tx, item.id).await?;
+        let detail_milestones = store::milestone_ids(&mut tx, item.id).await?;
         for (r, id) in inds.iter().zip(detail_milestones) {
             milestone_ids.insert(r["code"].clone(), (item.id, id, Completion::NotStarted));
         }

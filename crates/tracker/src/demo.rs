@@ -732,7 +732,7 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
         }
         for (slug, position, completion, mut update) in samples() {
             let item = tx_item(&mut tx, slug).await?;
-            let milestone = *store::tx_milestone_ids(&mut tx, item.id)
+            let milestone = *store::milestone_ids(&mut tx, item.id)
                 .await?
                 .get(position - 1)
                 .ok_or_else(|| anyhow::anyhow!("demo milestone {position} of {slug} missing"))?;
@@ -758,7 +758,7 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
 }
 
 async fn tx_item(tx: &mut Tx, slug: &str) -> anyhow::Result<store::Item> {
-    store::tx_item_by_slug(tx, slug)
+    store::item_by_slug(tx, slug)
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo item {slug} missing"))
 }

@@ -668,7 +668,7 @@ async fn import_rows(
                     })
                     .collect();
                 let slug = match own_slug.filter(|s| orgs::valid_slug(s)) {
-                    Some(s) if store::tx_item_by_slug(tx, &s).await?.is_none() => s,
+                    Some(s) if store::item_by_slug(&mut *tx, &s).await?.is_none() => s,
                     _ => String::new(),
                 };
                 let input = ItemInput {

@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
+use platform::db::{Audited, BindBilingual};
 use platform::error::{FieldError, Msg};
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read};
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read, sql};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -93,6 +94,8 @@ impl From<AssessmentRow> for Assessment {
         }
     }
 }
+
+const ASSESSMENT: Audited = Audited::new("tracker.assessment", "tracker_assessment");
 
 pub(super) const ASSESSMENT_COLUMNS: &str = "a.id, a.item_id, a.specificity, a.verifiable, a.relevance_access_information, a.relevance_civic_participation, a.relevance_public_accountability, a.relevance_technology, a.potential_impact, a.completion, a.opened_government, a.assessor, a.assessed_on, a.notes_en, a.notes_fr";
 
@@ -215,34 +218,27 @@ pub async fn add_assessment(
         .bind(opened_government.map(|s| s.as_str()))
         .bind(&assessment.assessor)
         .bind(assessment.assessed_on)
-        .bind(&assessment.notes.en)
-        .bind(&assessment.notes.fr)
+        .bind_bilingual(&assessment.notes)
         .bind(platform::db::now())
         .execute(&mut *c)
         .await?
         .rows_affected()
     });
-    tx.audit(
-        actor,
-        "tracker.assessment.create",
-        "tracker_assessment",
-        &assessment.id.to_string(),
-        None::<&()>,
-        Some(&assessment),
-    )
-    .await?;
+    tx.audit_created(actor, ASSESSMENT, assessment.id, &assessment)
+        .await?;
     Ok(assessment)
 }
 
 /// The latest assessment of each item that has one.
 pub async fn latest_assessments(db: &Db) -> Result<HashMap<Uuid, Assessment>> {
-    let sql = format!(
-        "SELECT {ASSESSMENT_COLUMNS} FROM tracker_assessments a ORDER BY a.item_id, a.assessed_on DESC, a.created_at DESC"
-    );
     let rows = read!(db, |c| {
-        sqlx::query_as::<_, AssessmentRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .fetch_all(&mut *c)
-            .await?
+        sqlx::query_as::<_, AssessmentRow>(sql!(
+            "SELECT ",
+            ASSESSMENT_COLUMNS,
+            " FROM tracker_assessments a ORDER BY a.item_id, a.assessed_on DESC, a.created_at DESC"
+        ))
+        .fetch_all(&mut *c)
+        .await?
     });
     let mut out = HashMap::new();
     for r in rows {

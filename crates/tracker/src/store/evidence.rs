@@ -1,6 +1,7 @@
 //! Evidence links on milestones and updates, and the checks that a link is safe and points
 //! somewhere real.
 
+use platform::db::BindBilingual;
 use platform::error::{FieldError, Msg};
 use platform::{Bilingual, Result, Tx, exec};
 use serde::{Deserialize, Serialize};
@@ -288,8 +289,7 @@ pub(super) async fn insert_evidence(
         .bind(update_id)
         .bind(e.kind.as_str())
         .bind(&e.url)
-        .bind(&e.title.en)
-        .bind(&e.title.fr)
+        .bind_bilingual(&e.title)
         .bind(platform::db::now())
         .execute(&mut *c)
         .await?

@@ -1,9 +1,10 @@
 //! Commitments and other items: the records, their validation, creation, edits and deletion,
 //! and reads.
 
-use platform::error::{FieldError, Msg, is_unique_violation};
+use platform::db::{Audited, BindBilingual, Conn, OnViolation};
+use platform::error::{FieldError, Msg};
 use platform::orgs;
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read};
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, on, read, sql};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -14,7 +15,7 @@ use crate::model::{Kind, OgpValue, OriginStep, Status};
 use super::evidence::{check_link, external_url_ok};
 use super::milestones::{CheckedMilestone, MilestoneInput, check_milestone, insert_milestone};
 use super::origins::{check_origin, set_origin_ideas};
-use super::plans::tx_plan_by_slug;
+use super::plans::plan_by_slug;
 use super::themes::set_themes;
 use super::{free_slug, is_blank, scale, trimmed};
 
@@ -174,6 +175,8 @@ pub(super) struct ItemRow {
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
 }
+
+const ITEM: Audited = Audited::new("tracker.item", "tracker_item");
 
 pub(super) const ITEM_COLUMNS: &str = "i.id, i.kind, i.slug, i.plan_id, i.number, i.position, i.ogp_id, i.organization_id, \
     i.title_en, i.title_fr, i.short_title_en, i.short_title_fr, i.lead_team_en, i.lead_team_fr, \
@@ -338,8 +341,8 @@ fn valid_email(email: &str) -> bool {
     platform::auth::valid_email(&platform::auth::normalize_email(email))
 }
 
-async fn tx_org_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<Uuid>> {
-    Ok(exec!(tx, |c| {
+async fn org_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Uuid>> {
+    Ok(on!(conn, |c| {
         sqlx::query_scalar::<_, Uuid>("SELECT id FROM organizations WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *c)
@@ -382,7 +385,7 @@ async fn check_item(tx: &mut Tx, input: &ItemInput, existing: Option<Uuid>) -> R
         errors.push(FieldError::new("organization", "error-required"));
         None
     } else {
-        let id = tx_org_by_slug(tx, input.organization.trim()).await?;
+        let id = org_by_slug(&mut *tx, input.organization.trim()).await?;
         if id.is_none() {
             errors.push(FieldError::with(
                 "organization",
@@ -398,7 +401,7 @@ async fn check_item(tx: &mut Tx, input: &ItemInput, existing: Option<Uuid>) -> R
         }
         None
     } else {
-        let plan = tx_plan_by_slug(tx, input.plan.trim()).await?;
+        let plan = plan_by_slug(&mut *tx, input.plan.trim()).await?;
         if plan.is_none() {
             errors.push(FieldError::with(
                 "plan",
@@ -503,57 +506,36 @@ fn value_of(input: &ItemInput, v: OgpValue) -> ValueRelevance {
         })
 }
 
-/// The columns an item's write sets, in the order [`write_item`] binds them (after the id).
-const ITEM_WRITE_COLUMNS: [&str; 48] = [
-    "kind",
-    "slug",
-    "plan_id",
-    "number",
-    "position",
-    "ogp_id",
-    "organization_id",
-    "title_en",
-    "title_fr",
-    "short_title_en",
-    "short_title_fr",
-    "lead_team_en",
-    "lead_team_fr",
-    "contact_name",
-    "contact_role_en",
-    "contact_role_fr",
-    "contact_email",
-    "actors_government_en",
-    "actors_government_fr",
-    "actors_civil_society_en",
-    "actors_civil_society_fr",
-    "status_quo_en",
-    "status_quo_fr",
-    "objective_en",
-    "objective_fr",
-    "description_en",
-    "description_fr",
-    "values_intro_en",
-    "values_intro_fr",
-    "value_access_information",
-    "value_access_information_en",
-    "value_access_information_fr",
-    "value_civic_participation",
-    "value_civic_participation_en",
-    "value_civic_participation_fr",
-    "value_public_accountability",
-    "value_public_accountability_en",
-    "value_public_accountability_fr",
-    "value_technology",
-    "value_technology_en",
-    "value_technology_fr",
-    "ambition_en",
-    "ambition_fr",
-    "status_override",
-    "origin",
-    "origin_process_id",
-    "source_url",
-    "updated_at",
-];
+/// The columns an item's write sets, in the order [`write_item`] binds them (`$2` to `$49`, after
+/// the id): one list for the INSERT and the UPDATE.
+const ITEM_WRITE_COLUMNS: &str = "kind, slug, plan_id, number, position, ogp_id, organization_id, title_en, title_fr, \
+    short_title_en, short_title_fr, lead_team_en, lead_team_fr, contact_name, contact_role_en, \
+    contact_role_fr, contact_email, actors_government_en, actors_government_fr, \
+    actors_civil_society_en, actors_civil_society_fr, status_quo_en, status_quo_fr, objective_en, \
+    objective_fr, description_en, description_fr, values_intro_en, values_intro_fr, \
+    value_access_information, value_access_information_en, value_access_information_fr, \
+    value_civic_participation, value_civic_participation_en, value_civic_participation_fr, \
+    value_public_accountability, value_public_accountability_en, value_public_accountability_fr, \
+    value_technology, value_technology_en, value_technology_fr, ambition_en, ambition_fr, \
+    status_override, origin, origin_process_id, source_url, updated_at";
+const ITEM_WRITE_VALUES: &str = "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, \
+    $41, $42, $43, $44, $45, $46, $47, $48, $49";
+/// A new item: its `created_at` is its first `updated_at` (`$49`).
+const INSERT_ITEM: &str = sql!(
+    "INSERT INTO tracker_items (id, ",
+    ITEM_WRITE_COLUMNS,
+    ", created_at) VALUES ($1, ",
+    ITEM_WRITE_VALUES,
+    ", $49)"
+);
+const UPDATE_ITEM: &str = sql!(
+    "UPDATE tracker_items SET (",
+    ITEM_WRITE_COLUMNS,
+    ") = (",
+    ITEM_WRITE_VALUES,
+    ") WHERE id = $1"
+);
 
 /// Inserts an item, or replaces every field of the item with its id.
 async fn write_item(
@@ -561,24 +543,7 @@ async fn write_item(
     item: &Item,
     insert: bool,
 ) -> std::result::Result<u64, sqlx::Error> {
-    let sql = if insert {
-        let params: Vec<String> = (1..=ITEM_WRITE_COLUMNS.len() + 1)
-            .map(|i| format!("${i}"))
-            .collect();
-        format!(
-            "INSERT INTO tracker_items (id, {}, created_at) VALUES ({}, ${})",
-            ITEM_WRITE_COLUMNS.join(", "),
-            params.join(", "),
-            ITEM_WRITE_COLUMNS.len() + 1
-        )
-    } else {
-        let sets: Vec<String> = ITEM_WRITE_COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ${}", i + 2))
-            .collect();
-        format!("UPDATE tracker_items SET {} WHERE id = $1", sets.join(", "))
-    };
+    let sql = if insert { INSERT_ITEM } else { UPDATE_ITEM };
     let v = |x: OgpValue| item.value(x).cloned().expect("all four values");
     let (va, vc, vp, vt) = (
         v(OgpValue::AccessInformation),
@@ -587,7 +552,7 @@ async fn write_item(
         v(OgpValue::Technology),
     );
     let result = exec!(tx, |c| {
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        sqlx::query(sql)
             .bind(item.id)
             .bind(item.kind.as_str())
             .bind(&item.slug)
@@ -596,42 +561,27 @@ async fn write_item(
             .bind(item.position)
             .bind(&item.ogp_id)
             .bind(item.organization_id)
-            .bind(&item.title.en)
-            .bind(&item.title.fr)
-            .bind(&item.short_title.en)
-            .bind(&item.short_title.fr)
-            .bind(&item.lead_team.en)
-            .bind(&item.lead_team.fr)
+            .bind_bilingual(&item.title)
+            .bind_bilingual(&item.short_title)
+            .bind_bilingual(&item.lead_team)
             .bind(&item.contact.name)
-            .bind(&item.contact.role.en)
-            .bind(&item.contact.role.fr)
+            .bind_bilingual(&item.contact.role)
             .bind(&item.contact.email)
-            .bind(&item.actors_government.en)
-            .bind(&item.actors_government.fr)
-            .bind(&item.actors_civil_society.en)
-            .bind(&item.actors_civil_society.fr)
-            .bind(&item.status_quo.en)
-            .bind(&item.status_quo.fr)
-            .bind(&item.objective.en)
-            .bind(&item.objective.fr)
-            .bind(&item.description.en)
-            .bind(&item.description.fr)
-            .bind(&item.values_intro.en)
-            .bind(&item.values_intro.fr)
+            .bind_bilingual(&item.actors_government)
+            .bind_bilingual(&item.actors_civil_society)
+            .bind_bilingual(&item.status_quo)
+            .bind_bilingual(&item.objective)
+            .bind_bilingual(&item.description)
+            .bind_bilingual(&item.values_intro)
             .bind(va.relevant)
-            .bind(&va.text.en)
-            .bind(&va.text.fr)
+            .bind_bilingual(&va.text)
             .bind(vc.relevant)
-            .bind(&vc.text.en)
-            .bind(&vc.text.fr)
+            .bind_bilingual(&vc.text)
             .bind(vp.relevant)
-            .bind(&vp.text.en)
-            .bind(&vp.text.fr)
+            .bind_bilingual(&vp.text)
             .bind(vt.relevant)
-            .bind(&vt.text.en)
-            .bind(&vt.text.fr)
-            .bind(&item.ambition.en)
-            .bind(&item.ambition.fr)
+            .bind_bilingual(&vt.text)
+            .bind_bilingual(&item.ambition)
             .bind(item.status_override.map(|s| s.as_str()))
             .bind(Json(&item.origin))
             .bind(item.origin_process_id)
@@ -737,26 +687,15 @@ pub async fn create_item(tx: &mut Tx, actor: &Actor, input: ItemInput) -> Result
         position,
         platform::db::now(),
     );
-    if let Err(e) = write_item(tx, &item, true).await {
-        if is_unique_violation(&e) {
-            return Err(Error::field("slug", "error-slug-taken"));
-        }
-        return Err(e.into());
-    }
+    write_item(tx, &item, true)
+        .await
+        .on_unique(|_| Error::field("slug", "error-slug-taken"))?;
     set_themes(tx, item.id, &input.themes).await?;
     set_origin_ideas(tx, item.id, &input.origin_ideas).await?;
     for (i, m) in checked.milestones.iter().enumerate() {
         insert_milestone(tx, item.id, i as i64 + 1, m).await?;
     }
-    tx.audit(
-        actor,
-        "tracker.item.create",
-        "tracker_item",
-        &item.id.to_string(),
-        None::<&()>,
-        Some(&item),
-    )
-    .await?;
+    tx.audit_created(actor, ITEM, item.id, &item).await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(item)
 }
@@ -793,15 +732,8 @@ pub async fn update_item(
     write_item(tx, &item, false).await?;
     set_themes(tx, item.id, &input.themes).await?;
     set_origin_ideas(tx, item.id, &input.origin_ideas).await?;
-    tx.audit(
-        actor,
-        "tracker.item.update",
-        "tracker_item",
-        &item.id.to_string(),
-        Some(before),
-        Some(&item),
-    )
-    .await?;
+    tx.audit_updated(actor, ITEM, item.id, before, &item)
+        .await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(item)
 }
@@ -815,38 +747,21 @@ pub async fn delete_item(tx: &mut Tx, actor: &Actor, item: &Item) -> Result<()> 
             .await?
             .rows_affected()
     });
-    tx.audit(
-        actor,
-        "tracker.item.delete",
-        "tracker_item",
-        &item.id.to_string(),
-        Some(item),
-        None::<&()>,
-    )
-    .await?;
+    tx.audit_deleted(actor, ITEM, item.id, item).await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(())
 }
 
-pub async fn item_by_slug(db: &Db, slug: &str) -> Result<Option<Item>> {
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE i.slug = $1");
-    let row = read!(db, |c| {
-        sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(slug)
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    Ok(row.map(Item::from))
-}
-
-/// An item read inside a write transaction.
-pub async fn tx_item_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<Item>> {
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE i.slug = $1");
-    let row = exec!(tx, |c| {
-        sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(slug)
-            .fetch_optional(&mut *c)
-            .await?
+pub async fn item_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Item>> {
+    let row = on!(conn, |c| {
+        sqlx::query_as::<_, ItemRow>(sql!(
+            "SELECT ",
+            ITEM_COLUMNS,
+            " FROM tracker_items i WHERE i.slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(&mut *c)
+        .await?
     });
     Ok(row.map(Item::from))
 }

@@ -1,7 +1,8 @@
 //! Milestones of an item: the records, their validation, and adding, editing, deleting and reordering them.
 
+use platform::db::{Audited, BindBilingual, Conn};
 use platform::error::{FieldError, Msg};
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read};
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, on, read, sql};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -62,6 +63,8 @@ pub(super) struct MilestoneRow {
     completion: String,
     weight: Option<i64>,
 }
+
+const MILESTONE: Audited = Audited::new("tracker.milestone", "tracker_milestone");
 
 pub(super) const MILESTONE_COLUMNS: &str = "m.id, m.item_id, m.position, m.activity_en, m.activity_fr, m.novelty, m.start_date, m.start_precision, m.end_date, m.end_precision, m.completion, m.weight";
 
@@ -230,8 +233,7 @@ pub(super) async fn insert_milestone(
         .bind(id)
         .bind(item_id)
         .bind(position)
-        .bind(&m.activity.en)
-        .bind(&m.activity.fr)
+        .bind_bilingual(&m.activity)
         .bind(m.novelty.as_str())
         .bind(m.start.map(|w| w.date))
         .bind(m.start.map_or("day", |w| w.precision.as_str()))
@@ -272,18 +274,11 @@ pub async fn add_milestone(
         .await?
     });
     let id = insert_milestone(tx, item.id, next, &checked).await?;
-    tx.audit(
-        actor,
-        "tracker.milestone.create",
-        "tracker_milestone",
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({
-            "item": item.id, "activity": checked.activity, "start": checked.start.map(|w| w.to_string()),
-            "end": checked.end.map(|w| w.to_string()), "weight": checked.weight, "completion": checked.completion,
-        })),
-    )
-    .await?;
+    let after = serde_json::json!({
+        "item": item.id, "activity": checked.activity, "start": checked.start.map(|w| w.to_string()),
+        "end": checked.end.map(|w| w.to_string()), "weight": checked.weight, "completion": checked.completion,
+    });
+    tx.audit_created(actor, MILESTONE, id, &after).await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(id)
 }
@@ -312,8 +307,7 @@ pub async fn edit_milestone(
              end_date = $7, end_precision = $8, weight = $9, updated_at = $10 WHERE id = $1",
         )
         .bind(milestone.id)
-        .bind(&checked.activity.en)
-        .bind(&checked.activity.fr)
+        .bind_bilingual(&checked.activity)
         .bind(checked.novelty.as_str())
         .bind(checked.start.map(|w| w.date))
         .bind(checked.start.map_or("day", |w| w.precision.as_str()))
@@ -325,18 +319,12 @@ pub async fn edit_milestone(
         .await?
         .rows_affected()
     });
-    tx.audit(
-        actor,
-        "tracker.milestone.update",
-        "tracker_milestone",
-        &milestone.id.to_string(),
-        Some(milestone),
-        Some(&serde_json::json!({
-            "activity": checked.activity, "novelty": checked.novelty, "start": checked.start.map(|w| w.to_string()),
-            "end": checked.end.map(|w| w.to_string()), "weight": checked.weight,
-        })),
-    )
-    .await?;
+    let after = serde_json::json!({
+        "activity": checked.activity, "novelty": checked.novelty, "start": checked.start.map(|w| w.to_string()),
+        "end": checked.end.map(|w| w.to_string()), "weight": checked.weight,
+    });
+    tx.audit_updated(actor, MILESTONE, milestone.id, milestone, &after)
+        .await?;
     tx.changed("tracker_item", &milestone.item_id.to_string())
         .await?;
     Ok(())
@@ -358,17 +346,10 @@ pub async fn delete_milestone(
             .await?
             .rows_affected()
     });
-    let ids = tx_milestone_ids(tx, item.id).await?;
+    let ids = milestone_ids(&mut *tx, item.id).await?;
     renumber(tx, &ids).await?;
-    tx.audit(
-        actor,
-        "tracker.milestone.delete",
-        "tracker_milestone",
-        &milestone.id.to_string(),
-        Some(milestone),
-        None::<&()>,
-    )
-    .await?;
+    tx.audit_deleted(actor, MILESTONE, milestone.id, milestone)
+        .await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(())
 }
@@ -381,7 +362,7 @@ pub async fn move_milestone(
     milestone: &Milestone,
     position: i64,
 ) -> Result<()> {
-    let mut ids = tx_milestone_ids(tx, item.id).await?;
+    let mut ids = milestone_ids(&mut *tx, item.id).await?;
     if !(1..=ids.len() as i64).contains(&position) {
         return Err(Error::Validation(vec![FieldError::with(
             "position",
@@ -393,11 +374,11 @@ pub async fn move_milestone(
     ids.retain(|id| *id != milestone.id);
     ids.insert(position as usize - 1, milestone.id);
     renumber(tx, &ids).await?;
-    tx.audit(
+    tx.audit_as(
         actor,
-        "tracker.milestone.move",
-        "tracker_milestone",
-        &milestone.id.to_string(),
+        MILESTONE,
+        "move",
+        milestone.id,
         Some(&serde_json::json!({ "position": milestone.position })),
         Some(&serde_json::json!({ "position": position })),
     )
@@ -423,15 +404,16 @@ async fn renumber(tx: &mut Tx, ids: &[Uuid]) -> Result<()> {
 
 /// The milestone at `position` of an item.
 pub async fn milestone_at(db: &Db, item: Uuid, position: i64) -> Result<Option<Milestone>> {
-    let sql = format!(
-        "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id = $1 AND m.position = $2"
-    );
     let row = read!(db, |c| {
-        sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(item)
-            .bind(position)
-            .fetch_optional(&mut *c)
-            .await?
+        sqlx::query_as::<_, MilestoneRow>(sql!(
+            "SELECT ",
+            MILESTONE_COLUMNS,
+            " FROM tracker_milestones m WHERE m.item_id = $1 AND m.position = $2"
+        ))
+        .bind(item)
+        .bind(position)
+        .fetch_optional(&mut *c)
+        .await?
     });
     Ok(row.map(Milestone::from))
 }
@@ -446,9 +428,9 @@ pub async fn milestone_count(db: &Db, item: Uuid) -> Result<i64> {
     }))
 }
 
-/// An item's milestone ids in order, inside a write transaction.
-pub async fn tx_milestone_ids(tx: &mut Tx, item: Uuid) -> Result<Vec<Uuid>> {
-    Ok(exec!(tx, |c| {
+/// An item's milestone ids in order.
+pub async fn milestone_ids(conn: impl Into<Conn<'_>>, item: Uuid) -> Result<Vec<Uuid>> {
+    Ok(on!(conn, |c| {
         sqlx::query_scalar("SELECT id FROM tracker_milestones WHERE item_id = $1 ORDER BY position")
             .bind(item)
             .fetch_all(&mut *c)

@@ -76,7 +76,7 @@ async fn free_slug(tx: &mut Tx, base: &str, plans: bool) -> Result<String> {
             format!("{base}-{n}")
         };
         let taken: i64 = exec!(tx, |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            sqlx::query_scalar(sql)
                 .bind(&candidate)
                 .fetch_one(&mut *c)
                 .await?

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use platform::error::{FieldError, Msg, is_unique_violation};
+use platform::db::{Audited, BindBilingual, Conn, OnViolation};
+use platform::error::{FieldError, Msg};
 use platform::orgs;
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read};
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, on, read, sql};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -67,6 +68,8 @@ impl From<PlanRow> for Plan {
 
 const PLAN_COLUMNS: &str = "id, slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, year_submitted, created_at, updated_at";
 
+const PLAN: Audited = Audited::new("tracker.plan", "tracker_plan");
+
 /// A new action plan.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct PlanInput {
@@ -86,17 +89,6 @@ pub struct PlanInput {
     pub plan_number: i64,
     #[serde(default)]
     pub year_submitted: Option<i64>,
-}
-
-pub(super) async fn tx_plan_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<Plan>> {
-    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE slug = $1");
-    let row = exec!(tx, |c| {
-        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(slug)
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    Ok(row.map(Plan::from))
 }
 
 /// What is wrong with a plan as sent, field by field.
@@ -157,17 +149,16 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result
         created_at: at,
         updated_at: at,
     };
-    let result = exec!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO tracker_plans (id, slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, year_submitted, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-        )
+    exec!(tx, |c| {
+        sqlx::query(sql!(
+            "INSERT INTO tracker_plans (",
+            PLAN_COLUMNS,
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)"
+        ))
         .bind(plan.id)
         .bind(&plan.slug)
-        .bind(&plan.title.en)
-        .bind(&plan.title.fr)
-        .bind(&plan.summary.en)
-        .bind(&plan.summary.fr)
+        .bind_bilingual(&plan.title)
+        .bind_bilingual(&plan.summary)
         .bind(&plan.country)
         .bind(&plan.region)
         .bind(plan.plan_number)
@@ -176,25 +167,9 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-    });
-    if let Err(e) = result {
-        if is_unique_violation(&e) {
-            return Err(Error::Validation(vec![FieldError::new(
-                "slug",
-                "tracker-error-plan-taken",
-            )]));
-        }
-        return Err(e.into());
-    }
-    tx.audit(
-        actor,
-        "tracker.plan.create",
-        "tracker_plan",
-        &plan.id.to_string(),
-        None::<&()>,
-        Some(&plan),
-    )
-    .await?;
+    })
+    .on_unique(|_| Error::field("slug", "tracker-error-plan-taken"))?;
+    tx.audit_created(actor, PLAN, plan.id, &plan).await?;
     Ok(plan)
 }
 
@@ -222,16 +197,14 @@ pub async fn update_plan(
         updated_at: platform::db::now(),
         ..before.clone()
     };
-    let result = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query(
             "UPDATE tracker_plans SET title_en = $2, title_fr = $3, summary_en = $4, summary_fr = $5, country = $6, \
              region = $7, plan_number = $8, year_submitted = $9, updated_at = $10 WHERE id = $1",
         )
         .bind(plan.id)
-        .bind(&plan.title.en)
-        .bind(&plan.title.fr)
-        .bind(&plan.summary.en)
-        .bind(&plan.summary.fr)
+        .bind_bilingual(&plan.title)
+        .bind_bilingual(&plan.summary)
         .bind(&plan.country)
         .bind(&plan.region)
         .bind(plan.plan_number)
@@ -240,44 +213,36 @@ pub async fn update_plan(
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-    });
-    if let Err(e) = result {
-        if is_unique_violation(&e) {
-            return Err(Error::field("plan_number", "tracker-error-plan-taken"));
-        }
-        return Err(e.into());
-    }
-    tx.audit(
-        actor,
-        "tracker.plan.update",
-        "tracker_plan",
-        &plan.id.to_string(),
-        Some(before),
-        Some(&plan),
-    )
-    .await?;
+    })
+    .on_unique(|_| Error::field("plan_number", "tracker-error-plan-taken"))?;
+    tx.audit_updated(actor, PLAN, plan.id, before, &plan)
+        .await?;
     Ok(plan)
 }
 
 pub async fn plans(db: &Db) -> Result<Vec<Plan>> {
-    let sql = format!(
-        "SELECT {PLAN_COLUMNS} FROM tracker_plans ORDER BY year_submitted DESC, plan_number DESC, title_en"
-    );
     let rows = read!(db, |c| {
-        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .fetch_all(&mut *c)
-            .await?
+        sqlx::query_as::<_, PlanRow>(sql!(
+            "SELECT ",
+            PLAN_COLUMNS,
+            " FROM tracker_plans ORDER BY year_submitted DESC, plan_number DESC, title_en"
+        ))
+        .fetch_all(&mut *c)
+        .await?
     });
     Ok(rows.into_iter().map(Plan::from).collect())
 }
 
-pub async fn plan_by_slug(db: &Db, slug: &str) -> Result<Option<Plan>> {
-    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE slug = $1");
-    let row = read!(db, |c| {
-        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(slug)
-            .fetch_optional(&mut *c)
-            .await?
+pub async fn plan_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Plan>> {
+    let row = on!(conn, |c| {
+        sqlx::query_as::<_, PlanRow>(sql!(
+            "SELECT ",
+            PLAN_COLUMNS,
+            " FROM tracker_plans WHERE slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(&mut *c)
+        .await?
     });
     Ok(row.map(Plan::from))
 }
@@ -295,12 +260,15 @@ pub async fn commitments_per_plan(db: &Db) -> Result<HashMap<Uuid, i64>> {
 }
 
 pub async fn plan_by_id(db: &Db, id: Uuid) -> Result<Option<Plan>> {
-    let sql = format!("SELECT {PLAN_COLUMNS} FROM tracker_plans WHERE id = $1");
     let row = read!(db, |c| {
-        sqlx::query_as::<_, PlanRow>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id)
-            .fetch_optional(&mut *c)
-            .await?
+        sqlx::query_as::<_, PlanRow>(sql!(
+            "SELECT ",
+            PLAN_COLUMNS,
+            " FROM tracker_plans WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
     });
     Ok(row.map(Plan::from))
 }

@@ -1,5 +1,6 @@
 //! Themes and the items they tag.
 
+use platform::db::BindBilingual;
 use platform::{Bilingual, Db, Result, Tx, exec, read};
 use serde::Serialize;
 use uuid::Uuid;
@@ -35,8 +36,7 @@ pub async fn upsert_theme(tx: &mut Tx, slug: &str, title: &Bilingual) -> Result<
              ON CONFLICT (slug) DO UPDATE SET title_en = excluded.title_en, title_fr = excluded.title_fr",
         )
         .bind(slug)
-        .bind(&title.en)
-        .bind(&title.fr)
+        .bind_bilingual(title)
         .execute(&mut *c)
         .await?
         .rows_affected()

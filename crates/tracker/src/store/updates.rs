@@ -1,7 +1,8 @@
 //! Progress updates on items and milestones, and the feed of recent ones.
 
+use platform::db::{Audited, BindBilingual};
 use platform::error::{FieldError, Msg};
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read};
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read, sql};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -56,6 +57,8 @@ pub(super) struct UpdateRow {
     sample: bool,
     posted_at: OffsetDateTime,
 }
+
+const UPDATE: Audited = Audited::new("tracker.update", "tracker_update");
 
 pub(super) const UPDATE_COLUMNS: &str = "u.id, u.item_id, u.milestone_id, u.completion_before, u.completion_after, u.status_before, u.status_after, u.body_en, u.body_fr, u.author_label, u.sample, u.posted_at";
 
@@ -120,14 +123,15 @@ pub async fn post_update(
     let milestone = match input.milestone {
         Some(id) => {
             let found = exec!(tx, |c| {
-                let sql = format!(
-                    "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.id = $1 AND m.item_id = $2"
-                );
-                sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(sql))
-                    .bind(id)
-                    .bind(item.id)
-                    .fetch_optional(&mut *c)
-                    .await?
+                sqlx::query_as::<_, MilestoneRow>(sql!(
+                    "SELECT ",
+                    MILESTONE_COLUMNS,
+                    " FROM tracker_milestones m WHERE m.id = $1 AND m.item_id = $2"
+                ))
+                .bind(id)
+                .bind(item.id)
+                .fetch_optional(&mut *c)
+                .await?
             });
             if found.is_none() {
                 errors.push(FieldError::new(
@@ -189,13 +193,14 @@ pub async fn post_update(
     };
     // The item's status before and after, from its milestones and the status set by hand.
     let mut milestones: Vec<Milestone> = exec!(tx, |c| {
-        let sql = format!(
-            "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id = $1 ORDER BY m.position"
-        );
-        sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(sql))
-            .bind(item.id)
-            .fetch_all(&mut *c)
-            .await?
+        sqlx::query_as::<_, MilestoneRow>(sql!(
+            "SELECT ",
+            MILESTONE_COLUMNS,
+            " FROM tracker_milestones m WHERE m.item_id = $1 ORDER BY m.position"
+        ))
+        .bind(item.id)
+        .fetch_all(&mut *c)
+        .await?
     })
     .into_iter()
     .map(Milestone::from)
@@ -239,8 +244,7 @@ pub async fn post_update(
         .bind(after.map(|c| c.as_str()))
         .bind(status_before.map(|s| s.as_str()))
         .bind(status_after.map(|s| s.as_str()))
-        .bind(&update.body.en)
-        .bind(&update.body.fr)
+        .bind_bilingual(&update.body)
         .bind(actor.user_id)
         .bind(&update.author)
         .bind(update.sample)
@@ -275,15 +279,7 @@ pub async fn post_update(
             .await?
             .rows_affected()
     });
-    tx.audit(
-        actor,
-        "tracker.update.create",
-        "tracker_update",
-        &update.id.to_string(),
-        None::<&()>,
-        Some(&update),
-    )
-    .await?;
+    tx.audit_created(actor, UPDATE, update.id, &update).await?;
     tx.changed("tracker_item", &item.id.to_string()).await?;
     Ok(update)
 }
@@ -316,13 +312,15 @@ struct FeedRow {
 
 /// The latest progress updates, of one item or of all.
 pub async fn recent_updates(db: &Db, item: Option<Uuid>, limit: i64) -> Result<Vec<FeedEntry>> {
-    let sql = format!(
-        "SELECT {UPDATE_COLUMNS}, i.kind, i.slug, i.title_en, i.title_fr, i.short_title_en, i.short_title_fr, m.position, m.activity_en, m.activity_fr \
+    const RECENT: &str = sql!(
+        "SELECT ",
+        UPDATE_COLUMNS,
+        ", i.kind, i.slug, i.title_en, i.title_fr, i.short_title_en, i.short_title_fr, m.position, m.activity_en, m.activity_fr \
          FROM tracker_updates u JOIN tracker_items i ON i.id = u.item_id LEFT JOIN tracker_milestones m ON m.id = u.milestone_id \
          WHERE ($1 IS NULL OR u.item_id = $1) ORDER BY u.posted_at DESC, u.id DESC LIMIT $2"
     );
     let rows = read!(db, |c| {
-        sqlx::query_as::<_, FeedRow>(sqlx::AssertSqlSafe(sql.as_str()))
+        sqlx::query_as::<_, FeedRow>(RECENT)
             .bind(item)
             .bind(limit)
             .fetch_all(&mut *c)

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use platform::orgs::{self, Organization};
-use platform::{Bilingual, Db, Error, Result, read};
+use platform::{Bilingual, Db, Error, Result, read, sql};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -141,15 +141,25 @@ const LIST_WHERE: &str = "($1 = '' OR i.kind = $1) AND ($2 = '' OR i.plan_id IN 
 
 /// The items a filter selects, commitments first (by plan and number), then projects by title.
 pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Summary>> {
-    let items_sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE {LIST_WHERE} ORDER BY i.kind, i.position, i.title_en"
+    const ITEMS: &str = sql!(
+        "SELECT ",
+        ITEM_COLUMNS,
+        " FROM tracker_items i WHERE ",
+        LIST_WHERE,
+        " ORDER BY i.kind, i.position, i.title_en"
     );
-    let milestones_sql = format!(
-        "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m JOIN tracker_items i ON i.id = m.item_id WHERE {LIST_WHERE} ORDER BY m.item_id, m.position"
+    const MILESTONES: &str = sql!(
+        "SELECT ",
+        MILESTONE_COLUMNS,
+        " FROM tracker_milestones m JOIN tracker_items i ON i.id = m.item_id WHERE ",
+        LIST_WHERE,
+        " ORDER BY m.item_id, m.position"
     );
-    let themes_sql = format!(
+    const THEMES: &str = sql!(
         "SELECT t.item_id, th.slug, th.title_en, th.title_fr FROM tracker_item_themes t JOIN tracker_themes th ON th.slug = t.theme_slug \
-         JOIN tracker_items i ON i.id = t.item_id WHERE {LIST_WHERE} ORDER BY th.title_en"
+         JOIN tracker_items i ON i.id = t.item_id WHERE ",
+        LIST_WHERE,
+        " ORDER BY th.title_en"
     );
     let (kind, plan, org, theme) = (
         filter.kind.trim(),
@@ -158,22 +168,21 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Summary>> {
         filter.theme.trim(),
     );
     let (items, milestones, themes) = read!(db, |c| {
-        let items = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(items_sql.as_str()))
+        let items = sqlx::query_as::<_, ItemRow>(ITEMS)
             .bind(kind)
             .bind(plan)
             .bind(org)
             .bind(theme)
             .fetch_all(&mut *c)
             .await?;
-        let milestones =
-            sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(milestones_sql.as_str()))
-                .bind(kind)
-                .bind(plan)
-                .bind(org)
-                .bind(theme)
-                .fetch_all(&mut *c)
-                .await?;
-        let themes = sqlx::query_as::<_, ItemThemeRow>(sqlx::AssertSqlSafe(themes_sql.as_str()))
+        let milestones = sqlx::query_as::<_, MilestoneRow>(MILESTONES)
+            .bind(kind)
+            .bind(plan)
+            .bind(org)
+            .bind(theme)
+            .fetch_all(&mut *c)
+            .await?;
+        let themes = sqlx::query_as::<_, ItemThemeRow>(THEMES)
             .bind(kind)
             .bind(plan)
             .bind(org)
@@ -302,21 +311,27 @@ pub struct Detail {
 }
 
 pub async fn detail(db: &Db, item: Item) -> Result<Detail> {
-    let milestones_sql = format!(
-        "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id = $1 ORDER BY m.position"
+    const MILESTONES: &str = sql!(
+        "SELECT ",
+        MILESTONE_COLUMNS,
+        " FROM tracker_milestones m WHERE m.item_id = $1 ORDER BY m.position"
     );
     let evidence_sql = "SELECT e.id, e.milestone_id, e.update_id, e.kind, e.url, e.title_en, e.title_fr, e.created_at \
         FROM tracker_evidence e JOIN tracker_milestones m ON m.id = e.milestone_id WHERE m.item_id = $1 ORDER BY e.created_at, e.id";
-    let updates_sql = format!(
-        "SELECT {UPDATE_COLUMNS} FROM tracker_updates u WHERE u.item_id = $1 ORDER BY u.posted_at DESC, u.id DESC"
+    const UPDATES: &str = sql!(
+        "SELECT ",
+        UPDATE_COLUMNS,
+        " FROM tracker_updates u WHERE u.item_id = $1 ORDER BY u.posted_at DESC, u.id DESC"
     );
-    let assessments_sql = format!(
-        "SELECT {ASSESSMENT_COLUMNS} FROM tracker_assessments a WHERE a.item_id = $1 ORDER BY a.assessed_on DESC, a.created_at DESC"
+    const ASSESSMENTS: &str = sql!(
+        "SELECT ",
+        ASSESSMENT_COLUMNS,
+        " FROM tracker_assessments a WHERE a.item_id = $1 ORDER BY a.assessed_on DESC, a.created_at DESC"
     );
     let themes_sql = "SELECT th.slug, th.title_en, th.title_fr FROM tracker_item_themes t JOIN tracker_themes th ON th.slug = t.theme_slug \
         WHERE t.item_id = $1 ORDER BY th.title_en";
     let (milestones, evidence, updates, assessments, themes) = read!(db, |c| {
-        let m = sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(milestones_sql.as_str()))
+        let m = sqlx::query_as::<_, MilestoneRow>(MILESTONES)
             .bind(item.id)
             .fetch_all(&mut *c)
             .await?;
@@ -324,11 +339,11 @@ pub async fn detail(db: &Db, item: Item) -> Result<Detail> {
             .bind(item.id)
             .fetch_all(&mut *c)
             .await?;
-        let u = sqlx::query_as::<_, UpdateRow>(sqlx::AssertSqlSafe(updates_sql.as_str()))
+        let u = sqlx::query_as::<_, UpdateRow>(UPDATES)
             .bind(item.id)
             .fetch_all(&mut *c)
             .await?;
-        let a = sqlx::query_as::<_, AssessmentRow>(sqlx::AssertSqlSafe(assessments_sql.as_str()))
+        let a = sqlx::query_as::<_, AssessmentRow>(ASSESSMENTS)
             .bind(item.id)
             .fetch_all(&mut *c)
             .await?;

@@ -87,7 +87,7 @@ async fn an_export_re_imports_to_identical_content() {
         tracker::load_demo(&a.platform()).await.unwrap();
         // An IRM assessment, so that every column has something.
         let mut tx = a.db.begin().await.unwrap();
-        let item = store::tx_item_by_slug(&mut tx, "youth-digital-engagement-tool")
+        let item = store::item_by_slug(&mut tx, "youth-digital-engagement-tool")
             .await
             .unwrap()
             .unwrap();

@@ -95,6 +95,23 @@ async fn create(db: &Db, input: ItemInput) -> Result<store::Item, Error> {
     r
 }
 
+/// The audit log's entries as `action entity_type entity_id`, oldest first.
+async fn audited(db: &Db) -> Vec<String> {
+    async fn rows(db: &Db) -> platform::Result<Vec<(String, String, String)>> {
+        Ok(platform::read!(db, |c| {
+            sqlx::query_as("SELECT action, entity_type, entity_id FROM audit_log ORDER BY id")
+                .fetch_all(&mut *c)
+                .await?
+        }))
+    }
+    rows(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(a, t, id)| format!("{a} {t} {id}"))
+        .collect()
+}
+
 fn fields(e: &Error) -> Vec<String> {
     e.field_errors()
         .iter()
@@ -470,6 +487,13 @@ async fn milestones_are_added_and_changed_with_the_same_checks() {
         assert_eq!(m.activity.en, "y");
         assert_eq!(m.weight, Some(10));
         assert_eq!(m.end.unwrap().to_string(), "2019-01");
+        let log = audited(db).await;
+        for entry in [
+            format!("tracker.milestone.create tracker_milestone {}", m.id),
+            format!("tracker.milestone.update tracker_milestone {}", m.id),
+        ] {
+            assert!(log.contains(&entry), "{entry} in {log:?}");
+        }
     }
 }
 
@@ -1189,5 +1213,19 @@ async fn items_milestones_and_plans_are_changed_deleted_and_reordered() {
         assert!(store::item_by_slug(db, &item.slug).await.unwrap().is_none());
         assert_eq!(count(db, "tracker_milestones").await, 0);
         assert_eq!(count(db, "tracker_items").await, 1);
+
+        // Each change is in the audit log under its action and entity type.
+        let log = audited(db).await;
+        for entry in [
+            format!("tracker.plan.create tracker_plan {}", plan.id),
+            format!("tracker.plan.update tracker_plan {}", plan.id),
+            format!("tracker.item.create tracker_item {}", item.id),
+            format!("tracker.item.update tracker_item {}", item.id),
+            format!("tracker.milestone.move tracker_milestone {}", third.id),
+            format!("tracker.milestone.delete tracker_milestone {}", first.id),
+            format!("tracker.item.delete tracker_item {}", item.id),
+        ] {
+            assert!(log.contains(&entry), "{entry} in {log:?}");
+        }
     }
 }
