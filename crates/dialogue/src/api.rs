@@ -154,7 +154,7 @@ impl Paging {
     fn limits(&self) -> (i64, i64) {
         let per = self.per_page.unwrap_or(50).clamp(1, 500);
         let page = self.page.unwrap_or(1).max(1);
-        (per, (page - 1) * per)
+        (per, (page - 1).saturating_mul(per))
     }
 }
 
