@@ -746,7 +746,7 @@ impl Pager {
         }
     }
     pub fn offset(&self) -> i64 {
-        (self.current - 1) * self.per_page
+        (self.current - 1).saturating_mul(self.per_page)
     }
     pub fn with_total(mut self, total: i64) -> Pager {
         self.total = total;
@@ -769,7 +769,7 @@ impl Pager {
     pub fn links(&self) -> Vec<PageLink> {
         let last = self.last();
         let mut numbers: Vec<i64> = vec![1, last];
-        numbers.extend((self.current - 2).max(1)..=(self.current + 2).min(last));
+        numbers.extend((self.current - 2).max(1)..=self.current.saturating_add(2).min(last));
         numbers.sort_unstable();
         numbers.dedup();
         numbers
