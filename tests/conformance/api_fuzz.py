@@ -104,6 +104,7 @@ def run(
     timeout: float = 1800,
 ) -> FuzzResult:
     """One schemathesis run; every response's status is read back from the HAR report."""
+    report_dir = report_dir.resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
         st_command(), "run", location,
@@ -125,7 +126,8 @@ def run(
     if max_time:
         cmd += ["--max-time", str(int(max_time))]
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    # In the report folder, so that schemathesis' own cache (.schemathesis/) stays out of the tree.
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=report_dir)
     result = FuzzResult(name=name, exit_code=proc.returncode, output=proc.stdout + proc.stderr)
 
     reports = sorted(glob.glob(str(report_dir / "json-*.json")))
