@@ -369,9 +369,13 @@ async fn public_page(
     page: i64,
 ) -> Result<(Vec<Dataset>, i64)> {
     let since = since.unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let (rows, total) =
-        store::public_modified_since(&platform.db, since, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-            .await?;
+    let (rows, total) = store::public_modified_since(
+        &platform.db,
+        since,
+        PAGE_SIZE,
+        (page - 1).saturating_mul(PAGE_SIZE),
+    )
+    .await?;
     Ok((store::load(&platform.db, rows).await?, total))
 }
 

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use futures::StreamExt;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -125,7 +126,8 @@ pub async fn inventory_csv(platform: Platform) -> Result<Response> {
         .map(|o| (o.id, o))
         .collect();
     let base_url = platform.settings.base_url();
-    // State: the last id written, and whether the batches are done.
+    // State: the last id written, and whether the batches are done. Fused, because the
+    // compression layer polls the body again after its end, which a bare `unfold` panics on.
     let stream =
         futures::stream::unfold((None::<Uuid>, false, true), move |(after, done, first)| {
             let platform = platform.clone();
@@ -152,7 +154,8 @@ pub async fn inventory_csv(platform: Platform) -> Result<Response> {
                     .map_err(std::io::Error::other);
                 Some((chunk, (last.or(after), finished, false)))
             }
-        });
+        })
+        .fuse();
     let mut res = Body::from_stream(stream).into_response();
     let h = res.headers_mut();
     h.insert(

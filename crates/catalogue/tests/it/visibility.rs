@@ -156,3 +156,14 @@ async fn hidden_datasets_never_leak_on_every_engine() {
         );
     }
 }
+
+/// A DCAT page number near `i64::MAX` is an empty page, not an overflow of its offset.
+#[tokio::test]
+async fn a_far_catalog_page_is_empty() {
+    for t in testing::engines().await {
+        let api = crate::ckan::setup(&t).await;
+        let (status, body) = text(&api.app, "/catalog.ttl?page=9223372036854775807").await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", t.engine);
+        assert!(!body.contains("/dataset/"), "{body}");
+    }
+}

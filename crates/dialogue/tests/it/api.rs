@@ -205,3 +205,21 @@ async fn api_reads_writes_and_refuses_clearly() {
         let _ = VoteRule::Approval;
     }
 }
+
+/// A page number near `i64::MAX` is an empty page, not an overflow (found by API fuzzing: the
+/// offset `(page - 1) * per_page` panicked and answered 500).
+#[tokio::test]
+async fn a_far_page_is_empty() {
+    for t in testing::engines().await {
+        let mut c = Client::new(&t);
+        for path in [
+            "/api/v1/dialogue/consultations?page=9223372036854775806&per_page=500",
+            "/api/v1/dialogue/consultations?page=9223372036854775807&per_page=2",
+        ] {
+            let r = c.get(path).await;
+            assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", t.engine, r.body);
+            let body: Value = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(body["items"], json!([]), "{path}: {body}");
+        }
+    }
+}

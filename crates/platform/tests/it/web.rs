@@ -587,3 +587,29 @@ async fn admin_pages_need_an_admin() {
     let users = c.get("/fr/admin/users").await;
     assert!(users.body.contains("Personnes et rôles"));
 }
+
+/// `?page=` near `i64::MAX` on a listing page: the offset and the links around the current page
+/// saturate instead of overflowing (found by API fuzzing; `/en/dataset?page=9223372036854775807`
+/// answered 500).
+#[test]
+fn a_far_page_does_not_overflow() {
+    use platform::web::{Page, Pager};
+    let page = Page {
+        lang: platform::i18n::Lang::En,
+        path: "/dataset".into(),
+        query: Some("page=9223372036854775807&q=x".into()),
+        user: None,
+        csrf: String::new(),
+        site_name: String::new(),
+        jurisdiction: String::new(),
+        nav: Default::default(),
+        title: String::new(),
+        crumbs: Vec::new(),
+        notice: None,
+    };
+    let pager = Pager::new(&page, 20).with_total(45);
+    assert_eq!(pager.offset(), i64::MAX);
+    let numbers: Vec<i64> = pager.links().iter().map(|l| l.number).collect();
+    assert_eq!(numbers, vec![1, 3], "{numbers:?}");
+    assert!(pager.next().is_none());
+}
