@@ -3,15 +3,12 @@
 //! updates, milestones), IRM assessments and the OGP CSV import for administrators.
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use platform::auth::CurrentUser;
-use platform::web::{
-    CsrfForm, FormErrors, Pager, RequestContext, SignedIn, constant_time_eq, render, render_status,
-    see_other,
-};
+use platform::web::{CsrfForm, FormErrors, Pager, SignedIn, render, render_status, see_other};
 use platform::{Bilingual, Error, Lang, Page, Platform, Result};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -21,12 +18,15 @@ use crate::model::{
     Completion, EvidenceKind, Impact, Kind, Novelty, OgpValue, OpenedGovernment, Specificity,
     Status, today,
 };
-use crate::ogp::{self, ImportReport};
 use crate::origin::TrailIdea;
 use crate::store::{
     self, AssessmentInput, Detail, EvidenceInput, Filter, Item, Milestone, MilestoneInput, OrgRef,
     Plan, Summary, Theme, Update, UpdateInput,
 };
+
+mod ogp_csv;
+
+use ogp_csv::*;
 
 pub fn routes() -> Router {
     Router::new()
@@ -1027,184 +1027,6 @@ async fn assessment_create(
             )
         }
         Err(e) => Err(e),
-    }
-}
-
-// ---- OGP CSV ----
-
-#[derive(Deserialize, Default)]
-struct ExportQuery {
-    #[serde(default)]
-    plan: String,
-}
-
-async fn export_csv(
-    platform: Platform,
-    page: Page,
-    Query(q): Query<ExportQuery>,
-) -> Result<Response> {
-    let plan = q.plan.trim();
-    if !plan.is_empty() && store::plan_by_slug(&platform.db, plan).await?.is_none() {
-        return Err(Error::NotFound);
-    }
-    let csv = ogp::export(
-        &platform.db,
-        page.lang,
-        (!plan.is_empty()).then_some(plan),
-        &platform.settings.base_url(),
-    )
-    .await?;
-    let name = if plan.is_empty() {
-        format!("ogp-commitments-{}.csv", page.lang.code())
-    } else {
-        format!("ogp-commitments-{plan}-{}.csv", page.lang.code())
-    };
-    let mut res = csv.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
-}
-
-#[derive(askama::Template)]
-#[template(path = "tracker/import.html")]
-struct ImportPage {
-    page: Page,
-    problems: Vec<String>,
-    report: Option<ImportReport>,
-    text_lang: String,
-}
-
-impl ImportPage {
-    fn done_text(&self, r: &ImportReport) -> String {
-        self.page.lang.t_args(
-            "tracker-import-done",
-            &[
-                ("created", r.commitments_created.to_string()),
-                ("updated", r.commitments_updated.to_string()),
-            ],
-        )
-    }
-}
-
-fn import_page(page: Page) -> Page {
-    let page = page.titled("tracker-import-title");
-    let title = page.title.clone();
-    let tracker = page.t("tracker-title");
-    page.crumb(tracker, "/tracker")
-        .crumb(title, "/tracker/import")
-}
-
-async fn import_form(page: Page, SignedIn(user): SignedIn) -> Result<Response> {
-    require_admin(&user)?;
-    let page = import_page(page);
-    let text_lang = page.lang.code().to_string();
-    render(&ImportPage {
-        page,
-        problems: Vec::new(),
-        report: None,
-        text_lang,
-    })
-}
-
-/// Reads the upload: the CSRF token, the language of the text and the file.
-async fn read_upload(
-    mut multipart: Multipart,
-    csrf: &str,
-    limit: usize,
-) -> Result<(String, Vec<u8>)> {
-    let mut token = String::new();
-    let mut lang = String::new();
-    let mut file = None;
-    // The route takes uploads up to the upload limit; the file is parsed whole, so it is read
-    // whole, and an import is an administrator's.
-    let refused = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge { limit }
-        } else {
-            Error::bad_request("error-form-invalid")
-        }
-    };
-    while let Some(field) = multipart.next_field().await.map_err(refused)? {
-        let name = field.name().unwrap_or("").to_string();
-        let bytes = field.bytes().await.map_err(refused)?;
-        match name.as_str() {
-            "_csrf" => token = String::from_utf8_lossy(&bytes).into_owned(),
-            "text_lang" => lang = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = Some(bytes.to_vec()),
-            _ => {}
-        }
-    }
-    if csrf.is_empty() || !constant_time_eq(token.as_bytes(), csrf.as_bytes()) {
-        return Err(Error::forbidden("error-csrf"));
-    }
-    Ok((lang, file.unwrap_or_default()))
-}
-
-async fn import(
-    platform: Platform,
-    ctx: RequestContext,
-    page: Page,
-    SignedIn(user): SignedIn,
-    multipart: Multipart,
-) -> Result<Response> {
-    require_admin(&user)?;
-    let (text_lang, bytes) = read_upload(
-        multipart,
-        &ctx.csrf,
-        platform.settings.limits.max_upload_bytes,
-    )
-    .await?;
-    let page = import_page(page);
-    let Some(lang) = Lang::from_code(&text_lang) else {
-        let problems = vec![page.t("tracker-import-choose-language")];
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ImportPage {
-                page,
-                problems,
-                report: None,
-                text_lang,
-            },
-        );
-    };
-    if bytes.is_empty() {
-        let problems = vec![page.t("tracker-import-no-file")];
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ImportPage {
-                page,
-                problems,
-                report: None,
-                text_lang,
-            },
-        );
-    }
-    let base = platform.settings.base_url();
-    match ogp::import(&platform.db, &user.actor(), &bytes, lang, &base).await? {
-        Ok(report) => render(&ImportPage {
-            page,
-            problems: Vec::new(),
-            report: Some(report),
-            text_lang,
-        }),
-        Err(e) => {
-            let problems = e.describe(page.lang);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ImportPage {
-                    page,
-                    problems,
-                    report: None,
-                    text_lang,
-                },
-            )
-        }
     }
 }
 
