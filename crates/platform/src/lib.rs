@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod files;
+pub mod forms;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
