@@ -118,22 +118,6 @@ pub fn labelled<'e>(
 mod tests {
     use super::*;
 
-    fn page(lang: Lang) -> Page {
-        Page {
-            lang,
-            path: "/".into(),
-            query: None,
-            user: None,
-            csrf: String::new(),
-            site_name: String::new(),
-            jurisdiction: String::new(),
-            nav: Default::default(),
-            title: String::new(),
-            crumbs: Vec::new(),
-            notice: None,
-        }
-    }
-
     #[test]
     fn errors_are_led_by_their_label_on_their_control() {
         let err = Error::Validation(vec![
@@ -141,29 +125,34 @@ mod tests {
             FieldError::new("origin_ideas[1]", "error-required"),
             FieldError::new("other", "error-required"),
         ]);
-        let page = page(Lang::En);
-        let labels = FieldLabels::controls(&page, &[("title", "title_en", "form-required")])
-            .label("origin_ideas", "Ideas");
-        let shown = labels.errors(&page, &err);
+        let labels = FieldLabels::default()
+            .label("origin_ideas", "Ideas")
+            .label("title", "Title");
+        let title = |field: &str| {
+            (field == "title").then(|| FieldLabel {
+                control: "title_en".into(),
+                label: "Title".into(),
+            })
+        };
+        let shown = labelled(Lang::En, err.field_errors(), |field| {
+            title(field).or_else(|| labels.get(field).cloned())
+        });
         let required = Lang::En.t("error-required");
         let got: Vec<(&str, &str)> = shown
             .iter()
             .map(|e| (e.field.as_str(), e.message.as_str()))
             .collect();
-        assert_eq!(got[0].0, "title_en");
-        assert_eq!(
-            got[0].1,
-            Lang::En.labelled(&Lang::En.t("form-required"), &required)
-        );
+        assert_eq!(got[0], ("title_en", &*format!("Title: {required}")));
         assert_eq!(got[1], ("origin_ideas", &*format!("Ideas: {required}")));
         assert_eq!(got[2], ("other", &*required));
     }
 
     #[test]
     fn a_later_label_replaces_an_earlier_one() {
-        let page = page(Lang::Fr);
-        let labels =
-            FieldLabels::keys(&page, &[("ideas", "form-required")]).label("ideas", "Idées");
+        let labels = FieldLabels::default()
+            .label("ideas", "Vote")
+            .label("ideas", "Idées");
         assert_eq!(labels.get("ideas").map(|l| l.label.as_str()), Some("Idées"));
+        assert_eq!(labels.0.len(), 1);
     }
 }
