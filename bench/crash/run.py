@@ -128,7 +128,9 @@ class Server:
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited with {self.proc.returncode}; see {self.log.name}")
+                self.log.flush()
+                tail = open(self.log.name, "rb").read()[-3000:].decode(errors="replace")
+                raise SystemExit(f"the server exited with {self.proc.returncode}:\n{tail}")
             try:
                 status, _ = self.request("GET", "/healthz", timeout=2)
                 if status == 200:
@@ -194,6 +196,7 @@ def votes(agora, votes_bin, engine, kills, voters_n, threads):
     run = voters[0]["email"].split(".", 1)[1].split("@")[0]
     acknowledged = {}  # email -> receipt
     refused = 0
+    others = []
     next_voter = [0]
     lock = threading.Lock()
     rnd = random.Random(7)
@@ -234,7 +237,7 @@ def votes(agora, votes_bin, engine, kills, voters_n, threads):
                     "POST", f"/api/v1/dialogue/processes/{process}/ballots", {"ballots": v["ballots"]}, v["token"]
                 )
             except OSError:
-                continue  # killed in flight: the ballot may or may not be stored, never half
+                return  # killed in flight: the ballot may or may not be stored, never half
             if status == 200 and isinstance(body, dict) and body.get("receipt"):
                 with lock:
                     acknowledged[v["email"]] = body["receipt"]
@@ -243,6 +246,9 @@ def votes(agora, votes_bin, engine, kills, voters_n, threads):
                     refused += 1
             elif status >= 500:
                 raise SystemExit(f"{engine.kind}: vote answered {status}: {body}")
+            else:
+                with lock:
+                    others.append((status, body))
 
     for k in range(kills):
         server.start()
@@ -256,6 +262,8 @@ def votes(agora, votes_bin, engine, kills, voters_n, threads):
         stop.set()
         for t in pool:
             t.join()
+        if others:
+            raise SystemExit(f"{engine.kind}: unexpected answers to a vote: {others[:3]}")
         if next_voter[0] >= len(voters):
             raise SystemExit(f"{engine.kind}: ran out of voters after {k + 1} kills; raise --voters")
     server.start()
@@ -311,13 +319,17 @@ def ingestion(agora, engine, kills, base_rows):
     server.cli("migrate")
     server.cli("user", "create", "crash-admin@agora.example", "--role", "admin", stdin="crash-test-password-1234\n")
     token = server.cli("token", "create", "crash-admin@agora.example").strip().splitlines()[-1]
+    # A dataset in an organization, as a CKAN dump brings it.
+    dump = os.path.join(engine.work, "dataset.jsonl")
+    with open(dump, "w") as f:
+        f.write(json.dumps({
+            "name": "crash-test", "title": "Crash test", "license_id": "OGL-ON-1.0",
+            "organization": {"name": "crash-ministry", "title": "Ministry of Crash Tests"},
+            "resources": [],
+        }) + "\n")
+    server.cli("import", "ckan-dump", dump)
     server.start()
-    status, body = server.json(
-        "POST", "/api/3/action/package_create", {"name": "crash-test", "title": "Crash test"}, token
-    )
-    if status != 200:
-        raise SystemExit(f"package_create: {status} {body}")
-    package = body["result"]["id"]
+    package = "crash-test"
     uploaded = set()
     rnd = random.Random(11)
     resource = None
@@ -340,6 +352,12 @@ def ingestion(agora, engine, kills, base_rows):
         return total
 
     loads_seen = set()
+    mid_load = 0
+
+    def running():
+        return int(engine.rows(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'datastore.ingest' AND state = 'running'"
+        )[0][0])
     for k in range(kills + 1):
         rows = base_rows + k
         content = csv_file(rows, k)
@@ -360,7 +378,20 @@ def ingestion(agora, engine, kills, base_rows):
         uploaded.add(rows)
         if k == kills:
             break
-        time.sleep(rnd.uniform(0.2, 3.0))
+        if k == 0:
+            # The first file is loaded whole, so that every kill after it has a version to keep.
+            deadline = time.time() + 300
+            while check("the first load") is None:
+                if time.time() > deadline:
+                    raise SystemExit(f"{engine.kind}: the first file was not loaded within 5 minutes")
+                time.sleep(0.5)
+        # Killed while its load job runs (when it gets there in time).
+        deadline = time.time() + (0 if k == 0 else 10)
+        while time.time() < deadline and running() == 0:
+            time.sleep(0.02)
+        time.sleep(rnd.uniform(0.0, 1.5))
+        if running():
+            mid_load += 1
         server.kill()
         server.start()
         total = check(f"kill {k + 1}")
@@ -381,22 +412,24 @@ def ingestion(agora, engine, kills, base_rows):
         raise SystemExit(f"{engine.kind}: at the end the table has {final} rows, the last file {last}")
     log(
         f"{engine.kind}: ingestion: {kills} kills in {time.time() - started:.0f} s; after every restart the table was a "
-        f"whole uploaded version ({len(loads_seen)} distinct versions seen); the last file's {last} rows at the end"
+        f"whole uploaded version ({len(loads_seen)} distinct versions seen, {mid_load} kills in the middle of a load); "
+        f"the last file's {last} rows at the end"
     )
-    return {"kills": kills, "versions_seen": len(loads_seen)}
+    return {"kills": kills, "killed_mid_load": mid_load, "versions_seen": len(loads_seen)}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kills", type=int, default=100)
-    ap.add_argument("--voters", type=int, default=0, help="default: 60 per kill")
+    ap.add_argument("--voters", type=int, default=0, help="default: 250 per kill")
     ap.add_argument("--threads", type=int, default=16)
     ap.add_argument("--rows", type=int, default=200000, help="rows in each uploaded file")
     ap.add_argument("--only", choices=["votes", "ingestion"])
+    ap.add_argument("--postgres-only", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the data folders")
     a = ap.parse_args()
     agora, votes_bin = build()
-    engines = [("sqlite", None)]
+    engines = [] if a.postgres_only else [("sqlite", None)]
     if os.environ.get("AGORA_CRASH_POSTGRES_URL"):
         engines.append(("postgres", os.environ["AGORA_CRASH_POSTGRES_URL"]))
     results = {}
@@ -408,7 +441,7 @@ def main():
             engine = Engine(kind, work, url)
             try:
                 if phase == "votes":
-                    results[f"{kind} votes"] = votes(agora, votes_bin, engine, a.kills, a.voters or 60 * a.kills + 500, a.threads)
+                    results[f"{kind} votes"] = votes(agora, votes_bin, engine, a.kills, a.voters or 250 * a.kills + 1000, a.threads)
                 else:
                     results[f"{kind} ingestion"] = ingestion(agora, engine, a.kills, a.rows)
             finally:

@@ -57,9 +57,9 @@ def rss_kib(pid):
 def mix(base):
     """The requests of the mix, one per line: METHOD PATH [JSON BODY]."""
     lines = [
-        "GET /", "GET /fr", "GET /dataset", "GET /fr/dataset", "GET /dataset?q=water",
-        "GET /fr/dataset?q=eau", "GET /dataset?q=fish%20stocking&sort=name", "GET /organization",
-        "GET /search?q=climate", "GET /fr/search?q=climat", "GET /consultations", "GET /tracker",
+        "GET /en/", "GET /fr/", "GET /en/dataset", "GET /fr/dataset", "GET /en/dataset?q=water",
+        "GET /fr/dataset?q=eau", "GET /en/dataset?q=fish%20stocking&sort=name", "GET /en/organization",
+        "GET /en/search?q=climate", "GET /fr/search?q=climat", "GET /en/consultations", "GET /en/tracker",
         "GET /fr/tracker", "GET /api/3/action/package_search?q=health&rows=20",
         "GET /api/3/action/package_search?fq=res_format:CSV&rows=10", "GET /api/3/action/organization_list",
         "GET /api/3/action/status_show", "GET /catalog.ttl?page=1", "GET /data.json",
@@ -68,11 +68,11 @@ def mix(base):
     _, raw = get(base, "/api/3/action/package_search?rows=40")
     packages = json.loads(raw)["result"]["results"]
     for p in packages:
-        lines.append(f"GET /dataset/{p['name']}")
+        lines.append(f"GET /en/dataset/{p['name']}")
         lines.append(f"GET /fr/dataset/{p['name']}")
         lines.append(f"GET /api/3/action/package_show?id={p['name']}")
         if p.get("organization"):
-            lines.append(f"GET /organization/{p['organization']['name']}")
+            lines.append(f"GET /en/organization/{p['organization']['name']}")
     _, raw = get(base, "/api/3/action/current_package_list_with_resources?limit=1000")
     for p in json.loads(raw)["result"]:
         for r in p["resources"]:

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use platform::auth::{self, NewUser, Role};
 use platform::config::{Overrides, Settings};
-use platform::db::{Actor, Db, Engine};
+use platform::db::{Actor, Engine};
 use platform::{Platform, orgs, server};
 
 #[derive(Parser)]

@@ -37,12 +37,8 @@ impl Drop for Site {
 }
 
 impl Site {
-    fn start(command: &str, data_dir: &Path) -> Site {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+    /// The restored site listens where the first one did: links carry the site's address.
+    fn start(command: &str, data_dir: &Path, port: u16) -> Site {
         let log = std::fs::File::create(data_dir.join(format!("{command}.log"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_agora"))
             .args([command, "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
@@ -109,7 +105,8 @@ fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
         "/data.json",
         "/data/inventory.csv",
         "/api/v1/dialogue/consultations.csv",
-        "/tracker/export/ogp.csv",
+        "/en/tracker/export/ogp.csv",
+        "/fr/tracker/export/ogp.csv",
         "/sitemap.xml",
     ]
     .map(String::from)
@@ -147,8 +144,13 @@ fn a_restored_backup_exports_the_same_bytes() {
         eprintln!("skipped: ../shared/data is not present");
         return;
     }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let live = tempfile::tempdir().unwrap();
-    let site = Site::start("demo", live.path());
+    let site = Site::start("demo", live.path(), port);
     let deadline = Instant::now() + Duration::from_secs(600);
     while jobs_pending(live.path()) > 0 {
         assert!(Instant::now() < deadline, "the demo's jobs did not finish");
@@ -186,7 +188,7 @@ fn a_restored_backup_exports_the_same_bytes() {
         text(&twice.stderr)
     );
 
-    let site = Site::start("serve", restored.path());
+    let site = Site::start("serve", restored.path(), port);
     // The search index is rebuilt from the restored database.
     let want = serde_json::from_slice::<serde_json::Value>(&before[0].1).unwrap()["result"]
         ["count"]
