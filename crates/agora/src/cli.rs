@@ -765,4 +765,3 @@ async fn import_canada(
         }
     }
 }
-

@@ -41,7 +41,12 @@ impl Site {
     fn start(command: &str, data_dir: &Path, port: u16) -> Site {
         let log = std::fs::File::create(data_dir.join(format!("{command}.log"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_agora"))
-            .args([command, "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .args([
+                command,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
             .arg(data_dir)
             .env_remove("AGORA_DATABASE_URL")
             .env_remove("AGORA_CONFIG")
@@ -130,7 +135,10 @@ fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
 }
 
 fn jobs_pending(data_dir: &Path) -> i64 {
-    let out = agora(&["jobs", "--kind", "datastore.ingest", "--limit", "1000"], data_dir);
+    let out = agora(
+        &["jobs", "--kind", "datastore.ingest", "--limit", "1000"],
+        data_dir,
+    );
     text(&out.stdout)
         .lines()
         .filter(|l| l.contains("queued") || l.contains("running"))
@@ -158,7 +166,9 @@ fn a_restored_backup_exports_the_same_bytes() {
     }
     let before = exports(&site);
     assert!(
-        before.iter().any(|(p, _)| p.starts_with("/datastore/dump/")),
+        before
+            .iter()
+            .any(|(p, _)| p.starts_with("/datastore/dump/")),
         "the demo has a table, so that files are part of the round trip"
     );
 
@@ -190,9 +200,9 @@ fn a_restored_backup_exports_the_same_bytes() {
 
     let site = Site::start("serve", restored.path(), port);
     // The search index is rebuilt from the restored database.
-    let want = serde_json::from_slice::<serde_json::Value>(&before[0].1).unwrap()["result"]
-        ["count"]
-        .clone();
+    let want =
+        serde_json::from_slice::<serde_json::Value>(&before[0].1).unwrap()["result"]["count"]
+            .clone();
     site.wait_for(&before[0].0, |status, body| {
         status == 200
             && serde_json::from_slice::<serde_json::Value>(body)
