@@ -198,7 +198,10 @@ pub async fn assess(
     let result = if state.is_none() {
         Err(Error::field("state", "error-not-in-list"))
     } else {
-        ideas::assess(&platform.db, &user, &p, &idea, &a).await
+        platform
+            .db
+            .write(async |tx| ideas::assess(tx, &user, &p, &idea, &a).await)
+            .await
     };
     match result {
         Ok(_) => Ok(see_other(&format!(
@@ -226,7 +229,11 @@ pub async fn rewrite(
     let (idea, p) = idea_and_process(&platform, id).await?;
     staff_for(&user, &p)?;
     let v = values_from(&form);
-    match ideas::rewrite(&platform.db, &user, &idea, &v.title, &v.body, &v.note).await {
+    match platform
+        .db
+        .write(async |tx| ideas::rewrite(tx, &user, &idea, &v.title, &v.body, &v.note).await)
+        .await
+    {
         Ok(_) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-rewritten",
             page.url(&format!("/ideas/{id}/assess"))
@@ -263,7 +270,11 @@ pub async fn note(
     let (idea, p) = idea_and_process(&platform, id).await?;
     staff_for(&user, &p)?;
     let v = values_from(&form);
-    match ideas::add_note(&platform.db, &user, &idea, &v.note_body).await {
+    match platform
+        .db
+        .write(async |tx| ideas::add_note(tx, &user, &idea, &v.note_body).await)
+        .await
+    {
         Ok(()) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-note-added#notes",
             page.url(&format!("/ideas/{id}/assess"))
@@ -410,7 +421,10 @@ pub async fn moderate(
         "block" => Decision::Block,
         _ => return Err(Error::bad_request("error-form-invalid")),
     };
-    moderation::decide(&platform.db, &user, kind, id, decision).await?;
+    platform
+        .db
+        .write(async |tx| moderation::decide(tx, &user, kind, id, decision).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-dialogue-moderated",
         page.url("/dialogue/moderation")
