@@ -99,18 +99,7 @@ pub async fn submit(
         .ok_or_else(|| Error::field("theme", "error-not-in-list"))?;
     let at = now();
     let id = Uuid::now_v7();
-    let recent: i64 = exec!(tx, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM dialogue_ideas WHERE author_id = $1 AND created_at > $2"
-    )
-    .bind(user.id)
-    .bind(at - Duration::hours(1))
-    .fetch_one(&mut *c)
-    .await?);
-    if recent >= IDEAS_PER_HOUR {
-        return Err(Error::RateLimited(
-            Msg::new("dialogue-error-flood-ideas").arg("count", IDEAS_PER_HOUR),
-        ));
-    }
+    IDEA_FLOOD.refuse(tx, user.id, at).await?;
     // The per-person limit holds under concurrency: the counter row is updated only below it.
     let limit = process.process.ideas_per_person;
     let counted = exec!(tx, |c| {
@@ -171,6 +160,46 @@ pub async fn submit(
     .await?;
     tx.changed("idea", &id.to_string()).await?;
     Ok(id)
+}
+
+/// How much one person may write in a while; more is a flood.
+struct Flood {
+    /// Counts what one person (`$1`) wrote since a moment (`$2`).
+    count: &'static str,
+    window: Duration,
+    max: i64,
+    message: &'static str,
+}
+
+const IDEA_FLOOD: Flood = Flood {
+    count: "SELECT COUNT(*) FROM dialogue_ideas WHERE author_id = $1 AND created_at > $2",
+    window: Duration::hours(1),
+    max: IDEAS_PER_HOUR,
+    message: "dialogue-error-flood-ideas",
+};
+
+const COMMENT_FLOOD: Flood = Flood {
+    count: "SELECT COUNT(*) FROM dialogue_comments WHERE author_id = $1 AND created_at > $2",
+    window: Duration::minutes(10),
+    max: COMMENTS_PER_TEN_MINUTES,
+    message: "dialogue-error-flood-comments",
+};
+
+impl Flood {
+    /// Refuses `person` writing at `at` when they wrote `max` or more in the window before.
+    async fn refuse(&self, tx: &mut Tx, person: Uuid, at: OffsetDateTime) -> Result<()> {
+        let recent: i64 = exec!(tx, |c| sqlx::query_scalar(self.count)
+            .bind(person)
+            .bind(at - self.window)
+            .fetch_one(&mut *c)
+            .await?);
+        if recent >= self.max {
+            return Err(Error::RateLimited(
+                Msg::new(self.message).arg("count", self.max),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A new idea as it is written: the idea and its first version, the author's text.
@@ -411,47 +440,32 @@ where
         .await?))
 }
 
+const VERSIONS: &str = "SELECT id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at \
+     FROM dialogue_idea_versions WHERE idea_id = $1 ORDER BY number";
+const OBJECTIONS: &str = "SELECT id, idea_id, version_number, author_id, body, created_at FROM dialogue_objections \
+     WHERE idea_id = $1 ORDER BY created_at";
+const CHECKS: &str = "SELECT criterion_id, met FROM dialogue_checks WHERE idea_id = $1";
+const NOTES: &str = "SELECT id, idea_id, author_id, author_label, body, created_at FROM dialogue_notes \
+     WHERE idea_id = $1 ORDER BY created_at";
+
 /// An idea's versions, the author's first and then each staff rewrite.
 pub async fn versions(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Version>> {
-    of_idea(
-        conn,
-        "SELECT id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at \
-         FROM dialogue_idea_versions WHERE idea_id = $1 ORDER BY number",
-        idea_id,
-    )
-    .await
+    of_idea(conn, VERSIONS, idea_id).await
 }
 
 /// The author's objections to rewrites, oldest first.
 pub async fn objections(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Objection>> {
-    of_idea(
-        conn,
-        "SELECT id, idea_id, version_number, author_id, body, created_at FROM dialogue_objections \
-         WHERE idea_id = $1 ORDER BY created_at",
-        idea_id,
-    )
-    .await
+    of_idea(conn, OBJECTIONS, idea_id).await
 }
 
 /// Which of the process's criteria the idea meets, as staff checked them.
 pub async fn checks(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Check>> {
-    of_idea(
-        conn,
-        "SELECT criterion_id, met FROM dialogue_checks WHERE idea_id = $1",
-        idea_id,
-    )
-    .await
+    of_idea(conn, CHECKS, idea_id).await
 }
 
 /// Staff's private notes, oldest first.
 pub async fn notes(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Note>> {
-    of_idea(
-        conn,
-        "SELECT id, idea_id, author_id, author_label, body, created_at FROM dialogue_notes \
-         WHERE idea_id = $1 ORDER BY created_at",
-        idea_id,
-    )
-    .await
+    of_idea(conn, NOTES, idea_id).await
 }
 
 /// Ideas merged into this one (its lineage).
@@ -843,18 +857,7 @@ pub async fn add_comment(
     }
     let at = now();
     let id = Uuid::now_v7();
-    let recent: i64 = exec!(tx, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM dialogue_comments WHERE author_id = $1 AND created_at > $2"
-    )
-    .bind(user.id)
-    .bind(at - Duration::minutes(10))
-    .fetch_one(&mut *c)
-    .await?);
-    if recent >= COMMENTS_PER_TEN_MINUTES {
-        return Err(Error::RateLimited(
-            Msg::new("dialogue-error-flood-comments").arg("count", COMMENTS_PER_TEN_MINUTES),
-        ));
-    }
+    COMMENT_FLOOD.refuse(tx, user.id, at).await?;
     insert_comment(
         tx,
         &CommentRow {

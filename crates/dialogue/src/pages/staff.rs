@@ -16,19 +16,19 @@ use crate::model::{Check, Idea, IdeaState, Note, Objection, ProcessFull, TargetK
 use crate::moderation::{self, Decision, QueueItem};
 use crate::processes;
 
-fn staff_for(user: &CurrentUser, p: &ProcessFull) -> Result<()> {
-    if user.can_edit_for(p.process.organization_id) {
-        Ok(())
-    } else {
-        Err(Error::forbidden("dialogue-error-staff-only"))
-    }
-}
-
-async fn idea_and_process(platform: &Platform, id: Uuid) -> Result<(Idea, ProcessFull)> {
+/// An idea and its process, for someone who edits for the process's organization.
+async fn staff_idea(
+    platform: &Platform,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<(Idea, ProcessFull)> {
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
     let p = processes::find_by_id(&platform.db, idea.process_id)
         .await?
         .ok_or(Error::NotFound)?;
+    if !user.can_edit_for(p.process.organization_id) {
+        return Err(Error::forbidden("dialogue-error-staff-only"));
+    }
     Ok((idea, p))
 }
 
@@ -132,14 +132,29 @@ async fn assess_page(
     })
 }
 
+/// The assessment page again after a refused rewrite or note: the form's errors, and what was
+/// typed in the form that was sent (`keep`).
+async fn assess_again(
+    platform: &Platform,
+    page: Page,
+    idea: Idea,
+    p: ProcessFull,
+    e: &Error,
+    keep: impl FnOnce(&mut AssessValues),
+) -> Result<Response> {
+    let errors = crate::web::form_errors(&page, e, &[]);
+    let mut view = assess_page(platform, page, idea, p, None, errors).await?;
+    keep(&mut view.v);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+}
+
 pub async fn assess_form(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let view = assess_page(&platform, page, idea, p, None, FormErrors::default()).await?;
     render(&view)
 }
@@ -175,8 +190,7 @@ pub async fn assess(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let mut v = values_from(&form);
     let state = IdeaState::parse(&v.state);
     let merged_into = if v.merged_into.is_empty() {
@@ -226,8 +240,7 @@ pub async fn rewrite(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let v = values_from(&form);
     match platform
         .db
@@ -239,22 +252,12 @@ pub async fn rewrite(
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
-            let mut keep = values_from(&[]);
-            keep.title = v.title;
-            keep.body = v.body;
-            keep.note = v.note;
-            let view = assess_page(&platform, page, idea, p, None, errors).await?;
-            let view = AssessPage {
-                v: AssessValues {
-                    title: keep.title,
-                    body: keep.body,
-                    note: keep.note,
-                    ..view.v
-                },
-                ..view
-            };
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            assess_again(&platform, page, idea, p, &e, |kept| {
+                kept.title = v.title;
+                kept.body = v.body;
+                kept.note = v.note;
+            })
+            .await
         }
         Err(e) => Err(e),
     }
@@ -267,8 +270,7 @@ pub async fn note(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let v = values_from(&form);
     match platform
         .db
@@ -280,16 +282,10 @@ pub async fn note(
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
-            let view = assess_page(&platform, page, idea, p, None, errors).await?;
-            let view = AssessPage {
-                v: AssessValues {
-                    note_body: v.note_body,
-                    ..view.v
-                },
-                ..view
-            };
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            assess_again(&platform, page, idea, p, &e, |kept| {
+                kept.note_body = v.note_body
+            })
+            .await
         }
         Err(e) => Err(e),
     }
