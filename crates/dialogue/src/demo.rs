@@ -74,17 +74,19 @@ async fn account(
         return Ok(u);
     }
     let password = auth::new_secret();
-    let new = NewUser {
-        email,
-        display_name: name,
-        password: &password,
-        role,
-        verified: true,
-        locale: "en",
-    };
     Ok(platform
         .db
-        .write(async |tx| auth::create_user(tx, &Actor::system("demo"), new).await)
+        .write(async |tx| {
+            let new = NewUser {
+                password: &password,
+                display_name: name,
+                email,
+                role,
+                verified: true,
+                locale: "en",
+            };
+            auth::create_user(tx, &Actor::system("demo"), new).await
+        })
         .await?)
 }
 
