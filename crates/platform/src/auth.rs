@@ -352,9 +352,9 @@ pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>>
     .await?))
 }
 
-pub async fn find_user(db: &Db, id: Uuid) -> Result<Option<UserRow>> {
+pub async fn find_user(conn: impl Into<crate::db::Conn<'_>>, id: Uuid) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(
+    Ok(crate::on!(conn, |c| sqlx::query_as::<_, UserRow>(
         sqlx::AssertSqlSafe(sql.as_str())
     )
     .bind(id)
