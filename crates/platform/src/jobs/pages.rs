@@ -87,9 +87,10 @@ pub(crate) async fn admin_retry(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response> {
-    let mut tx = platform.db.begin().await?;
-    retry(&mut tx, &admin.actor(), id).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| retry(tx, &admin.actor(), id).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-job-retried",
         page.url(&format!("/admin/jobs/{id}"))
@@ -103,9 +104,10 @@ pub(crate) async fn admin_cancel(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response> {
-    let mut tx = platform.db.begin().await?;
-    cancel(&mut tx, &admin.actor(), id).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| cancel(tx, &admin.actor(), id).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-job-cancelled",
         page.url(&format!("/admin/jobs/{id}"))
