@@ -87,14 +87,12 @@ pub(crate) async fn admin_retry(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response> {
+    let actor = admin.actor();
     platform
         .db
-        .write(async |tx| retry(tx, &admin.actor(), id).await)
+        .write(async |tx| retry(tx, &actor, id).await)
         .await?;
-    Ok(see_other(&format!(
-        "{}?notice=notice-job-retried",
-        page.url(&format!("/admin/jobs/{id}"))
-    )))
+    Ok(back_to_job(&page, id, "notice-job-retried"))
 }
 
 pub(crate) async fn admin_cancel(
@@ -104,12 +102,18 @@ pub(crate) async fn admin_cancel(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response> {
+    let actor = admin.actor();
     platform
         .db
-        .write(async |tx| cancel(tx, &admin.actor(), id).await)
+        .write(async |tx| cancel(tx, &actor, id).await)
         .await?;
-    Ok(see_other(&format!(
-        "{}?notice=notice-job-cancelled",
+    Ok(back_to_job(&page, id, "notice-job-cancelled"))
+}
+
+/// To the job's page, with `notice` shown.
+fn back_to_job(page: &Page, id: Uuid, notice: &str) -> Response {
+    see_other(&format!(
+        "{}?notice={notice}",
         page.url(&format!("/admin/jobs/{id}"))
-    )))
+    ))
 }
