@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::consultations::{self, Filter};
 use crate::ideas::{self, IdeaFilter};
-use crate::model::{Consultation, Idea, ProcessFull};
+use crate::model::{Comment, Consultation, Idea, ProcessFull};
 use crate::votes;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -169,16 +169,21 @@ pub async fn comments_of(platform: &Platform, p: &ProcessFull) -> Result<Vec<Com
     Ok(ideas::process_comments(&platform.db, p.process.id)
         .await?
         .into_iter()
-        .map(|c| CommentOut {
-            id: c.id,
-            idea_id: c.idea_id,
-            body: c.body,
-            lang: c.lang,
-            author_name: c.author_name.unwrap_or_default(),
-            sample: c.sample,
-            created_at: c.created_at,
-        })
+        .map(comment_out)
         .collect())
+}
+
+/// A comment as downloads and the API show it.
+pub fn comment_out(c: Comment) -> CommentOut {
+    CommentOut {
+        id: c.id,
+        idea_id: c.idea_id,
+        body: c.body,
+        lang: c.lang,
+        author_name: c.author_name.unwrap_or_default(),
+        sample: c.sample,
+        created_at: c.created_at,
+    }
 }
 
 /// Ranked tallies, only once the process shows its results.

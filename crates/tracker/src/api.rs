@@ -2,16 +2,14 @@
 //! Reads are public; writes take an API token (or a session) with the same rights as the pages:
 //! the lead organization's editors and administrators.
 
-use axum::extract::{FromRequest, Path, Query, Request};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use platform::error::Msg;
-use platform::web::SignedIn;
+use platform::web::{JsonBody, QueryParams, SignedIn};
 use platform::{Error, Platform, Result};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::model::Kind;
 use crate::store::{
@@ -84,27 +82,6 @@ pub fn routes() -> Router {
 )]
 pub struct TrackerDoc;
 
-/// A JSON body; a body that is not the expected JSON is refused with a message that says why.
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = Error;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let limit = platform::body::limit_of(&req);
-        let req = platform::body::limited_request(req).await?;
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(Error::PayloadTooLarge { limit })
-            }
-            Err(rejection) => Err(Error::BadRequest(
-                Msg::new("tracker-error-json").arg("detail", rejection.body_text()),
-            )),
-        }
-    }
-}
-
 fn created<T: Serialize>(value: T) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()
 }
@@ -157,7 +134,7 @@ async fn show_plan(platform: Platform, Path(slug): Path<String>) -> Result<Json<
 async fn create_plan(
     platform: Platform,
     SignedIn(user): SignedIn,
-    Body(input): Body<PlanInput>,
+    JsonBody(input): JsonBody<PlanInput>,
 ) -> Result<Response> {
     if !user.is_admin() {
         return Err(Error::forbidden("error-admin-only"));
@@ -178,7 +155,7 @@ async fn update_plan(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<PlanInput>,
+    JsonBody(input): JsonBody<PlanInput>,
 ) -> Result<Json<Plan>> {
     if !user.is_admin() {
         return Err(Error::forbidden("error-admin-only"));
@@ -204,7 +181,7 @@ async fn list_themes(platform: Platform) -> Result<Json<Vec<Theme>>> {
     responses((status = 200, description = "The items the filter selects", body = Vec<Summary>)))]
 async fn list_items(
     platform: Platform,
-    Query(filter): Query<Filter>,
+    QueryParams(filter): QueryParams<Filter>,
 ) -> Result<Json<Vec<Summary>>> {
     Ok(Json(
         crate::search::list(&platform, &filter, platform::Lang::En).await?,
@@ -229,7 +206,7 @@ async fn show_item(platform: Platform, Path(slug): Path<String>) -> Result<Json<
 async fn create_item(
     platform: Platform,
     SignedIn(user): SignedIn,
-    Body(input): Body<ItemInput>,
+    JsonBody(input): JsonBody<ItemInput>,
 ) -> Result<Response> {
     if let Some(org) = platform::orgs::find_by_slug(&platform.db, input.organization.trim()).await?
         && !user.can_edit_for(org.id)
@@ -261,7 +238,7 @@ async fn update_item(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<ItemInput>,
+    JsonBody(input): JsonBody<ItemInput>,
 ) -> Result<Json<Detail>> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -315,7 +292,7 @@ async fn update_milestone(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path((slug, n)): Path<(String, i64)>,
-    Body(input): Body<MilestoneInput>,
+    JsonBody(input): JsonBody<MilestoneInput>,
 ) -> Result<Json<Detail>> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -363,7 +340,7 @@ async fn move_milestone(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path((slug, n)): Path<(String, i64)>,
-    Body(input): Body<MoveInput>,
+    JsonBody(input): JsonBody<MoveInput>,
 ) -> Result<Json<Detail>> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -384,7 +361,7 @@ async fn create_milestone(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<MilestoneInput>,
+    JsonBody(input): JsonBody<MilestoneInput>,
 ) -> Result<Response> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -404,7 +381,7 @@ async fn create_update(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<UpdateInput>,
+    JsonBody(input): JsonBody<UpdateInput>,
 ) -> Result<Response> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -425,7 +402,7 @@ async fn create_assessment(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<AssessmentInput>,
+    JsonBody(input): JsonBody<AssessmentInput>,
 ) -> Result<Response> {
     let item = item_by_slug(&platform, &slug).await?;
     if !user.is_admin() {
