@@ -5,11 +5,13 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use platform::web::{JsonBody, QueryParams, SignedIn};
 use platform::{Error, Platform, Result};
 use serde::Serialize;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::model::Kind;
 use crate::store::{
@@ -27,60 +29,37 @@ pub struct BilingualDoc {
 }
 
 pub fn routes() -> Router {
-    Router::new()
-        .route("/api/v1/tracker/plans", get(list_plans).post(create_plan))
-        .route(
-            "/api/v1/tracker/plans/{slug}",
-            get(show_plan).put(update_plan),
-        )
-        .route("/api/v1/tracker/themes", get(list_themes))
-        .route("/api/v1/tracker/items", get(list_items).post(create_item))
-        .route(
-            "/api/v1/tracker/items/{slug}",
-            get(show_item).put(update_item).delete(delete_item),
-        )
-        .route(
-            "/api/v1/tracker/items/{slug}/milestones/{n}",
-            put(update_milestone).delete(delete_milestone),
-        )
-        .route(
-            "/api/v1/tracker/items/{slug}/milestones/{n}/move",
-            post(move_milestone),
-        )
-        .route(
-            "/api/v1/tracker/items/{slug}/milestones",
-            post(create_milestone),
-        )
-        .route("/api/v1/tracker/items/{slug}/updates", post(create_update))
-        .route(
-            "/api/v1/tracker/items/{slug}/assessments",
-            post(create_assessment),
-        )
+    api_routes().split_for_parts().0
+}
+
+/// The routes with their OpenAPI description: each path is written once, in its handler's
+/// `#[utoipa::path]`.
+fn api_routes() -> OpenApiRouter {
+    OpenApiRouter::with_openapi(Tags::openapi())
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(show_plan, update_plan))
+        .routes(routes!(list_themes))
+        .routes(routes!(list_items, create_item))
+        .routes(routes!(show_item, update_item, delete_item))
+        .routes(routes!(update_milestone, delete_milestone))
+        .routes(routes!(move_milestone))
+        .routes(routes!(create_milestone))
+        .routes(routes!(create_update))
+        .routes(routes!(create_assessment))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(
-    paths(
-        list_plans,
-        create_plan,
-        show_plan,
-        update_plan,
-        list_themes,
-        list_items,
-        create_item,
-        show_item,
-        update_item,
-        delete_item,
-        create_milestone,
-        update_milestone,
-        delete_milestone,
-        move_milestone,
-        create_update,
-        create_assessment
-    ),
-    tags((name = "tracker", description = "Action plans, OGP commitments and government projects: milestones, progress updates and IRM assessments."))
-)]
+#[openapi(tags((name = "tracker", description = "Action plans, OGP commitments and government projects: milestones, progress updates and IRM assessments.")))]
+struct Tags;
+
+/// The OpenAPI description of [`routes`].
 pub struct TrackerDoc;
+
+impl utoipa::OpenApi for TrackerDoc {
+    fn openapi() -> utoipa::openapi::OpenApi {
+        api_routes().into_openapi()
+    }
+}
 
 fn created<T: Serialize>(value: T) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()

@@ -1,27 +1,23 @@
 //! The consultations directory: entries, filtered and paged, and the whole directory as CSV.
 
+use axum::Json;
 use axum::extract::Path;
-use axum::routing::get;
-use axum::{Json, Router};
-use platform::web::{JsonBody, QueryParams, SignedIn};
+// Named `Query`, as axum's is, so that utoipa documents its parameters as the query's.
+use platform::web::{JsonBody, QueryParams as Query, SignedIn};
 use platform::{Error, Platform, Result};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{Created, Paging};
 use crate::consultations::{self, Filter, NewConsultation};
 use crate::export::{self, ConsultationOut, csv_response};
 
-pub(super) fn routes() -> Router {
-    Router::new()
-        .route(
-            "/api/v1/dialogue/consultations",
-            get(list_consultations).post(create_consultation),
-        )
-        .route("/api/v1/dialogue/consultations.csv", get(consultations_csv))
-        .route(
-            "/api/v1/dialogue/consultations/{slug}",
-            get(get_consultation),
-        )
+pub(super) fn routes() -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(list_consultations, create_consultation))
+        .routes(routes!(consultations_csv))
+        .routes(routes!(get_consultation))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -38,10 +34,10 @@ pub struct ConsultationList {
     params(Filter, Paging),
     responses((status = 200, description = "Entries, open first", body = ConsultationList))
 )]
-pub(super) async fn list_consultations(
+async fn list_consultations(
     platform: Platform,
-    QueryParams(f): QueryParams<Filter>,
-    QueryParams(paging): QueryParams<Paging>,
+    Query(f): Query<Filter>,
+    Query(paging): Query<Paging>,
 ) -> Result<Json<ConsultationList>> {
     let (limit, offset) = paging.window();
     let (list, total) = consultations::list(&platform.db, &f, limit, offset).await?;
@@ -60,9 +56,9 @@ pub(super) async fn list_consultations(
     params(Filter),
     responses((status = 200, description = "CSV, one row per entry", content_type = "text/csv"))
 )]
-pub(super) async fn consultations_csv(
+async fn consultations_csv(
     platform: Platform,
-    QueryParams(f): QueryParams<Filter>,
+    Query(f): Query<Filter>,
 ) -> Result<axum::response::Response> {
     let rows = export::directory(&platform, &f).await?;
     Ok(csv_response(
@@ -81,7 +77,7 @@ pub(super) async fn consultations_csv(
         (status = 404, description = "No such entry")
     )
 )]
-pub(super) async fn get_consultation(
+async fn get_consultation(
     platform: Platform,
     Path(slug): Path<String>,
 ) -> Result<Json<ConsultationOut>> {
@@ -104,7 +100,7 @@ pub(super) async fn get_consultation(
     ),
     security(("token" = []))
 )]
-pub(super) async fn create_consultation(
+async fn create_consultation(
     platform: Platform,
     SignedIn(user): SignedIn,
     JsonBody(new): JsonBody<NewConsultation>,

@@ -1,12 +1,14 @@
 //! Ideas of a process, their comments, similar ideas while writing one, and the open-data
 //! downloads of both.
 
+use axum::Json;
 use axum::extract::Path;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use platform::web::{JsonBody, QueryParams, SignedIn};
+// Named `Query`, as axum's is, so that utoipa documents its parameters as the query's.
+use platform::web::{JsonBody, QueryParams as Query, SignedIn};
 use platform::{Error, Lang, Platform, Result};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{Created, Paging, lang_param, load};
@@ -15,31 +17,16 @@ use crate::ideas::{self, IdeaFilter, NewIdea};
 use crate::processes;
 use crate::votes;
 
-pub(super) fn routes() -> Router {
-    Router::new()
-        .route(
-            "/api/v1/dialogue/processes/{slug}/ideas",
-            get(list_ideas).post(submit_idea),
-        )
-        .route(
-            "/api/v1/dialogue/processes/{slug}/ideas.json",
-            get(ideas_json),
-        )
-        .route(
-            "/api/v1/dialogue/processes/{slug}/ideas.csv",
-            get(ideas_csv),
-        )
-        .route(
-            "/api/v1/dialogue/processes/{slug}/comments.json",
-            get(comments_json),
-        )
-        .route(
-            "/api/v1/dialogue/processes/{slug}/comments.csv",
-            get(comments_csv),
-        )
-        .route("/api/v1/dialogue/processes/{slug}/similar", get(similar))
-        .route("/api/v1/dialogue/ideas/{id}", get(get_idea))
-        .route("/api/v1/dialogue/ideas/{id}/comments", post(comment))
+pub(super) fn routes() -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(list_ideas, submit_idea))
+        .routes(routes!(ideas_json))
+        .routes(routes!(ideas_csv))
+        .routes(routes!(comments_json))
+        .routes(routes!(comments_csv))
+        .routes(routes!(similar))
+        .routes(routes!(get_idea))
+        .routes(routes!(comment))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -56,11 +43,11 @@ pub struct IdeaList {
     params(("slug" = String, Path, description = "The process's slug"), IdeaFilter, Paging),
     responses((status = 200, description = "Ideas", body = IdeaList))
 )]
-pub(super) async fn list_ideas(
+async fn list_ideas(
     platform: Platform,
     Path(slug): Path<String>,
-    QueryParams(f): QueryParams<IdeaFilter>,
-    QueryParams(paging): QueryParams<Paging>,
+    Query(f): Query<IdeaFilter>,
+    Query(paging): Query<Paging>,
 ) -> Result<Json<IdeaList>> {
     let p = load(&platform, &slug).await?;
     let (limit, offset) = paging.window();
@@ -112,7 +99,7 @@ pub struct IdeaBody {
     ),
     security(("token" = []))
 )]
-pub(super) async fn submit_idea(
+async fn submit_idea(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
@@ -146,10 +133,7 @@ pub(super) async fn submit_idea(
     params(("slug" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "Every visible idea with its answer (open data)", body = [IdeaOut]))
 )]
-pub(super) async fn ideas_json(
-    platform: Platform,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<IdeaOut>>> {
+async fn ideas_json(platform: Platform, Path(slug): Path<String>) -> Result<Json<Vec<IdeaOut>>> {
     let p = load(&platform, &slug).await?;
     Ok(Json(export::ideas_of(&platform, &p).await?))
 }
@@ -161,7 +145,7 @@ pub(super) async fn ideas_json(
     params(("slug" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "Every visible idea with its answer (open data)", content_type = "text/csv"))
 )]
-pub(super) async fn ideas_csv(
+async fn ideas_csv(
     platform: Platform,
     Path(slug): Path<String>,
 ) -> Result<axum::response::Response> {
@@ -180,7 +164,7 @@ pub(super) async fn ideas_csv(
     params(("slug" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "Every visible comment (open data)", body = [CommentOut]))
 )]
-pub(super) async fn comments_json(
+async fn comments_json(
     platform: Platform,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<CommentOut>>> {
@@ -195,7 +179,7 @@ pub(super) async fn comments_json(
     params(("slug" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "Every visible comment (open data)", content_type = "text/csv"))
 )]
-pub(super) async fn comments_csv(
+async fn comments_csv(
     platform: Platform,
     Path(slug): Path<String>,
 ) -> Result<axum::response::Response> {
@@ -225,10 +209,10 @@ pub struct SimilarQuery {
     params(("slug" = String, Path, description = "The process's slug"), SimilarQuery),
     responses((status = 200, description = "Up to 10 ideas", body = [IdeaOut]))
 )]
-pub(super) async fn similar(
+async fn similar(
     platform: Platform,
     Path(slug): Path<String>,
-    QueryParams(q): QueryParams<SimilarQuery>,
+    Query(q): Query<SimilarQuery>,
 ) -> Result<Json<Vec<IdeaOut>>> {
     let p = load(&platform, &slug).await?;
     let lang = lang_param(Some(&q.lang))?;
@@ -258,7 +242,7 @@ pub struct IdeaDetail {
         (status = 404, description = "No such idea, or hidden by moderation")
     )
 )]
-pub(super) async fn get_idea(platform: Platform, Path(id): Path<Uuid>) -> Result<Json<IdeaDetail>> {
+async fn get_idea(platform: Platform, Path(id): Path<Uuid>) -> Result<Json<IdeaDetail>> {
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
     if !idea.is_visible() {
         return Err(Error::NotFound);
@@ -327,7 +311,7 @@ pub struct CommentBody {
     ),
     security(("token" = []))
 )]
-pub(super) async fn comment(
+async fn comment(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(id): Path<Uuid>,

@@ -5,6 +5,8 @@
 use axum::Router;
 use platform::{Error, Lang, Platform, Result};
 use serde::Serialize;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
 mod consultations;
@@ -20,7 +22,13 @@ pub use reports::{ReportBody, ReportOutcome};
 pub use votes::{BallotBody, ReceiptBody, ResultsOut};
 
 pub fn router() -> Router {
-    Router::new()
+    routes().split_for_parts().0
+}
+
+/// The routes with their OpenAPI description: each path is written once, in its handler's
+/// `#[utoipa::path]`.
+fn routes() -> OpenApiRouter {
+    OpenApiRouter::with_openapi(Tags::openapi())
         .merge(consultations::routes())
         .merge(processes::routes())
         .merge(ideas::routes())
@@ -29,34 +37,17 @@ pub fn router() -> Router {
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(
-    paths(
-        consultations::list_consultations,
-        consultations::create_consultation,
-        consultations::consultations_csv,
-        consultations::get_consultation,
-        processes::list_processes,
-        processes::create_process,
-        processes::get_process,
-        ideas::list_ideas,
-        ideas::submit_idea,
-        ideas::ideas_json,
-        ideas::ideas_csv,
-        ideas::comments_json,
-        ideas::comments_csv,
-        ideas::similar,
-        votes::results,
-        votes::tallies_json,
-        votes::tallies_csv,
-        votes::cast,
-        ideas::get_idea,
-        ideas::comment,
-        reports::report,
-        votes::check_receipt
-    ),
-    tags((name = "dialogue", description = "Open dialogue: the consultations directory, co-creation processes, ideas, ballots, comments and reports"))
-)]
+#[openapi(tags((name = "dialogue", description = "Open dialogue: the consultations directory, co-creation processes, ideas, ballots, comments and reports")))]
+struct Tags;
+
+/// The OpenAPI description of [`router`].
 pub struct ApiDoc;
+
+impl utoipa::OpenApi for ApiDoc {
+    fn openapi() -> utoipa::openapi::OpenApi {
+        routes().into_openapi()
+    }
+}
 
 /// The lists' paging: 50 entries unless asked for, at most 500; the older `page` and `per_page`
 /// are still taken.

@@ -1,23 +1,21 @@
 //! Co-creation processes with their phases, themes and criteria.
 
+use axum::Json;
 use axum::extract::Path;
-use axum::routing::get;
-use axum::{Json, Router};
 use platform::web::{JsonBody, SignedIn};
 use platform::{Error, Platform, Result};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{Created, load};
 use crate::processes::{self, Counts, NewProcess};
 
-pub(super) fn routes() -> Router {
-    Router::new()
-        .route(
-            "/api/v1/dialogue/processes",
-            get(list_processes).post(create_process),
-        )
-        .route("/api/v1/dialogue/processes/{slug}", get(get_process))
+pub(super) fn routes() -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(list_processes, create_process))
+        .routes(routes!(get_process))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -79,10 +77,7 @@ pub struct ProcessOut {
     pub counts: Counts,
 }
 
-pub(super) async fn process_out(
-    platform: &Platform,
-    p: &crate::model::ProcessFull,
-) -> Result<ProcessOut> {
+async fn process_out(platform: &Platform, p: &crate::model::ProcessFull) -> Result<ProcessOut> {
     let counts = processes::counts(&platform.db, p.process.id).await?;
     let pr = &p.process;
     Ok(ProcessOut {
@@ -156,7 +151,7 @@ pub(super) async fn process_out(
     tag = "dialogue",
     responses((status = 200, description = "Every process, open ones first", body = [ProcessOut]))
 )]
-pub(super) async fn list_processes(platform: Platform) -> Result<Json<Vec<ProcessOut>>> {
+async fn list_processes(platform: Platform) -> Result<Json<Vec<ProcessOut>>> {
     let mut out = Vec::new();
     for p in processes::list(&platform.db).await? {
         out.push(process_out(&platform, &p).await?);
@@ -174,10 +169,7 @@ pub(super) async fn list_processes(platform: Platform) -> Result<Json<Vec<Proces
         (status = 404, description = "No such process")
     )
 )]
-pub(super) async fn get_process(
-    platform: Platform,
-    Path(slug): Path<String>,
-) -> Result<Json<ProcessOut>> {
+async fn get_process(platform: Platform, Path(slug): Path<String>) -> Result<Json<ProcessOut>> {
     let p = load(&platform, &slug).await?;
     Ok(Json(process_out(&platform, &p).await?))
 }
@@ -195,7 +187,7 @@ pub(super) async fn get_process(
     ),
     security(("token" = []))
 )]
-pub(super) async fn create_process(
+async fn create_process(
     platform: Platform,
     SignedIn(user): SignedIn,
     JsonBody(new): JsonBody<NewProcess>,

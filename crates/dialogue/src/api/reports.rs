@@ -1,18 +1,19 @@
 //! Reports of ideas and comments to the moderators.
 
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use platform::Platform;
 use platform::Result;
 use platform::ratelimit::{Action, Throttle};
 use platform::web::{JsonBody, SignedIn};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::model::{ReportReason, TargetKind};
 
-pub(super) fn routes() -> Router {
-    Router::new().route("/api/v1/dialogue/reports", post(report))
+pub(super) fn routes() -> OpenApiRouter {
+    OpenApiRouter::new().routes(routes!(report))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -40,7 +41,7 @@ pub struct ReportOutcome {
     ),
     security(("token" = []))
 )]
-pub(super) async fn report(
+async fn report(
     platform: Platform,
     SignedIn(user): SignedIn,
     throttle: Throttle,

@@ -1,30 +1,25 @@
 //! Ballots and their receipts, and the results: ranked per theme, and the tallies as open data.
 
+use axum::Json;
 use axum::extract::Path;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use platform::ratelimit::{Action, Throttle};
 use platform::web::{JsonBody, SignedIn};
 use platform::{Error, Platform, Result};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::load;
 use crate::export::{self, TallyOut, csv_response};
 use crate::votes::{self, BallotChoice, ReceiptCheck, VoteOutcome};
 
-pub(super) fn routes() -> Router {
-    Router::new()
-        .route("/api/v1/dialogue/processes/{slug}/results", get(results))
-        .route(
-            "/api/v1/dialogue/processes/{slug}/tallies.json",
-            get(tallies_json),
-        )
-        .route(
-            "/api/v1/dialogue/processes/{slug}/tallies.csv",
-            get(tallies_csv),
-        )
-        .route("/api/v1/dialogue/processes/{slug}/ballots", post(cast))
-        .route("/api/v1/dialogue/receipts/check", post(check_receipt))
+pub(super) fn routes() -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(results))
+        .routes(routes!(tallies_json))
+        .routes(routes!(tallies_csv))
+        .routes(routes!(cast))
+        .routes(routes!(check_receipt))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -42,10 +37,7 @@ pub struct ResultsOut {
     params(("slug" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "Ranked results (never who voted)", body = ResultsOut))
 )]
-pub(super) async fn results(
-    platform: Platform,
-    Path(slug): Path<String>,
-) -> Result<Json<ResultsOut>> {
+async fn results(platform: Platform, Path(slug): Path<String>) -> Result<Json<ResultsOut>> {
     let p = load(&platform, &slug).await?;
     if !p.results_visible() {
         return Ok(Json(ResultsOut {
@@ -71,10 +63,7 @@ pub(super) async fn results(
         (status = 403, description = "Tallies are hidden while voting is open")
     )
 )]
-pub(super) async fn tallies_json(
-    platform: Platform,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<TallyOut>>> {
+async fn tallies_json(platform: Platform, Path(slug): Path<String>) -> Result<Json<Vec<TallyOut>>> {
     let p = load(&platform, &slug).await?;
     Ok(Json(export::tallies_of(&platform, &p).await?))
 }
@@ -89,7 +78,7 @@ pub(super) async fn tallies_json(
         (status = 403, description = "Tallies are hidden while voting is open")
     )
 )]
-pub(super) async fn tallies_csv(
+async fn tallies_csv(
     platform: Platform,
     Path(slug): Path<String>,
 ) -> Result<axum::response::Response> {
@@ -121,7 +110,7 @@ pub struct BallotBody {
     ),
     security(("token" = []))
 )]
-pub(super) async fn cast(
+async fn cast(
     platform: Platform,
     SignedIn(user): SignedIn,
     throttle: Throttle,
@@ -151,7 +140,7 @@ pub struct ReceiptBody {
         (status = 404, description = "No ballot has this receipt")
     )
 )]
-pub(super) async fn check_receipt(
+async fn check_receipt(
     platform: Platform,
     JsonBody(body): JsonBody<ReceiptBody>,
 ) -> Result<Json<ReceiptCheck>> {
