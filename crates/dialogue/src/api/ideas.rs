@@ -60,12 +60,7 @@ async fn list_ideas(
     let items = list
         .iter()
         .map(|i| {
-            let v = tallies.as_ref().map(|t| {
-                t.iter()
-                    .find(|(id, _)| *id == i.id)
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0)
-            });
+            let v = tallies.as_deref().map(|t| export::votes_in(t, i.id));
             export::idea_out(&p, i, None, v)
         })
         .collect();
@@ -250,24 +245,10 @@ async fn get_idea(platform: Platform, Path(id): Path<Uuid>) -> Result<Json<IdeaD
     let p = processes::find_by_id(&platform.db, idea.process_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let original = if idea.rewritten() {
-        ideas::versions(&platform.db, id)
-            .await?
-            .into_iter()
-            .next()
-            .map(|v| (v.title, v.body))
-    } else {
-        None
-    };
+    let original = export::original_of(&platform, &idea).await?;
     let votes = if p.results_visible() {
-        Some(
-            votes::tallies(&platform.db, p.process.id)
-                .await?
-                .into_iter()
-                .find(|(i, _)| *i == id)
-                .map(|(_, n)| n)
-                .unwrap_or(0),
-        )
+        let tallies = votes::tallies(&platform.db, p.process.id).await?;
+        Some(export::votes_in(&tallies, id))
     } else {
         None
     };
