@@ -374,7 +374,5 @@ dialogue-error-staff-only = Only staff of the organization can do this.
 dialogue-error-moderators-only = Only moderators can do this.
 dialogue-error-no-author = This contribution has no author account to block.
 dialogue-error-block-staff = Staff accounts cannot be blocked from here.
-dialogue-error-json = The request body is not valid JSON for this endpoint: { $detail }
-dialogue-error-query = The query parameters are not valid: { $detail }
 dialogue-label-colon = { $label }:
 dialogue-colon = :

@@ -229,7 +229,6 @@ notice-tracker-milestone-saved = The milestone is saved.
 notice-tracker-assessment-saved = The assessment is recorded.
 
 tracker-error-not-team = Only the responsible team (editors of the lead organization) and administrators can do this.
-tracker-error-json = The body is not the JSON this endpoint takes: { $detail }
 tracker-error-kind = "{ $value }" is not a type: use commitment or project.
 tracker-error-completion = "{ $value }" is not on the completion scale: not started, limited, substantial or complete.
 tracker-error-novelty = "{ $value }" is neither new nor ongoing.

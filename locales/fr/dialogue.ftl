@@ -374,7 +374,5 @@ dialogue-error-staff-only = Seul le personnel de l’organisation peut faire cec
 dialogue-error-moderators-only = Seules les personnes modératrices peuvent faire ceci.
 dialogue-error-no-author = Cette contribution n’a pas de compte d’auteur à bloquer.
 dialogue-error-block-staff = Les comptes du personnel ne peuvent pas être bloqués ici.
-dialogue-error-json = Le corps de la requête n’est pas un JSON valide pour ce point d’accès : { $detail }
-dialogue-error-query = Les paramètres de la requête ne sont pas valides : { $detail }
 dialogue-label-colon = { $label } :
 dialogue-colon =  :

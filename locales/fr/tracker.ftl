@@ -229,7 +229,6 @@ notice-tracker-milestone-saved = Le jalon est enregistré.
 notice-tracker-assessment-saved = L'évaluation est consignée.
 
 tracker-error-not-team = Seules l'équipe responsable (les rédacteurs de l'organisation responsable) et les administrateurs peuvent faire ceci.
-tracker-error-json = Le corps n'est pas le JSON que prend ce point d'accès : { $detail }
 tracker-error-kind = « { $value } » n'est pas un type : utilisez commitment ou project.
 tracker-error-completion = « { $value } » ne fait pas partie de l'échelle de réalisation : pas commencé, limité, substantiel ou terminé.
 tracker-error-novelty = « { $value } » n'est ni nouveau ni en cours.

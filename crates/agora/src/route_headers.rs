@@ -1,15 +1,16 @@
 //! Every route of the assembled site answers with the security headers and well-made cookies.
 //!
 //! axum cannot list a router's routes, so the list comes from the source: every
-//! `.route("…")` in the workspace's crates. Each must be mounted in the real app (a request with
-//! an unusual method reaches the route, not the not-found fallback), so a route the list misses
-//! or the app forgets to mount fails the test.
+//! `.route("…")` and `#[utoipa::path(…, path = "…")]` in the workspace's crates. Each must be
+//! mounted in the real app (a request with an unusual method reaches the route, not the
+//! not-found fallback), so a route the list misses or the app forgets to mount fails the test.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use tower::ServiceExt;
 
-/// The literal paths of `.route("…", …)` calls in the workspace's sources.
+/// The literal paths of `.route("…", …)` calls and `#[utoipa::path]` attributes in the
+/// workspace's sources.
 fn routes_in_source() -> Vec<(String, String)> {
     let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut found = Vec::new();
@@ -33,6 +34,17 @@ fn routes_in_source() -> Vec<(String, String)> {
                 let Some(rest) = rest.strip_prefix('"') else {
                     continue;
                 };
+                let Some(end) = rest.find('"') else { continue };
+                found.push((rest[..end].to_string(), path.display().to_string()));
+            }
+            // Routes mounted through utoipa-axum's `routes!` are written once, in the handler's
+            // `#[utoipa::path(…, path = "…")]`.
+            for (at, _) in text.match_indices("#[utoipa::path(") {
+                let rest = &text[at..];
+                let Some(start) = rest.find("path = \"") else {
+                    continue;
+                };
+                let rest = &rest[start + "path = \"".len()..];
                 let Some(end) = rest.find('"') else { continue };
                 found.push((rest[..end].to_string(), path.display().to_string()));
             }

@@ -334,7 +334,7 @@ fn postgres_is_backed_up_with_pg_dump_and_pg_restore() {
     );
     let reindexed = run(&["reindex"], &dst);
     assert!(text(&reindexed.stdout).contains("indexed"), "{}", text(&reindexed.stdout));
-    // Plain dumps open and close with a random `\\restrict` key (PostgreSQL 15.14 and later).
+    // Plain dumps open and close with a random `\restrict` key (PostgreSQL 15.14 and later).
     let rows = |url: &str| -> Vec<u8> {
         let dump = tool("pg_dump", &["--data-only", "--no-comments", url]);
         text(&dump)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::consultations::{self, Filter};
 use crate::ideas::{self, IdeaFilter};
-use crate::model::{Consultation, Idea, ProcessFull};
+use crate::model::{Comment, Consultation, Idea, ProcessFull};
 use crate::votes;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -145,40 +145,53 @@ pub async fn ideas_of(platform: &Platform, p: &ProcessFull) -> Result<Vec<IdeaOu
     };
     let mut out = Vec::with_capacity(list.len());
     for i in &list {
-        let original = if i.rewritten() {
-            ideas::versions(&platform.db, i.id)
-                .await?
-                .into_iter()
-                .next()
-                .map(|v| (v.title, v.body))
-        } else {
-            None
-        };
-        let votes = tallies.as_ref().map(|t| {
-            t.iter()
-                .find(|(id, _)| *id == i.id)
-                .map(|(_, n)| *n)
-                .unwrap_or(0)
-        });
+        let original = original_of(platform, i).await?;
+        let votes = tallies.as_deref().map(|t| votes_in(t, i.id));
         out.push(idea_out(p, i, original, votes));
     }
     Ok(out)
+}
+
+/// The title and body an idea was submitted with, when staff rewrote it since.
+pub async fn original_of(platform: &Platform, idea: &Idea) -> Result<Option<(String, String)>> {
+    if !idea.rewritten() {
+        return Ok(None);
+    }
+    Ok(ideas::versions(&platform.db, idea.id)
+        .await?
+        .into_iter()
+        .next()
+        .map(|v| (v.title, v.body)))
+}
+
+/// An idea's votes in its process's tallies (`votes::tallies`).
+pub fn votes_in(tallies: &[(Uuid, i64)], idea: Uuid) -> i64 {
+    tallies
+        .iter()
+        .find(|(id, _)| *id == idea)
+        .map(|(_, n)| *n)
+        .unwrap_or(0)
 }
 
 pub async fn comments_of(platform: &Platform, p: &ProcessFull) -> Result<Vec<CommentOut>> {
     Ok(ideas::process_comments(&platform.db, p.process.id)
         .await?
         .into_iter()
-        .map(|c| CommentOut {
-            id: c.id,
-            idea_id: c.idea_id,
-            body: c.body,
-            lang: c.lang,
-            author_name: c.author_name.unwrap_or_default(),
-            sample: c.sample,
-            created_at: c.created_at,
-        })
+        .map(comment_out)
         .collect())
+}
+
+/// A comment as downloads and the API show it.
+pub fn comment_out(c: Comment) -> CommentOut {
+    CommentOut {
+        id: c.id,
+        idea_id: c.idea_id,
+        body: c.body,
+        lang: c.lang,
+        author_name: c.author_name.unwrap_or_default(),
+        sample: c.sample,
+        created_at: c.created_at,
+    }
 }
 
 /// Ranked tallies, only once the process shows its results.

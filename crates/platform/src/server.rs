@@ -76,7 +76,13 @@ fn routes(platform: Platform, pages: Router, api: Router) -> Router {
 #[openapi(
     info(title = "Agora API", description = "The native JSON API of Agora: open dialogue, open information and the platform. The catalogue speaks the CKAN Action API at /api/3/action/."),
     paths(me),
-    components(schemas(crate::auth::CurrentUser, crate::auth::Role)),
+    components(schemas(
+        crate::auth::CurrentUser,
+        crate::auth::Role,
+        crate::web::ApiErrorBody,
+        crate::web::ApiError,
+        crate::web::ApiFieldError
+    )),
     modifiers(&TokenAuth)
 )]
 pub struct ApiDoc;

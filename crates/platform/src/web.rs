@@ -19,8 +19,13 @@ use serde::de::DeserializeOwned;
 
 use crate::Platform;
 use crate::auth::{self, CurrentUser, SESSION_COOKIE, TokenProblem};
-use crate::error::{Error, ErrorExt, FieldError, Result};
+use crate::error::{Error, ErrorExt, Result};
 use crate::i18n::Lang;
+
+mod api;
+
+use api::error_json;
+pub use api::{ApiError, ApiErrorBody, ApiFieldError, JsonBody, Paging, QueryParams};
 
 pub const CSRF_COOKIE: &str = "agora_csrf";
 /// The CSRF cookie's name when cookies are secure (an https base URL): browsers keep a
@@ -298,22 +303,6 @@ async fn identify(
         return Ok((user, None, session));
     }
     Ok((None, None, None))
-}
-
-fn error_json(err: &Error) -> Response {
-    let mut fields = serde_json::Map::new();
-    for FieldError { field, msg } in err.field_errors() {
-        let entry = fields
-            .entry(field.clone())
-            .or_insert_with(|| serde_json::Value::Array(vec![]));
-        if let serde_json::Value::Array(list) = entry {
-            list.push(Lang::En.msg(msg).into());
-        }
-    }
-    let body = serde_json::json!({
-        "error": { "code": err.code(), "message": Lang::En.msg(&err.message()), "fields": fields }
-    });
-    (err.status(), axum::Json(body)).into_response()
 }
 
 #[derive(askama::Template)]
@@ -707,41 +696,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
                 tracing::debug!(error = %e, "form did not parse");
                 Error::bad_request("error-form-invalid")
             })
-    }
-}
-
-/// A JSON body for the native API; one that does not parse is a 400 in the API's error shape,
-/// naming the problem.
-pub struct JsonBody<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
-    type Rejection = Error;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let req = crate::body::limited_request(req).await?;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(JsonBody(v)),
-            Err(e) => Err(Error::BadRequest(
-                crate::Msg::new("error-json-body").arg("detail", e.body_text()),
-            )),
-        }
-    }
-}
-
-/// Query parameters for the native API; a query that does not parse is a 400 in the API's error
-/// shape, naming the problem.
-pub struct QueryParams<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(QueryParams(v)),
-            Err(e) => Err(Error::BadRequest(
-                crate::Msg::new("error-query-params").arg("detail", e.body_text()),
-            )),
-        }
     }
 }
 

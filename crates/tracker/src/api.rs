@@ -2,16 +2,16 @@
 //! Reads are public; writes take an API token (or a session) with the same rights as the pages:
 //! the lead organization's editors and administrators.
 
-use axum::extract::{FromRequest, Path, Query, Request};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use platform::error::Msg;
-use platform::web::SignedIn;
+use platform::web::{JsonBody, QueryParams, SignedIn};
 use platform::{Error, Platform, Result};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::model::Kind;
 use crate::store::{
@@ -29,79 +29,35 @@ pub struct BilingualDoc {
 }
 
 pub fn routes() -> Router {
-    Router::new()
-        .route("/api/v1/tracker/plans", get(list_plans).post(create_plan))
-        .route(
-            "/api/v1/tracker/plans/{slug}",
-            get(show_plan).put(update_plan),
-        )
-        .route("/api/v1/tracker/themes", get(list_themes))
-        .route("/api/v1/tracker/items", get(list_items).post(create_item))
-        .route(
-            "/api/v1/tracker/items/{slug}",
-            get(show_item).put(update_item).delete(delete_item),
-        )
-        .route(
-            "/api/v1/tracker/items/{slug}/milestones/{n}",
-            put(update_milestone).delete(delete_milestone),
-        )
-        .route(
-            "/api/v1/tracker/items/{slug}/milestones/{n}/move",
-            post(move_milestone),
-        )
-        .route(
-            "/api/v1/tracker/items/{slug}/milestones",
-            post(create_milestone),
-        )
-        .route("/api/v1/tracker/items/{slug}/updates", post(create_update))
-        .route(
-            "/api/v1/tracker/items/{slug}/assessments",
-            post(create_assessment),
-        )
+    api_routes().split_for_parts().0
+}
+
+/// The routes with their OpenAPI description: each path is written once, in its handler's
+/// `#[utoipa::path]`.
+fn api_routes() -> OpenApiRouter {
+    OpenApiRouter::with_openapi(Tags::openapi())
+        .routes(routes!(list_plans, create_plan))
+        .routes(routes!(show_plan, update_plan))
+        .routes(routes!(list_themes))
+        .routes(routes!(list_items, create_item))
+        .routes(routes!(show_item, update_item, delete_item))
+        .routes(routes!(update_milestone, delete_milestone))
+        .routes(routes!(move_milestone))
+        .routes(routes!(create_milestone))
+        .routes(routes!(create_update))
+        .routes(routes!(create_assessment))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(
-    paths(
-        list_plans,
-        create_plan,
-        show_plan,
-        update_plan,
-        list_themes,
-        list_items,
-        create_item,
-        show_item,
-        update_item,
-        delete_item,
-        create_milestone,
-        update_milestone,
-        delete_milestone,
-        move_milestone,
-        create_update,
-        create_assessment
-    ),
-    tags((name = "tracker", description = "Action plans, OGP commitments and government projects: milestones, progress updates and IRM assessments."))
-)]
+#[openapi(tags((name = "tracker", description = "Action plans, OGP commitments and government projects: milestones, progress updates and IRM assessments.")))]
+struct Tags;
+
+/// The OpenAPI description of [`routes`].
 pub struct TrackerDoc;
 
-/// A JSON body; a body that is not the expected JSON is refused with a message that says why.
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = Error;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let limit = platform::body::limit_of(&req);
-        let req = platform::body::limited_request(req).await?;
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(Error::PayloadTooLarge { limit })
-            }
-            Err(rejection) => Err(Error::BadRequest(
-                Msg::new("tracker-error-json").arg("detail", rejection.body_text()),
-            )),
-        }
+impl utoipa::OpenApi for TrackerDoc {
+    fn openapi() -> utoipa::openapi::OpenApi {
+        api_routes().into_openapi()
     }
 }
 
@@ -157,7 +113,7 @@ async fn show_plan(platform: Platform, Path(slug): Path<String>) -> Result<Json<
 async fn create_plan(
     platform: Platform,
     SignedIn(user): SignedIn,
-    Body(input): Body<PlanInput>,
+    JsonBody(input): JsonBody<PlanInput>,
 ) -> Result<Response> {
     if !user.is_admin() {
         return Err(Error::forbidden("error-admin-only"));
@@ -178,7 +134,7 @@ async fn update_plan(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<PlanInput>,
+    JsonBody(input): JsonBody<PlanInput>,
 ) -> Result<Json<Plan>> {
     if !user.is_admin() {
         return Err(Error::forbidden("error-admin-only"));
@@ -204,7 +160,7 @@ async fn list_themes(platform: Platform) -> Result<Json<Vec<Theme>>> {
     responses((status = 200, description = "The items the filter selects", body = Vec<Summary>)))]
 async fn list_items(
     platform: Platform,
-    Query(filter): Query<Filter>,
+    QueryParams(filter): QueryParams<Filter>,
 ) -> Result<Json<Vec<Summary>>> {
     Ok(Json(
         crate::search::list(&platform, &filter, platform::Lang::En).await?,
@@ -229,7 +185,7 @@ async fn show_item(platform: Platform, Path(slug): Path<String>) -> Result<Json<
 async fn create_item(
     platform: Platform,
     SignedIn(user): SignedIn,
-    Body(input): Body<ItemInput>,
+    JsonBody(input): JsonBody<ItemInput>,
 ) -> Result<Response> {
     if let Some(org) = platform::orgs::find_by_slug(&platform.db, input.organization.trim()).await?
         && !user.can_edit_for(org.id)
@@ -261,7 +217,7 @@ async fn update_item(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<ItemInput>,
+    JsonBody(input): JsonBody<ItemInput>,
 ) -> Result<Json<Detail>> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -315,7 +271,7 @@ async fn update_milestone(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path((slug, n)): Path<(String, i64)>,
-    Body(input): Body<MilestoneInput>,
+    JsonBody(input): JsonBody<MilestoneInput>,
 ) -> Result<Json<Detail>> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -363,7 +319,7 @@ async fn move_milestone(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path((slug, n)): Path<(String, i64)>,
-    Body(input): Body<MoveInput>,
+    JsonBody(input): JsonBody<MoveInput>,
 ) -> Result<Json<Detail>> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -384,7 +340,7 @@ async fn create_milestone(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<MilestoneInput>,
+    JsonBody(input): JsonBody<MilestoneInput>,
 ) -> Result<Response> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -404,7 +360,7 @@ async fn create_update(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<UpdateInput>,
+    JsonBody(input): JsonBody<UpdateInput>,
 ) -> Result<Response> {
     let item = item_by_slug(&platform, &slug).await?;
     require_team(&user, &item)?;
@@ -425,7 +381,7 @@ async fn create_assessment(
     platform: Platform,
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
-    Body(input): Body<AssessmentInput>,
+    JsonBody(input): JsonBody<AssessmentInput>,
 ) -> Result<Response> {
     let item = item_by_slug(&platform, &slug).await?;
     if !user.is_admin() {

@@ -38,23 +38,8 @@ pub fn routes() -> Router {
         .route("/api/v1/catalogue/requests/{id}/assign", post(assign))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Paging {
-    /// How many (1 to 100, default 20).
-    pub limit: Option<i64>,
-    /// How many to skip.
-    pub offset: Option<i64>,
-}
-
-impl Paging {
-    pub fn limits(&self) -> (i64, i64) {
-        (
-            self.limit.unwrap_or(20).clamp(1, 100),
-            self.offset.unwrap_or(0).max(0),
-        )
-    }
-}
+/// 20 requests unless asked for, at most 100.
+type Paging = platform::web::Paging<20, 100>;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RequestList {
@@ -75,7 +60,7 @@ pub async fn list_requests(
     Query(filter): Query<Filter>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<RequestList>> {
-    let (limit, offset) = paging.limits();
+    let (limit, offset) = paging.window();
     let (items, total) = super::list(&platform.db, &filter, limit, offset).await?;
     Ok(Json(RequestList { total, items }))
 }

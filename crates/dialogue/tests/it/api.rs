@@ -215,11 +215,68 @@ async fn a_far_page_is_empty() {
         for path in [
             "/api/v1/dialogue/consultations?page=9223372036854775806&per_page=500",
             "/api/v1/dialogue/consultations?page=9223372036854775807&per_page=2",
+            "/api/v1/dialogue/consultations?offset=9223372036854775807&limit=500",
         ] {
             let r = c.get(path).await;
             assert_eq!(r.status, StatusCode::OK, "{}: {path}: {}", t.engine, r.body);
             let body: Value = serde_json::from_str(&r.body).unwrap();
             assert_eq!(body["items"], json!([]), "{path}: {body}");
+        }
+    }
+}
+
+/// The API's bodies and queries go through the platform's extractors: a body over
+/// `[limits] max_json_bytes` is a 413, a body that is not the endpoint's JSON or not sent as JSON
+/// and a query that does not parse are 400s, all in the API's error shape with a stable key.
+#[tokio::test]
+async fn malformed_oversized_and_mistyped_requests_answer_in_the_api_shape() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+
+    for t in testing::engines().await {
+        let mut c = Client::new(&t);
+        let post = |content_type: &str, body: Body| {
+            Request::post("/api/v1/dialogue/receipts/check")
+                .header(header::CONTENT_TYPE, content_type)
+                .body(body)
+                .unwrap()
+        };
+        let big = format!("{{\"code\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+        let cases = [
+            (
+                post("application/json", Body::from(big)),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "error-payload-too-large",
+            ),
+            (
+                post("application/json", Body::from("{\"code\": ")),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "error-json-body",
+            ),
+            (
+                post("text/plain", Body::from("{\"code\": \"x\"}")),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "error-json-body",
+            ),
+            (
+                Request::get("/api/v1/dialogue/consultations?limit=many")
+                    .body(Body::empty())
+                    .unwrap(),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "error-query-params",
+            ),
+        ];
+        for (req, status, code, key) in cases {
+            let r = c.send(req).await;
+            assert_eq!(r.status, status, "{}: {}", t.engine, r.body);
+            let body: Value = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(body["error"]["code"], code, "{body}");
+            assert_eq!(body["error"]["key"], key, "{body}");
+            assert!(body["error"]["message"].is_string(), "{body}");
         }
     }
 }

@@ -166,6 +166,16 @@ async fn writes_need_the_team_and_name_every_bad_field() {
             r.json()["error"]["fields"]["end"][0],
             "The end date is before the start date."
         );
+        // Beside the text, each field's stable message key, for clients that translate.
+        assert_eq!(
+            r.json()["error"]["field_errors"],
+            json!([{
+                "field": "end",
+                "message": "The end date is before the start date.",
+                "key": "tracker-error-end-before-start"
+            }])
+        );
+        assert_eq!(r.json()["error"]["key"], "error-validation");
         let r = c
             .post_json(
                 "/api/v1/tracker/items/data-inventory-dashboard/milestones",
@@ -189,7 +199,7 @@ async fn writes_need_the_team_and_name_every_bad_field() {
             r.json()["error"]["message"]
                 .as_str()
                 .unwrap()
-                .starts_with("The body is not the JSON this endpoint takes")
+                .starts_with("The request body is not valid JSON for this endpoint")
         );
 
         // Plans and assessments are for administrators.
