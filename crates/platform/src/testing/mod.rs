@@ -14,7 +14,7 @@ mod client;
 mod fixtures;
 
 pub use client::{Client, Multipart, Reply, form_request, json_request};
-pub use fixtures::{PASSWORD, Person, api_token, count, count_where, org};
+pub use fixtures::{PASSWORD, Person, api_token, count, org};
 
 use std::str::FromStr;
 
