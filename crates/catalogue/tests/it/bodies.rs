@@ -4,12 +4,10 @@
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use sha2::Digest;
-use tower::ServiceExt;
 
-use platform::testing;
+use platform::testing::{self, Multipart};
 
 use crate::ckan::{Api, setup};
 
@@ -124,26 +122,13 @@ async fn oversize_json_bodies_get_413_in_the_api_shape() {
 
 /// `resource_create` with a file, as ckanapi sends it.
 async fn upload(api: &Api, package: &str, data: &[u8]) -> (StatusCode, Value) {
-    let boundary = "AgoraBoundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"package_id\"\r\n\r\n{package}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"big.bin\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(data);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    api.call(
-        Request::post("/api/3/action/resource_create")
-            .header(header::AUTHORIZATION, &api.token)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    let mut req = Multipart::new()
+        .field("package_id", package)
+        .file("upload", "big.bin", "application/octet-stream", data)
+        .request("/api/3/action/resource_create");
+    req.headers_mut()
+        .insert(header::AUTHORIZATION, api.token.parse().unwrap());
+    api.call(req).await
 }
 
 /// Bytes that no run of the same byte would hide a mix-up in.
@@ -176,19 +161,12 @@ async fn download(
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, t);
     }
-    let res = api
-        .app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
+    let res = api.visitor().send(req.body(Body::empty()).unwrap()).await;
     let length = res
-        .headers()
+        .headers
         .get(header::CONTENT_LENGTH)
         .map(|v| v.to_str().unwrap().to_string());
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, length, bytes.to_vec())
+    (res.status, length, res.bytes.to_vec())
 }
 
 #[tokio::test]
@@ -240,22 +218,13 @@ async fn uploads_of_several_mib_are_stored_intact_and_served_only_while_public()
             "{engine}: no link to a file it may not have"
         );
         assert!(page.contains("Not released"), "{engine}");
-        let res = api
-            .app
-            .clone()
-            .oneshot(
-                Request::get("/en/dataset/scans")
-                    .header(header::AUTHORIZATION, &api.token)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+        let page = api
+            .visitor()
+            .with_token(&api.token)
+            .get("/en/dataset/scans")
             .await
-            .unwrap();
-        let page = res.into_body().collect().await.unwrap().to_bytes();
-        assert!(
-            String::from_utf8_lossy(&page).contains(&link),
-            "{engine}: its editors have the link"
-        );
+            .body;
+        assert!(page.contains(&link), "{engine}: its editors have the link");
         for token in [None, Some(api.other_token.as_str())] {
             let (status, _, served) = download(&api, &resource, token).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");

@@ -2,17 +2,13 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use platform::auth::{self, NewUser, Role};
-use platform::db::Actor;
-use platform::i18n::Bilingual;
-use platform::orgs::{self, NewOrganization};
 use platform::server::App;
-use platform::testing::{self, TestDb};
+use platform::testing::{self, Client, Multipart, Person, TestDb, api_token, json_request};
 
+/// The catalogue's site on the test kit: two ministries, an editor of health with an API token,
+/// and a participant with another.
 pub struct Api {
     pub app: App,
     pub token: String,
@@ -22,89 +18,45 @@ pub struct Api {
 
 pub async fn setup(t: &TestDb) -> Api {
     let platform = t.platform();
-    let actor = Actor::system("test");
-    let mut tx = t.db.begin().await.unwrap();
-    let health = orgs::create(
-        &mut tx,
-        &actor,
-        NewOrganization {
-            slug: "ministry-of-health".into(),
-            title: Bilingual::new("Ministry of Health", "Ministère de la Santé"),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
+    let db = &t.db;
+    let health = testing::org(
+        db,
+        "ministry-of-health",
+        "Ministry of Health",
+        "Ministère de la Santé",
     )
-    .await
-    .unwrap();
-    orgs::create(
-        &mut tx,
-        &actor,
-        NewOrganization {
-            slug: "ministry-of-finance".into(),
-            title: Bilingual::new("Ministry of Finance", "Ministère des Finances"),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
+    .await;
+    testing::org(
+        db,
+        "ministry-of-finance",
+        "Ministry of Finance",
+        "Ministère des Finances",
     )
-    .await
-    .unwrap();
-    let editor = auth::create_user(
-        &mut tx,
-        &actor,
-        NewUser {
-            email: "editor@health.example",
-            display_name: "",
-            password: "long enough password",
-            role: Role::Editor,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    auth::add_membership(&mut tx, &actor, editor.id, health.id)
-        .await
-        .unwrap();
-    let (token, _) = auth::create_api_token(&mut tx, &actor, editor.id, "test", None)
-        .await
-        .unwrap();
-    let other = auth::create_user(
-        &mut tx,
-        &actor,
-        NewUser {
-            email: "someone@example.org",
-            display_name: "",
-            password: "long enough password",
-            role: Role::Participant,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    let (other_token, _) = auth::create_api_token(&mut tx, &actor, other.id, "test", None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    .await;
+    let editor = Person::new("editor@health.example")
+        .editor_for(health.id)
+        .create(db)
+        .await;
+    let other = Person::new("someone@example.org").create(db).await;
     let app = platform::server::app(platform.clone(), catalogue::pages(), catalogue::api());
     Api {
         app,
-        token,
-        other_token,
+        token: api_token(db, editor.id).await,
+        other_token: api_token(db, other.id).await,
         platform,
     }
 }
 
 impl Api {
+    /// A new visitor of the site, with no cookies.
+    pub fn visitor(&self) -> Client {
+        Client::new(self.app.clone())
+    }
+
+    /// Sends `req` as it is; the answer's JSON (or its text as a JSON string).
     pub async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, body)
+        let r = self.visitor().send(req).await;
+        (r.status, r.json_or_text())
     }
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.call(Request::get(path).body(Body::empty()).unwrap())
@@ -116,12 +68,8 @@ impl Api {
         token: Option<&str>,
         body: Value,
     ) -> (StatusCode, Value) {
-        let mut req = Request::post(format!("/api/3/action/{action}"))
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, t);
-        }
-        self.call(req.body(Body::from(body.to_string())).unwrap())
+        let uri = format!("/api/3/action/{action}");
+        self.call(json_request("POST", &uri, token, Some(&body)))
             .await
     }
 }
@@ -378,18 +326,12 @@ async fn uploads_are_stored_and_served() {
         .post("package_create", Some(&api.token), package("with-upload"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let boundary = "XyZ";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"package_id\"\r\n\r\nwith-upload\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nStations\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"stations.csv\"\r\nContent-Type: text/csv\r\n\r\nid,name\n1,Toronto\n2,Ottawa\n\r\n--{boundary}--\r\n"
-    );
-    let req = Request::post("/api/3/action/resource_create")
-        .header(header::AUTHORIZATION, &api.token)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
+    let mut req = Multipart::new()
+        .fields(&[("package_id", "with-upload"), ("name", "Stations")])
+        .csv("upload", "stations.csv", b"id,name\n1,Toronto\n2,Ottawa\n")
+        .request("/api/3/action/resource_create");
+    req.headers_mut()
+        .insert(header::AUTHORIZATION, api.token.parse().unwrap());
     let (status, res) = api.call(req).await;
     assert_eq!(status, StatusCode::OK, "{res}");
     assert_eq!(res["result"]["url_type"], "upload");
@@ -397,14 +339,8 @@ async fn uploads_are_stored_and_served() {
     assert_eq!(res["result"]["size"], 27);
     let url = res["result"]["url"].as_str().unwrap();
     let path = &url[url.find("/dataset/").unwrap()..];
-    let file = api
-        .app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(file.status(), StatusCode::OK);
-    assert_eq!(file.headers()[header::CONTENT_TYPE], "text/csv");
-    let bytes = file.into_body().collect().await.unwrap().to_bytes();
-    assert_eq!(&bytes[..], b"id,name\n1,Toronto\n2,Ottawa\n");
+    let file = api.visitor().get(path).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers[header::CONTENT_TYPE], "text/csv");
+    assert_eq!(&file.bytes[..], b"id,name\n1,Toronto\n2,Ottawa\n");
 }

@@ -2,16 +2,16 @@
 //! and draft holdings out, the release schedule, progress over time from the access history,
 //! targets with their refusals and progress, the CSV inventory, and the pages in both languages.
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use time::{Duration, OffsetDateTime};
 
 use catalogue::dashboard::{self, targets};
 use catalogue::store::{self, DatasetInput};
 use platform::db::Actor;
-use platform::testing;
+use platform::testing::{self, Reply};
 use platform::{Error, Platform};
 
-use crate::requests::{Browser, people};
+use crate::requests::{browser, people};
 
 async fn holding(platform: &Platform, name: &str, f: impl FnOnce(&mut DatasetInput)) {
     let org = platform::orgs::find_by_slug(&platform.db, "ministry-of-health")
@@ -194,9 +194,11 @@ async fn pages_csv_and_json_on_every_engine() {
         let (api, p) = people(&t).await;
         let platform = &api.platform;
         inventory(platform).await;
-        let visitor = Browser::new(platform, None).await;
+        let visitor = browser(platform, None).await;
 
-        let (status, csv) = visitor.get("/data/inventory.csv").await;
+        let Reply {
+            status, body: csv, ..
+        } = visitor.get("/data/inventory.csv").await;
         assert_eq!(status, StatusCode::OK);
         let lines: Vec<&str> = csv.lines().collect();
         assert!(
@@ -210,12 +212,12 @@ async fn pages_csv_and_json_on_every_engine() {
         );
         assert!(!csv.contains("secret-open") && !csv.contains("draft-open"));
 
-        let (status, body) = visitor.get("/en/data").await;
+        let Reply { status, body, .. } = visitor.get("/en/data").await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             body.contains("The inventory: 4 data holdings") && body.contains("role=\"search\"")
         );
-        let (status, body) = visitor.get("/fr/data/dashboard").await;
+        let Reply { status, body, .. } = visitor.get("/fr/data/dashboard").await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             body.contains("<svg class=\"open-data-chart__svg\""),
@@ -228,18 +230,18 @@ async fn pages_csv_and_json_on_every_engine() {
         assert!(body.contains("En retard (1)") && body.contains("À venir (1)"));
         assert!(body.contains("0 des 0 demandes de données les plus appuyées"));
 
-        let (status, _) = visitor.get("/en/data/dashboard/targets").await;
+        let Reply { status, .. } = visitor.get("/en/data/dashboard/targets").await;
         assert_eq!(status, StatusCode::SEE_OTHER, "to the sign-in page");
-        let alice = Browser::new(platform, Some(p.alice.id)).await;
-        let (status, _, _) = alice
+        let alice = browser(platform, Some(p.alice.id)).await;
+        let Reply { status, .. } = alice
             .post(
                 "/en/data/dashboard/targets",
                 &[("open_count", "5"), ("due_date", "2030-01-01")],
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        let admin = Browser::new(platform, Some(p.admin.id)).await;
-        let (status, body, _) = admin
+        let admin = browser(platform, Some(p.admin.id)).await;
+        let Reply { status, body, .. } = admin
             .post(
                 "/fr/data/dashboard/targets",
                 &[
@@ -263,7 +265,9 @@ async fn pages_csv_and_json_on_every_engine() {
             "{body}"
         );
         assert!(targets::list(&platform.db).await.unwrap().is_empty());
-        let (status, _, location) = admin
+        let Reply {
+            status, headers, ..
+        } = admin
             .post(
                 "/en/data/dashboard/targets",
                 &[
@@ -274,7 +278,7 @@ async fn pages_csv_and_json_on_every_engine() {
             )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (_, body) = admin.get(&location.unwrap()).await;
+        let Reply { body, .. } = admin.get(headers[header::LOCATION].to_str().unwrap()).await;
         assert!(
             body.contains("2 datasets open by January 1, 2030"),
             "{body}"
@@ -296,22 +300,20 @@ async fn pages_csv_and_json_on_every_engine() {
 #[tokio::test]
 async fn inventory_csv_compressed_ends_cleanly() {
     use axum::body::Body;
-    use axum::http::{Request, header};
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
+    use axum::http::Request;
 
     let t = testing::sqlite().await;
     let (api, _) = people(&t).await;
     let platform = &api.platform;
     inventory(platform).await;
-    let visitor = Browser::new(platform, None).await;
+    let visitor = browser(platform, None).await;
     let req = Request::get("/data/inventory.csv")
         .header(header::ACCEPT_ENCODING, "gzip")
         .body(Body::empty())
         .unwrap();
-    let res = visitor.app.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
-    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let res = visitor.send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[header::CONTENT_ENCODING], "gzip");
+    let body = res.bytes;
     assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
 }

@@ -5,195 +5,47 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 use catalogue::store::{self, DatasetInput};
-use platform::auth::{self, NewUser, Role};
+use platform::auth::Role;
 use platform::config::{Limits, Settings};
 use platform::db::Actor;
-use platform::i18n::Bilingual;
-use platform::orgs::{self, NewOrganization};
-use platform::server::App;
-use platform::testing::{self, TestDb};
+use platform::testing::{self, Client, Multipart, Person, Reply, TestDb, count};
 use platform::{Db, Platform};
 
-const PASSWORD: &str = "a long enough password";
-
-struct Client {
-    app: App,
-    cookies: Vec<(String, String)>,
+/// A visitor of the catalogue's site on `platform`.
+fn client(platform: Platform) -> Client {
+    Client::site(&platform, catalogue::pages(), catalogue::api())
 }
 
-struct Reply {
-    status: StatusCode,
-    location: String,
-    body: String,
-}
-
-impl Client {
-    fn new(platform: Platform) -> Client {
-        Client {
-            app: platform::server::app(platform, catalogue::pages(), catalogue::api()),
-            cookies: Vec::new(),
-        }
-    }
-
-    async fn send(&mut self, mut req: Request<Body>) -> Reply {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        if !cookie.is_empty() {
-            req.headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        for v in res.headers().get_all(header::SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            self.cookies.push((k.to_string(), v.to_string()));
-        }
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            location,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    fn csrf(&self) -> String {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == "agora_csrf")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
-        if self.csrf().is_empty() {
-            self.get("/en/dataset").await;
-        }
-        let csrf = self.csrf();
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields.iter().copied().chain([("_csrf", csrf.as_str())]))
-            .finish();
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// A multipart form with the CSRF token, text fields and (when given) a file.
-    async fn post_file(
-        &mut self,
-        uri: &str,
-        fields: &[(&str, &str)],
-        file: Option<(&str, &[u8])>,
-    ) -> Reply {
-        if self.csrf().is_empty() {
-            self.get("/en/dataset").await;
-        }
-        let boundary = "AgoraEditorBoundary";
-        let mut body = Vec::new();
-        let csrf = self.csrf();
-        for (k, v) in fields.iter().copied().chain([("_csrf", csrf.as_str())]) {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        if let Some((name, data)) = file {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-            body.extend_from_slice(data);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.send(
-            Request::post(uri)
-                .header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn sign_in(&mut self, email: &str) {
-        let r = self
-            .post(
-                "/en/account/login",
-                &[("email", email), ("password", PASSWORD)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "log-in failed: {}", r.body);
-    }
+/// Posts the multipart form of a resource: the text fields and, when given, a CSV file.
+async fn post_file(
+    c: &Client,
+    uri: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Reply {
+    let form = Multipart::new().fields(fields);
+    let form = match file {
+        Some((name, data)) => form.csv("file", name, data),
+        None => form,
+    };
+    c.post_multipart(uri, form).await
 }
 
 async fn organization(db: &Db, slug: &str, en: &str, fr: &str) -> Uuid {
-    let mut tx = db.begin().await.unwrap();
-    let o = orgs::create(
-        &mut tx,
-        &Actor::system("test"),
-        NewOrganization {
-            slug: slug.into(),
-            title: Bilingual::new(en, fr),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    o.id
+    testing::org(db, slug, en, fr).await.id
 }
 
 async fn person(db: &Db, email: &str, role: Role, org: Option<Uuid>) {
-    let mut tx = db.begin().await.unwrap();
-    let actor = Actor::system("test");
-    let user = auth::create_user(
-        &mut tx,
-        &actor,
-        NewUser {
-            email,
-            display_name: "",
-            password: PASSWORD,
-            role,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    if let Some(org) = org {
-        auth::add_membership(&mut tx, &actor, user.id, org)
-            .await
-            .unwrap();
+    let person = Person::new(email).role(role);
+    match org {
+        Some(org) => person.member_of(org),
+        None => person,
     }
-    tx.commit().await.unwrap();
+    .create(db)
+    .await;
 }
 
 struct World {
@@ -238,17 +90,6 @@ async fn world(db: &Db) -> World {
     .unwrap();
     tx.commit().await.unwrap();
     World { health, finance }
-}
-
-async fn count(db: &Db, sql: &str) -> i64 {
-    async fn inner(db: &Db, sql: &str) -> platform::Result<i64> {
-        Ok(platform::read!(db, |c| sqlx::query_scalar::<_, i64>(
-            sqlx::AssertSqlSafe(sql)
-        )
-        .fetch_one(&mut *c)
-        .await?))
-    }
-    inner(db, sql).await.unwrap()
 }
 
 /// The messages of the error summary, in order.
@@ -318,27 +159,27 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         let finance = w.finance.to_string();
 
         // Visitors are sent to log in; participants are refused.
-        let mut visitor = Client::new(t.platform());
+        let visitor = client(t.platform());
         let r = visitor.get("/en/dataset/new").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}");
         assert!(
-            r.location.starts_with("/en/account/login"),
+            r.location().starts_with("/en/account/login"),
             "{}",
-            r.location
+            r.location()
         );
         let r = visitor.get("/en/dataset/budget-tables").await;
         assert!(
             !r.body.contains("/dataset/budget-tables/edit"),
             "{engine}: no edit link for visitors"
         );
-        let mut someone = Client::new(t.platform());
+        let someone = client(t.platform());
         someone.sign_in("someone@example.org").await;
         assert_eq!(
             someone.get("/en/dataset/new").await.status,
             StatusCode::FORBIDDEN
         );
 
-        let mut editor = Client::new(t.platform());
+        let editor = client(t.platform());
         editor.sign_in("editor@health.example").await;
         let r = editor.get("/en/dataset").await;
         assert!(
@@ -363,7 +204,7 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         assert!(r.body.contains("Creative Commons Attribution 4.0"));
 
         // A refused submission names every problem with its field, stores nothing.
-        let before = count(db, "SELECT COUNT(*) FROM datasets").await;
+        let before = count(db, "datasets").await;
         let mut bad = full_form(&finance);
         bad.retain(|(k, _)| {
             ![
@@ -406,7 +247,7 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         );
         assert!(r.body.contains("id=\"title_en-error\""));
         assert_eq!(
-            count(db, "SELECT COUNT(*) FROM datasets").await,
+            count(db, "datasets").await,
             before,
             "{engine}: nothing saved"
         );
@@ -433,7 +274,7 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         let r = editor.post("/en/dataset/new", &full_form(&health)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         assert_eq!(
-            r.location,
+            r.location(),
             "/en/dataset/fish-stocking/resource/new?notice=notice-catalogue-dataset-created"
         );
         let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
@@ -453,26 +294,26 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         assert!(d.row.creator_user_id.is_some());
 
         // The file, uploaded.
-        let r = editor.get(&r.location).await;
+        let r = editor.get(&r.location()).await;
         assert!(
             r.body.contains("The dataset is created. Now add its data."),
             "{engine}"
         );
         let csv = b"lake,species,count\nSimcoe,lake trout,12000\n";
-        let r = editor
-            .post_file(
-                "/en/dataset/fish-stocking/resource/new",
-                &[
-                    ("name_en", ""),
-                    ("name_fr", "Ensemencement 2025"),
-                    ("format", ""),
-                    ("resource_type", "data"),
-                    ("language", "english_and_french"),
-                    ("data_range_start", "2025-01-01"),
-                ],
-                Some(("stocking-2025.csv", csv)),
-            )
-            .await;
+        let r = post_file(
+            &editor,
+            "/en/dataset/fish-stocking/resource/new",
+            &[
+                ("name_en", ""),
+                ("name_fr", "Ensemencement 2025"),
+                ("format", ""),
+                ("resource_type", "data"),
+                ("language", "english_and_french"),
+                ("data_range_start", "2025-01-01"),
+            ],
+            Some(("stocking-2025.csv", csv)),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
         let res = &d.resources[0];
@@ -502,18 +343,18 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         assert_eq!(r.body.as_bytes(), csv);
 
         // A link, and a link without an address refused with its field named.
-        let r = editor
-            .post_file(
-                "/en/dataset/fish-stocking/resource/new",
-                &[
-                    ("url", ""),
-                    ("name_en", "Nothing"),
-                    ("resource_type", "data"),
-                    ("language", "english"),
-                ],
-                None,
-            )
-            .await;
+        let r = post_file(
+            &editor,
+            "/en/dataset/fish-stocking/resource/new",
+            &[
+                ("url", ""),
+                ("name_en", "Nothing"),
+                ("resource_type", "data"),
+                ("language", "english"),
+            ],
+            None,
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
         assert!(
             summary(&r.body)
@@ -523,18 +364,18 @@ async fn editors_add_and_change_datasets_on_every_engine() {
             "{:#?}",
             summary(&r.body)
         );
-        let r = editor
-            .post_file(
-                "/en/dataset/fish-stocking/resource/new",
-                &[
-                    ("url", "https://data.example.org/stations.json"),
-                    ("name_en", "Stations"),
-                    ("resource_type", "data"),
-                    ("language", "english"),
-                ],
-                None,
-            )
-            .await;
+        let r = post_file(
+            &editor,
+            "/en/dataset/fish-stocking/resource/new",
+            &[
+                ("url", "https://data.example.org/stations.json"),
+                ("name_en", "Stations"),
+                ("resource_type", "data"),
+                ("language", "english"),
+            ],
+            None,
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
         let link = d
@@ -547,18 +388,18 @@ async fn editors_add_and_change_datasets_on_every_engine() {
 
         // Editing a resource keeps its file unless a new one comes; deleting takes it off the page.
         let file_res = d.resources[0].id;
-        let r = editor
-            .post_file(
-                &format!("/en/dataset/fish-stocking/resource/{file_res}/edit"),
-                &[
-                    ("name_en", "Stocking 2025"),
-                    ("format", "CSV"),
-                    ("resource_type", "data"),
-                    ("language", "english_and_french"),
-                ],
-                None,
-            )
-            .await;
+        let r = post_file(
+            &editor,
+            &format!("/en/dataset/fish-stocking/resource/{file_res}/edit"),
+            &[
+                ("name_en", "Stocking 2025"),
+                ("format", "CSV"),
+                ("resource_type", "data"),
+                ("language", "english_and_french"),
+            ],
+            None,
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         let kept = store::resource(db, file_res).await.unwrap().unwrap();
         assert_eq!(kept.name_en, "Stocking 2025");
@@ -651,7 +492,14 @@ async fn editors_add_and_change_datasets_on_every_engine() {
             page.contains("<td>To be opened (planned for March 31, 2027)</td>"),
             "{engine}: the history keeps the date that was planned"
         );
-        let audited = count(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'dataset.update.access' AND entity_id = '{}'", d.row.id)).await;
+        let audited = count(
+            db,
+            &format!(
+                "audit_log WHERE action = 'dataset.update.access' AND entity_id = '{}'",
+                d.row.id
+            ),
+        )
+        .await;
         assert_eq!(audited, 1, "{engine}");
         let page = visitor.get("/fr/dataset/fish-stocking").await.body;
         assert!(
@@ -700,11 +548,11 @@ async fn editors_add_and_change_datasets_on_every_engine() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         assert_eq!(
-            r.location,
+            r.location(),
             "/en/dataset/fish-stocking-program?notice=notice-catalogue-dataset-saved"
         );
         let r = visitor.get("/en/dataset/fish-stocking").await;
-        assert_eq!(r.location, "/en/dataset/fish-stocking-program");
+        assert_eq!(r.location(), "/en/dataset/fish-stocking-program");
 
         // Another organization's dataset is not this editor's; an administrator's it is.
         assert_eq!(
@@ -727,7 +575,7 @@ async fn editors_add_and_change_datasets_on_every_engine() {
                 .access_level,
             "open"
         );
-        let mut admin = Client::new(t.platform());
+        let admin = client(t.platform());
         admin.sign_in("admin@agora.example").await;
         let r = admin
             .post(
@@ -775,7 +623,7 @@ async fn oversize_uploads_are_refused_with_the_limit() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let mut editor = Client::new(platform);
+    let editor = client(platform);
     editor.sign_in("editor@health.example").await;
     let r = editor.get("/en/dataset/stations/resource/new").await;
     assert!(
@@ -783,22 +631,22 @@ async fn oversize_uploads_are_refused_with_the_limit() {
         "the form states the limit"
     );
     let big = vec![b'x'; 10_000];
-    let r = editor
-        .post_file(
-            "/en/dataset/stations/resource/new",
-            &[("resource_type", "data"), ("language", "english")],
-            Some(("big.csv", &big)),
-        )
-        .await;
+    let r = post_file(
+        &editor,
+        "/en/dataset/stations/resource/new",
+        &[("resource_type", "data"), ("language", "english")],
+        Some(("big.csv", &big)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("4 KiB"), "{}", r.body);
-    let r = editor
-        .post_file(
-            "/fr/dataset/stations/resource/new",
-            &[("resource_type", "data"), ("language", "english")],
-            Some(("big.csv", &big)),
-        )
-        .await;
+    let r = post_file(
+        &editor,
+        "/fr/dataset/stations/resource/new",
+        &[("resource_type", "data"), ("language", "english")],
+        Some(("big.csv", &big)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("lang=\"fr\""));
     assert!(
@@ -815,7 +663,7 @@ async fn oversize_uploads_are_refused_with_the_limit() {
 #[tokio::test]
 async fn license_list_serves_the_configured_list() {
     let t = testing::sqlite().await;
-    let mut c = Client::new(t.platform());
+    let c = client(t.platform());
     let r = c.get("/api/3/action/license_list").await;
     let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let list = body["result"].as_array().unwrap();
@@ -841,7 +689,7 @@ async fn license_list_serves_the_configured_list() {
 async fn pages_take_forms_up_to_the_form_limit_and_files_up_to_the_upload_limit() {
     let t: TestDb = testing::sqlite().await;
     let w = world(&t.db).await;
-    let mut editor = Client::new(t.platform());
+    let editor = client(t.platform());
     editor.sign_in("editor@health.example").await;
     // A plain form over 1 MiB, with and without a declared length.
     let big = "x".repeat(2 * 1024 * 1024);
@@ -881,24 +729,24 @@ async fn pages_take_forms_up_to_the_form_limit_and_files_up_to_the_upload_limit(
     .unwrap();
     tx.commit().await.unwrap();
     // The text fields of an upload form are held to the form limit too.
-    let r = editor
-        .post_file(
-            "/en/dataset/stations/resource/new",
-            &[("description_en", &big)],
-            None,
-        )
-        .await;
+    let r = post_file(
+        &editor,
+        "/en/dataset/stations/resource/new",
+        &[("description_en", &big)],
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
     let data: Vec<u8> = (0..3 * 1024 * 1024 + 7)
         .map(|i| (i * 31 % 251) as u8)
         .collect();
-    let r = editor
-        .post_file(
-            "/en/dataset/stations/resource/new",
-            &[("resource_type", "data"), ("language", "english")],
-            Some(("scan.bin", &data)),
-        )
-        .await;
+    let r = post_file(
+        &editor,
+        "/en/dataset/stations/resource/new",
+        &[("resource_type", "data"), ("language", "english")],
+        Some(("scan.bin", &data)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let d = store::get(&t.db, "stations").await.unwrap().unwrap();
     let resource = &d.resources[0];

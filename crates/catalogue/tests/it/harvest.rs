@@ -9,8 +9,6 @@ use tokio::net::TcpListener;
 use catalogue::harvest;
 use catalogue::store::{self, DatasetInput, ResourceInput};
 use platform::db::Actor;
-use platform::i18n::Bilingual;
-use platform::orgs::{self, NewOrganization};
 use platform::testing::{self, TestDb};
 use platform::{Db, Platform};
 
@@ -48,23 +46,14 @@ async fn source(n: usize) -> (TestDb, Platform, String) {
     let t = testing::sqlite().await;
     let platform = t.platform();
     let actor = Actor::system("test");
-    let mut tx = t.db.begin().await.unwrap();
-    let org = orgs::create(
-        &mut tx,
-        &actor,
-        NewOrganization {
-            slug: "environment".into(),
-            title: Bilingual::new(
-                "Ministry of the Environment",
-                "Ministère de l’Environnement",
-            ),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
+    let org = testing::org(
+        &t.db,
+        "environment",
+        "Ministry of the Environment",
+        "Ministère de l’Environnement",
     )
-    .await
-    .unwrap();
+    .await;
+    let mut tx = t.db.begin().await.unwrap();
     store::create_group(&mut tx, &actor, "climate", "Climate", "Climat")
         .await
         .unwrap();
@@ -216,20 +205,8 @@ async fn a_local_dataset_of_the_same_name_is_left_alone() {
     let (_src, _src_platform, url) = source(2).await;
     let target = testing::sqlite().await;
     let here = target.platform();
+    let org = testing::org(&target.db, "ours", "Our ministry", "").await;
     let mut tx = target.db.begin().await.unwrap();
-    let org = orgs::create(
-        &mut tx,
-        &Actor::system("test"),
-        NewOrganization {
-            slug: "ours".into(),
-            title: Bilingual::new("Our ministry", ""),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
-    )
-    .await
-    .unwrap();
     let mut local = dataset(org.id, 1);
     local.title_en = "Our own stations".into();
     store::create(&mut tx, &Actor::system("test"), local)

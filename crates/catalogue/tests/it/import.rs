@@ -6,7 +6,7 @@ use platform::testing;
 /// The real Ontario inventory loads whole, with its real access levels and ministries.
 #[tokio::test]
 async fn ontario_inventory_on_every_engine() {
-    let Some(data) = crate::shared_data() else {
+    let Some(data) = platform::testing::shared_data() else {
         return;
     };
     let csv = data.join("ontario-catalogue/data-ontario-ca-catalogue-2020-09-10.csv");

@@ -11,13 +11,3 @@ mod requests;
 mod security;
 mod store;
 mod visibility;
-
-pub fn shared_data() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/data is not present");
-        None
-    }
-}

@@ -2,15 +2,11 @@
 //! member of the Ministry of Health cannot edit its datasets, see its private or draft ones, or
 //! have them counted in facets, through the CKAN API, the pages or the editor; its editor can.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use platform::auth::{self, NewUser, Role};
-use platform::db::Actor;
-use platform::testing;
+use platform::auth;
+use platform::testing::{self, Person, api_token};
 
 use crate::ckan::Api;
 
@@ -21,29 +17,11 @@ async fn member(api: &Api) -> (String, String) {
         .await
         .unwrap()
         .unwrap();
-    let actor = Actor::system("test");
-    let mut tx = db.begin().await.unwrap();
-    let user = auth::create_user(
-        &mut tx,
-        &actor,
-        NewUser {
-            email: "member@health.example",
-            display_name: "",
-            password: "long enough password",
-            role: Role::Participant,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    auth::add_membership(&mut tx, &actor, user.id, health.id)
-        .await
-        .unwrap();
-    let (token, _) = auth::create_api_token(&mut tx, &actor, user.id, "test", None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let user = Person::new("member@health.example")
+        .member_of(health.id)
+        .create(db)
+        .await;
+    let token = api_token(db, user.id).await;
     let session = auth::create_session(db, user.id).await.unwrap();
     (token, session)
 }
@@ -59,14 +37,10 @@ async fn session_of_editor(api: &Api) -> String {
 }
 
 async fn page(api: &Api, path: &str, session: &str) -> (StatusCode, String) {
-    let req = Request::get(path)
-        .header(header::COOKIE, format!("agora_session={session}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = api.app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let visitor = api.visitor();
+    visitor.set_cookie(auth::SESSION_COOKIE, session);
+    let r = visitor.get(path).await;
+    (r.status, r.body)
 }
 
 fn names(body: &Value) -> Vec<String> {

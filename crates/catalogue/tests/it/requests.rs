@@ -2,19 +2,16 @@
 //! following, comments, the status workflow with its refusals, e-mails to followers, the ranked
 //! list and the seed's measure; through the store, the pages and the JSON API.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use time::Duration;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 use catalogue::requests::{self, Filter, NewRequest, StatusChange};
 use catalogue::store::{self, DatasetInput};
-use platform::auth::{self, CurrentUser, NewUser, Role};
+use platform::auth::{self, CurrentUser, Role};
 use platform::db::Actor;
-use platform::testing::{self, TestDb};
+use platform::testing::{self, Client, Person, Reply, TestDb, json_request};
 use platform::{Error, Platform};
 
 pub struct People {
@@ -25,30 +22,11 @@ pub struct People {
 }
 
 async fn person(platform: &Platform, email: &str, role: Role, locale: &str) -> CurrentUser {
-    let mut tx = platform.db.begin().await.unwrap();
-    let u = auth::create_user(
-        &mut tx,
-        &Actor::system("test"),
-        NewUser {
-            email,
-            display_name: "",
-            password: "long enough password",
-            role,
-            verified: true,
-            locale,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    CurrentUser {
-        id: u.id,
-        email: u.email,
-        display_name: u.display_name,
-        role,
-        verified: true,
-        organizations: vec![],
-    }
+    Person::new(email)
+        .role(role)
+        .locale(locale)
+        .create(&platform.db)
+        .await
 }
 
 /// The CKAN test set-up (two ministries, an editor of health) plus an administrator and two
@@ -467,67 +445,12 @@ async fn the_list_ranks_by_votes_and_the_dashboard_counts_the_top_released_on_ev
     }
 }
 
-pub struct Browser {
-    pub app: platform::server::App,
-    pub cookie: String,
-    /// The form token: the visitor's cookie, or the session's own once signed in.
-    pub csrf: String,
-}
-
-pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-impl Browser {
-    pub async fn new(platform: &Platform, user: Option<Uuid>) -> Browser {
-        let app = platform::server::app(platform.clone(), catalogue::pages(), catalogue::api());
-        let mut csrf = CSRF.to_string();
-        let mut session = String::new();
-        if let Some(u) = user {
-            let secret = auth::create_session(&platform.db, u).await.unwrap();
-            csrf = platform::web::session_csrf(&secret);
-            session = format!("; agora_session={secret}");
-        }
-        let cookie = format!("agora_csrf={csrf}{session}");
-        Browser { app, cookie, csrf }
-    }
-
-    pub async fn send(&self, req: Request<Body>) -> (StatusCode, String, Option<String>) {
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string());
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            String::from_utf8_lossy(&body).into_owned(),
-            location,
-        )
-    }
-
-    pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let req = Request::get(path)
-            .header(header::COOKIE, &self.cookie)
-            .body(Body::empty())
-            .unwrap();
-        let (s, b, _) = self.send(req).await;
-        (s, b)
-    }
-
-    pub async fn post(
-        &self,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> (StatusCode, String, Option<String>) {
-        let mut pairs = vec![("_csrf", self.csrf.as_str())];
-        pairs.extend_from_slice(form);
-        let body = serde_urlencoded::to_string(&pairs).unwrap();
-        let req = Request::post(path)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
+/// A visitor of the catalogue's site on `platform`, signed in as `user` when given.
+pub async fn browser(platform: &Platform, user: Option<Uuid>) -> Client {
+    let visitor = Client::site(platform, catalogue::pages(), catalogue::api());
+    match user {
+        Some(u) => visitor.signed_in(&platform.db, u).await,
+        None => visitor,
     }
 }
 
@@ -536,8 +459,8 @@ async fn pages_say_what_is_wrong_in_the_page_language_on_every_engine() {
     for t in testing::engines().await {
         let (api, p) = people(&t).await;
         let platform = &api.platform;
-        let alice = Browser::new(platform, Some(p.alice.id)).await;
-        let (status, body, _) = alice
+        let alice = browser(platform, Some(p.alice.id)).await;
+        let Reply { status, body, .. } = alice
             .post(
                 "/fr/data/requests/new",
                 &[("title", ""), ("description", "Des données.")],
@@ -548,7 +471,7 @@ async fn pages_say_what_is_wrong_in_the_page_language_on_every_engine() {
             body.contains("href=\"#title\">Titre : Ce champ est obligatoire."),
             "{body}"
         );
-        let (status, body, _) = alice
+        let Reply { status, body, .. } = alice
             .post(
                 "/en/data/requests/new",
                 &[("title", &"t".repeat(201)), ("description", "Data.")],
@@ -567,7 +490,9 @@ async fn pages_say_what_is_wrong_in_the_page_language_on_every_engine() {
             0
         );
 
-        let (status, _, location) = alice
+        let Reply {
+            status, headers, ..
+        } = alice
             .post(
                 "/en/data/requests/new",
                 &[
@@ -578,19 +503,19 @@ async fn pages_say_what_is_wrong_in_the_page_language_on_every_engine() {
             )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let location = location.unwrap();
+        let location = headers[header::LOCATION].to_str().unwrap().to_string();
         let page = location.split('?').next().unwrap().to_string();
-        let (status, body) = alice.get(&location).await;
+        let Reply { status, body, .. } = alice.get(&location).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("Your request is submitted."));
 
         // Voting twice from the page: the second is refused with the reason, in French.
-        let (status, _, _) = alice
+        let Reply { status, .. } = alice
             .post(&format!("{page}/vote"), &[("action", "vote")])
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let fr = page.replacen("/en/", "/fr/", 1);
-        let (status, body, _) = alice
+        let Reply { status, body, .. } = alice
             .post(&format!("{fr}/vote"), &[("action", "vote")])
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
@@ -598,16 +523,16 @@ async fn pages_say_what_is_wrong_in_the_page_language_on_every_engine() {
             body.contains("Vous avez déjà voté pour cette demande."),
             "{body}"
         );
-        let (_, body) = alice.get(&page).await;
+        let Reply { body, .. } = alice.get(&page).await;
         assert!(body.contains("1 vote") && body.contains("Withdraw my vote"));
 
         // Staff: released without a dataset names the field; a visitor sees no staff forms.
-        let admin = Browser::new(platform, Some(p.admin.id)).await;
-        let (status, _, _) = admin
+        let admin = browser(platform, Some(p.admin.id)).await;
+        let Reply { status, .. } = admin
             .post(&format!("{page}/status"), &[("status", "under_review")])
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (status, body, _) = admin
+        let Reply { status, body, .. } = admin
             .post(
                 &format!("{page}/status"),
                 &[("status", "released"), ("dataset", "")],
@@ -618,23 +543,23 @@ async fn pages_say_what_is_wrong_in_the_page_language_on_every_engine() {
             body.contains("href=\"#dataset\">Released dataset: Give the identifier"),
             "{body}"
         );
-        let (status, _, _) = alice
+        let Reply { status, .. } = alice
             .post(
                 &format!("{page}/status"),
                 &[("status", "declined"), ("note", "No.")],
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        let (_, body) = Browser::new(platform, None).await.get(&page).await;
+        let Reply { body, .. } = browser(platform, None).await.get(&page).await;
         assert!(!body.contains("Answer this request") && body.contains("Sign in to vote"));
 
-        let (status, body) = alice.get("/fr/data/requests?status=under_review").await;
+        let Reply { status, body, .. } = alice.get("/fr/data/requests?status=under_review").await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             body.contains("Wait times") && body.contains("À l’étude"),
             "{body}"
         );
-        let (_, body) = alice.get("/en/data/requests?status=declined").await;
+        let Reply { body, .. } = alice.get("/en/data/requests?status=declined").await;
         assert!(body.contains("No data requests match."));
     }
 }
@@ -644,17 +569,7 @@ async fn the_json_api_counts_one_vote_a_person_on_every_engine() {
     for t in testing::engines().await {
         let (api, _) = people(&t).await;
         let call = |method: &str, path: &str, token: Option<&str>, body: Option<Value>| {
-            let mut req = Request::builder().method(method).uri(path);
-            if let Some(t) = token {
-                req = req.header(header::AUTHORIZATION, t);
-            }
-            let req = match body {
-                Some(b) => req
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(b.to_string())),
-                None => req.body(Body::empty()),
-            };
-            api.call(req.unwrap())
+            api.call(json_request(method, path, token, body.as_ref()))
         };
         let (status, body) = call(
             "POST",
@@ -764,34 +679,26 @@ async fn data_requests_and_votes_are_rate_limited_per_account_on_every_engine() 
         let limited = Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap();
 
         // Pages: two requests, then a 429 page in the page's language with Retry-After.
-        let alice = Browser::new(&limited, Some(p.alice.id)).await;
+        let alice = browser(&limited, Some(p.alice.id)).await;
         let form = [
             ("title", "Wait times"),
             ("description", "Counts."),
             ("organization", "ministry-of-health"),
         ];
         for _ in 0..2 {
-            let (status, body, _) = alice.post("/en/data/requests/new", &form).await;
+            let Reply { status, body, .. } = alice.post("/en/data/requests/new", &form).await;
             assert_eq!(status, StatusCode::SEE_OTHER, "{}: {body}", t.engine);
         }
-        let req = Request::post("/fr/data/requests/new")
-            .header(header::COOKIE, &alice.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(
-                serde_urlencoded::to_string([
-                    ("_csrf", alice.csrf.as_str()),
-                    ("title", "Third"),
-                    ("description", "x"),
-                ])
-                .unwrap(),
-            ))
-            .unwrap();
-        let res = alice.app.clone().oneshot(req).await.unwrap();
-        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{}", t.engine);
-        assert!(res.headers().contains_key(header::RETRY_AFTER));
-        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let res = alice
+            .post(
+                "/fr/data/requests/new",
+                &[("title", "Third"), ("description", "x")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", t.engine);
+        assert!(res.headers.contains_key(header::RETRY_AFTER));
         assert!(
-            String::from_utf8_lossy(&body).contains("beaucoup de demandes de données"),
+            res.body.contains("beaucoup de demandes de données"),
             "{}",
             t.engine
         );
@@ -805,25 +712,17 @@ async fn data_requests_and_votes_are_rate_limited_per_account_on_every_engine() 
         );
 
         // The API: a vote and its withdrawal, then 429 in the API's error shape.
-        let app = platform::server::app(limited.clone(), catalogue::pages(), catalogue::api());
+        let script = browser(&limited, None).await;
         let vote = format!("/api/v1/catalogue/requests/{}/vote", list[0].id);
-        let call = |method: &str| {
-            Request::builder()
-                .method(method)
-                .uri(&vote)
-                .header(header::AUTHORIZATION, &api.other_token)
-                .body(Body::empty())
-                .unwrap()
-        };
+        let call = |method: &str| json_request(method, &vote, Some(&api.other_token), None);
         for method in ["POST", "DELETE"] {
-            let res = app.clone().oneshot(call(method)).await.unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{} {method}", t.engine);
+            let res = script.send(call(method)).await;
+            assert_eq!(res.status, StatusCode::OK, "{} {method}", t.engine);
         }
-        let res = app.clone().oneshot(call("POST")).await.unwrap();
-        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{}", t.engine);
-        assert!(res.headers().contains_key(header::RETRY_AFTER));
-        let body: Value =
-            serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        let res = script.send(call("POST")).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", t.engine);
+        assert!(res.headers.contains_key(header::RETRY_AFTER));
+        let body: Value = res.json();
         assert_eq!(body["error"]["code"], "rate_limited", "{body}");
     }
 }

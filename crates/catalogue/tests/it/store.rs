@@ -1,26 +1,16 @@
 use catalogue::store::{self, DatasetInput, Lookup, ResourceInput};
 use platform::db::Actor;
-use platform::i18n::Bilingual;
-use platform::orgs::{self, NewOrganization};
 use platform::{Error, testing};
 
 async fn org(db: &platform::Db) -> uuid::Uuid {
-    let mut tx = db.begin().await.unwrap();
-    let o = orgs::create(
-        &mut tx,
-        &Actor::system("t"),
-        NewOrganization {
-            slug: "ministry-of-health".into(),
-            title: Bilingual::new("Ministry of Health", "Ministère de la Santé"),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
+    testing::org(
+        db,
+        "ministry-of-health",
+        "Ministry of Health",
+        "Ministère de la Santé",
     )
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    o.id
+    .id
 }
 
 fn input(org: uuid::Uuid, name: &str) -> DatasetInput {

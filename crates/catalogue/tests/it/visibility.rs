@@ -3,23 +3,15 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use platform::testing;
 
-async fn text(app: &platform::server::App, path: &str) -> (StatusCode, String) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    (
-        status,
-        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned(),
-    )
+use crate::ckan::Api;
+
+async fn text(api: &Api, path: &str) -> (StatusCode, String) {
+    let r = api.visitor().get(path).await;
+    (r.status, r.body)
 }
 
 #[tokio::test]
@@ -123,7 +115,7 @@ async fn hidden_datasets_never_leak_on_every_engine() {
             "/en/dataset?access_level=all",
             "/fr/dataset?access_level=all",
         ] {
-            let (status, body) = text(&api.app, path).await;
+            let (status, body) = text(&api, path).await;
             assert_eq!(status, StatusCode::OK, "{engine}: {path}");
             assert!(
                 !body.contains("hidden-"),
@@ -141,15 +133,15 @@ async fn hidden_datasets_never_leak_on_every_engine() {
             "/dataset/hidden-private.ttl",
             "/feeds/dataset/hidden-draft.atom",
         ] {
-            let (status, _) = text(&api.app, path).await;
+            let (status, _) = text(&api, path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{engine}: {path}");
         }
-        let (_, page) = text(&api.app, "/en/dataset/visible-restricted").await;
+        let (_, page) = text(&api, "/en/dataset/visible-restricted").await;
         assert!(
             page.contains("Locations of critical infrastructure.") && page.contains("Security"),
             "{engine}"
         );
-        let (_, page) = text(&api.app, "/fr/dataset/visible-restricted").await;
+        let (_, page) = text(&api, "/fr/dataset/visible-restricted").await;
         assert!(
             page.contains("Sécurité") && page.contains("Restreint"),
             "{engine}"
@@ -162,7 +154,7 @@ async fn hidden_datasets_never_leak_on_every_engine() {
 async fn a_far_catalog_page_is_empty() {
     for t in testing::engines().await {
         let api = crate::ckan::setup(&t).await;
-        let (status, body) = text(&api.app, "/catalog.ttl?page=9223372036854775807").await;
+        let (status, body) = text(&api, "/catalog.ttl?page=9223372036854775807").await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", t.engine);
         assert!(!body.contains("/dataset/"), "{body}");
     }

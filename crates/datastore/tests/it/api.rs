@@ -7,18 +7,12 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use platform::Platform;
-use platform::auth::{self, NewUser, Role};
-use platform::db::Actor;
-use platform::i18n::Bilingual;
 use platform::jobs::{self, WorkerOptions};
-use platform::orgs::{self, NewOrganization};
 use platform::server::App;
-use platform::testing::{self, TestDb};
+use platform::testing::{self, Client, Multipart, Person, TestDb, api_token, json_request};
 
 pub struct Api {
     pub app: App,
@@ -42,59 +36,21 @@ pub fn allowing_private_links(t: &TestDb) -> Platform {
 /// The catalogue's pages and API with the datastore told of saved resources, as the binary
 /// assembles them, on `platform`.
 pub async fn setup_on(t: &TestDb, platform: Platform) -> Api {
-    let actor = Actor::system("test");
-    let mut tx = t.db.begin().await.unwrap();
-    let org = orgs::create(
-        &mut tx,
-        &actor,
-        NewOrganization {
-            slug: "natural-resources".into(),
-            title: Bilingual::new("Natural Resources", "Richesses naturelles"),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
+    let db = &t.db;
+    let org = testing::org(
+        db,
+        "natural-resources",
+        "Natural Resources",
+        "Richesses naturelles",
     )
-    .await
-    .unwrap();
-    let editor = auth::create_user(
-        &mut tx,
-        &actor,
-        NewUser {
-            email: "editor@mnrf.example",
-            display_name: "",
-            password: "long enough password",
-            role: Role::Editor,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    auth::add_membership(&mut tx, &actor, editor.id, org.id)
-        .await
-        .unwrap();
-    let (token, _) = auth::create_api_token(&mut tx, &actor, editor.id, "test", None)
-        .await
-        .unwrap();
-    let other = auth::create_user(
-        &mut tx,
-        &actor,
-        NewUser {
-            email: "someone@example.org",
-            display_name: "",
-            password: "long enough password",
-            role: Role::Participant,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    let (other_token, _) = auth::create_api_token(&mut tx, &actor, other.id, "test", None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    .await;
+    let editor = Person::new("editor@mnrf.example")
+        .editor_for(org.id)
+        .create(db)
+        .await;
+    let token = api_token(db, editor.id).await;
+    let other = Person::new("someone@example.org").create(db).await;
+    let other_token = api_token(db, other.id).await;
     let mut registry = jobs::Registry::new();
     datastore::load::register(&mut registry);
     let workers = jobs::spawn_workers_with(
@@ -122,30 +78,24 @@ pub async fn setup_on(t: &TestDb, platform: Platform) -> Api {
 }
 
 impl Api {
+    /// A new visitor of the site, with no cookies.
+    pub fn visitor(&self) -> Client {
+        Client::new(self.app.clone())
+    }
+
+    /// Sends `req` as it is; the answer's JSON (or its text as a JSON string).
     pub async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, body)
+        let r = self.visitor().send(req).await;
+        (r.status, r.json_or_text())
     }
 
     async fn raw(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
-        let res = self
-            .app
-            .clone()
-            .oneshot(Request::get(path).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let ct = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        (status, ct, bytes.to_vec())
+        let r = self.visitor().get(path).await;
+        (
+            r.status,
+            r.header(header::CONTENT_TYPE.as_str()),
+            r.bytes.to_vec(),
+        )
     }
 
     pub async fn post(
@@ -154,12 +104,8 @@ impl Api {
         token: Option<&str>,
         body: Value,
     ) -> (StatusCode, Value) {
-        let mut req = Request::post(format!("/api/3/action/{action}"))
-            .header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, t);
-        }
-        self.call(req.body(Body::from(body.to_string())).unwrap())
+        let uri = format!("/api/3/action/{action}");
+        self.call(json_request("POST", &uri, token, Some(&body)))
             .await
     }
 
@@ -171,30 +117,12 @@ impl Api {
         name: &str,
         data: &[u8],
     ) -> Value {
-        let boundary = "AgoraBoundary";
-        let mut body = Vec::new();
-        for (k, v) in fields {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let req = Request::post(format!("/api/3/action/{action}"))
-            .header(header::AUTHORIZATION, &self.token)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap();
+        let mut req = Multipart::new()
+            .fields(fields)
+            .csv("upload", name, data)
+            .request(&format!("/api/3/action/{action}"));
+        req.headers_mut()
+            .insert(header::AUTHORIZATION, self.token.parse().unwrap());
         let (status, res) = self.call(req).await;
         assert_eq!(status, StatusCode::OK, "{res}");
         res["result"].clone()

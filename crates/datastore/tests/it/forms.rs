@@ -7,71 +7,36 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
 use datastore::report::Report;
-use platform::testing::{self, TestDb};
+use platform::testing::{self, Client, Multipart, Reply, TestDb};
 
 use crate::api::{Api, STATIONS, allowing_private_links, dataset, setup, setup_on};
-use crate::pages::Browser;
 
-impl Browser {
-    /// The editor of the natural-resources ministry, signed in.
-    async fn editor(api: &Api) -> Browser {
-        let mut browser = Browser {
-            app: api.app.clone(),
-            cookies: Vec::new(),
-        };
-        browser.get("/en/dataset").await;
-        browser.sign_in_as_editor().await;
-        browser
-    }
+/// The editor of the natural-resources ministry, signed in.
+async fn editor(api: &Api) -> Client {
+    let browser = api.visitor();
+    browser.get("/en/dataset").await;
+    browser.sign_in("editor@mnrf.example").await;
+    browser
+}
 
-    /// The resource form sent as a browser sends it: multipart, with the CSRF token and a file
-    /// when given. Answers the status and where it leads.
-    async fn send_resource(
-        &mut self,
-        uri: &str,
-        fields: &[(&str, &str)],
-        file: Option<(&str, &[u8])>,
-    ) -> (StatusCode, String) {
-        let csrf = self
-            .cookies
-            .iter()
-            .find(|(k, _)| k == "agora_csrf")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let boundary = "AgoraFormBoundary";
-        let mut body = Vec::new();
-        for (k, v) in fields.iter().copied().chain([("_csrf", csrf.as_str())]) {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        let (name, data) = file.unwrap_or(("", b""));
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-        body.extend_from_slice(data);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let (status, body, location) = self
-            .send(
-                Request::post(uri)
-                    .header(
-                        header::CONTENT_TYPE,
-                        format!("multipart/form-data; boundary={boundary}"),
-                    )
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-        (status, location)
-    }
+/// The resource form sent as a browser sends it: multipart, with the CSRF token and the file
+/// part (empty when no file is given). Answers the status and where it leads.
+async fn send_resource(
+    browser: &Client,
+    uri: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> (StatusCode, String) {
+    let (name, data) = file.unwrap_or(("", b""));
+    let form = Multipart::new().fields(fields).csv("file", name, data);
+    let r = browser.post_multipart(uri, form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    (r.status, r.location())
 }
 
 /// The resource id in a data page's address, checking that the editor landed there.
@@ -130,18 +95,18 @@ async fn a_csv_uploaded_through_the_page_becomes_a_typed_table_on_every_engine()
         let engine = t.engine;
         let api = setup(&t).await;
         dataset(&api, "stations", false).await;
-        let mut browser = Browser::editor(&api).await;
-        let (_, location) = browser
-            .send_resource(
-                "/en/dataset/stations/resource/new",
-                &[("name_en", "Stations"), ("resource_type", "data")],
-                Some(("stations.csv", STATIONS)),
-            )
-            .await;
+        let browser = editor(&api).await;
+        let (_, location) = send_resource(
+            &browser,
+            "/en/dataset/stations/resource/new",
+            &[("name_en", "Stations"), ("resource_type", "data")],
+            Some(("stations.csv", STATIONS)),
+        )
+        .await;
         let id = landed_on_data_page(&location, "stations");
 
         // The page the editor lands on says the resource is saved and how its load goes.
-        let (status, body) = browser.get(&location).await;
+        let Reply { status, body, .. } = browser.get(&location).await;
         assert_eq!(status, StatusCode::OK, "{engine}");
         assert!(body.contains("The resource is saved."), "{engine}: {body}");
         assert!(
@@ -170,7 +135,7 @@ async fn a_csv_uploaded_through_the_page_becomes_a_typed_table_on_every_engine()
         assert_eq!(found["result"]["total"], 2, "{engine}");
         assert_eq!(found["result"]["records"][0]["code"], "0164A", "{engine}");
         assert_eq!(found["result"]["records"][0]["count"], 500, "{engine}");
-        let (status, body) = browser.get(&location).await;
+        let Reply { status, body, .. } = browser.get(&location).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("Rows (3)"), "{engine}: {body}");
         assert!(body.contains("Sudbury"), "{engine}");
@@ -180,23 +145,23 @@ async fn a_csv_uploaded_through_the_page_becomes_a_typed_table_on_every_engine()
         let edit = format!("/en/dataset/stations/resource/{id}/edit");
         let fewer =
             b"station,code,year,count,opened,active\nTimmins,0999,2015,40,2015-02-02,true\n";
-        let (_, location) = browser
-            .send_resource(
-                &edit,
-                &[("name_en", "Stations"), ("resource_type", "data")],
-                Some(("stations.csv", fewer)),
-            )
-            .await;
+        let (_, location) = send_resource(
+            &browser,
+            &edit,
+            &[("name_en", "Stations"), ("resource_type", "data")],
+            Some(("stations.csv", fewer)),
+        )
+        .await;
         assert_eq!(landed_on_data_page(&location, "stations"), id);
         let info = api.wait_for_version(&id, 2).await;
         assert_eq!(info["meta"]["count"], 1, "{engine}");
-        let (_, location) = browser
-            .send_resource(
-                &edit,
-                &[("name_en", "Stations, renamed"), ("resource_type", "data")],
-                None,
-            )
-            .await;
+        let (_, location) = send_resource(
+            &browser,
+            &edit,
+            &[("name_en", "Stations, renamed"), ("resource_type", "data")],
+            None,
+        )
+        .await;
         assert_eq!(
             location,
             "/en/dataset/stations?notice=notice-catalogue-resource-saved#resources"
@@ -216,16 +181,16 @@ async fn a_csv_uploaded_through_the_page_becomes_a_typed_table_on_every_engine()
         );
 
         // A file the datastore does not load is saved and listed, as before.
-        let (_, location) = browser
-            .send_resource(
-                "/en/dataset/stations/resource/new",
-                &[
-                    ("name_en", "Methods"),
-                    ("resource_type", "technical_document"),
-                ],
-                Some(("methods.pdf", b"%PDF-1.4 not a table")),
-            )
-            .await;
+        let (_, location) = send_resource(
+            &browser,
+            "/en/dataset/stations/resource/new",
+            &[
+                ("name_en", "Methods"),
+                ("resource_type", "technical_document"),
+            ],
+            Some(("methods.pdf", b"%PDF-1.4 not a table")),
+        )
+        .await;
         assert_eq!(
             location,
             "/en/dataset/stations?notice=notice-catalogue-resource-saved#resources"
@@ -240,20 +205,20 @@ async fn a_link_given_in_the_page_is_fetched_and_loaded_on_every_engine() {
         let engine = t.engine;
         let api = setup_on(&t, allowing_private_links(&t)).await;
         dataset(&api, "linked", false).await;
-        let mut browser = Browser::editor(&api).await;
+        let browser = editor(&api).await;
         // Through a redirect, as published files often are.
         let url = format!("http://{addr}/moved.csv");
-        let (_, location) = browser
-            .send_resource(
-                "/en/dataset/linked/resource/new",
-                &[
-                    ("name_en", "Stations"),
-                    ("resource_type", "data"),
-                    ("url", &url),
-                ],
-                None,
-            )
-            .await;
+        let (_, location) = send_resource(
+            &browser,
+            "/en/dataset/linked/resource/new",
+            &[
+                ("name_en", "Stations"),
+                ("resource_type", "data"),
+                ("url", &url),
+            ],
+            None,
+        )
+        .await;
         let id = landed_on_data_page(&location, "linked");
         let info = api.wait_for_version(&id, 1).await;
         assert_eq!(info["meta"]["count"], 3, "{engine}");
@@ -262,7 +227,7 @@ async fn a_link_given_in_the_page_is_fetched_and_loaded_on_every_engine() {
             .search(json!({"resource_id": id, "filters": {"code": "0201"}}))
             .await;
         assert_eq!(found["result"]["records"][0]["station"], "Ottawa");
-        let (status, body) = browser.get(&location).await;
+        let Reply { status, body, .. } = browser.get(&location).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("Rows (3)"), "{engine}: {body}");
     }
@@ -276,7 +241,7 @@ async fn private_links_are_refused_unless_allowed_on_every_engine() {
         let engine = t.engine;
         let api = setup(&t).await;
         dataset(&api, "linked", false).await;
-        let mut browser = Browser::editor(&api).await;
+        let browser = editor(&api).await;
         let mut refused = Vec::new();
         for url in [
             format!("http://{addr}/open/stations.csv"),
@@ -284,18 +249,18 @@ async fn private_links_are_refused_unless_allowed_on_every_engine() {
             "http://169.254.169.254/latest/meta-data/iam/info.csv".to_string(),
             "http://[::1]/stations.csv".to_string(),
         ] {
-            let (_, location) = browser
-                .send_resource(
-                    "/en/dataset/linked/resource/new",
-                    &[
-                        ("name_en", "Inside"),
-                        ("resource_type", "data"),
-                        ("format", "CSV"),
-                        ("url", &url),
-                    ],
-                    None,
-                )
-                .await;
+            let (_, location) = send_resource(
+                &browser,
+                "/en/dataset/linked/resource/new",
+                &[
+                    ("name_en", "Inside"),
+                    ("resource_type", "data"),
+                    ("format", "CSV"),
+                    ("url", &url),
+                ],
+                None,
+            )
+            .await;
             let id = landed_on_data_page(&location, "linked");
             let report = first_report(&t, &id).await;
             assert!(!report.ok, "{engine}: {url}");
@@ -310,7 +275,7 @@ async fn private_links_are_refused_unless_allowed_on_every_engine() {
 
         // The data page says why, in English and in French.
         let id = &refused[0];
-        let (_, body) = browser
+        let Reply { body, .. } = browser
             .get(&format!("/en/dataset/linked/resource/{id}/data"))
             .await;
         assert!(
@@ -318,7 +283,7 @@ async fn private_links_are_refused_unless_allowed_on_every_engine() {
             "{engine}: {body}"
         );
         assert!(body.contains("127.0.0.1"), "{engine}");
-        let (_, body) = browser
+        let Reply { body, .. } = browser
             .get(&format!("/fr/dataset/linked/resource/{id}/data"))
             .await;
         assert!(
@@ -338,22 +303,22 @@ async fn an_intranet_allows_private_links_within_the_size_limit_on_every_engine(
         let small = platform::Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap();
         let api = setup_on(&t, small).await;
         dataset(&api, "intranet", false).await;
-        let mut browser = Browser::editor(&api).await;
-        let (_, location) = browser
-            .send_resource(
-                "/en/dataset/intranet/resource/new",
-                &[
-                    ("name_en", "Stations"),
-                    ("resource_type", "data"),
-                    ("url", &format!("http://{addr}/open/stations.csv")),
-                ],
-                None,
-            )
-            .await;
+        let browser = editor(&api).await;
+        let (_, location) = send_resource(
+            &browser,
+            "/en/dataset/intranet/resource/new",
+            &[
+                ("name_en", "Stations"),
+                ("resource_type", "data"),
+                ("url", &format!("http://{addr}/open/stations.csv")),
+            ],
+            None,
+        )
+        .await;
         let id = landed_on_data_page(&location, "intranet");
         let report = first_report(&t, &id).await;
         assert_eq!(report.problems[0].code, "link-too-large", "{engine}");
-        let (_, body) = browser
+        let Reply { body, .. } = browser
             .get(&format!("/en/dataset/intranet/resource/{id}/data"))
             .await;
         assert!(

@@ -13,9 +13,7 @@ use platform::testing::{self, TestDb};
 use crate::api::{Api, dataset, setup, setup_on};
 
 fn platform_with(t: &TestDb, f: impl FnOnce(&mut DatastoreSettings)) -> Platform {
-    let mut settings = t.platform().settings.clone();
-    f(&mut settings.datastore);
-    Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap()
+    t.platform_with(|settings| f(&mut settings.datastore))
 }
 
 /// A public table made through the API with `rows` rows: `n` (0, 1, …) and `name`. The records

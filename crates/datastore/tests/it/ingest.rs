@@ -64,7 +64,7 @@ fn parquet(l: &Loaded) -> (usize, Vec<(String, DataType)>) {
 
 #[test]
 fn fish_stocking_loads_with_types_over_the_whole_file() {
-    let Some(data) = crate::shared_data() else {
+    let Some(data) = platform::testing::shared_data() else {
         return;
     };
     let l = load_path(
@@ -96,7 +96,7 @@ fn fish_stocking_loads_with_types_over_the_whole_file() {
 
 #[test]
 fn public_accounts_in_windows_1252_load_and_amounts_with_separators_stay_text() {
-    let Some(data) = crate::shared_data() else {
+    let Some(data) = platform::testing::shared_data() else {
         return;
     };
     let l = load_path(
@@ -120,7 +120,7 @@ fn public_accounts_in_windows_1252_load_and_amounts_with_separators_stay_text() 
 
 #[test]
 fn every_real_csv_loads() {
-    let Some(data) = crate::shared_data() else {
+    let Some(data) = platform::testing::shared_data() else {
         return;
     };
     let mut stack = vec![data];
@@ -636,27 +636,20 @@ mod on_a_store {
 
     use axum::body::Body;
     use axum::http::{Request, StatusCode, header};
-    use http_body_util::BodyExt;
     use serde_json::{Value, json};
-    use tower::ServiceExt;
 
     use datastore::ingest::Progress;
-    use platform::config::{DatastoreSettings, Settings};
+    use platform::config::DatastoreSettings;
     use platform::db::Actor;
     use platform::server::App;
-    use platform::testing::{self, TestDb};
+    use platform::testing::{self, Client, TestDb};
     use platform::{Platform, exec};
 
     use crate::api::{dataset, setup};
 
     /// The platform on this test database with other `[datastore]` settings.
     fn platform_with(t: &TestDb, f: impl FnOnce(&mut DatastoreSettings)) -> Platform {
-        let mut settings = Settings {
-            data_dir: t.dir.path().to_path_buf(),
-            ..Settings::default()
-        };
-        f(&mut settings.datastore);
-        Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap()
+        t.platform_with(|settings| f(&mut settings.datastore))
     }
 
     fn app(platform: &Platform) -> App {
@@ -673,21 +666,16 @@ mod on_a_store {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string()))
             .unwrap();
-        let res = app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let r = Client::new(app.clone()).send(req).await;
         (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            r.status,
+            serde_json::from_slice(&r.bytes).unwrap_or(Value::Null),
         )
     }
 
     async fn page(app: &App, path: &str) -> (StatusCode, String) {
-        let req = Request::get(path).body(Body::empty()).unwrap();
-        let res = app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8_lossy(&bytes).into_owned())
+        let r = Client::new(app.clone()).get(path).await;
+        (r.status, r.body)
     }
 
     fn numbers(n: usize) -> Vec<u8> {

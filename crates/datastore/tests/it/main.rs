@@ -8,13 +8,3 @@ mod hostile;
 mod ingest;
 mod pages;
 mod restricted;
-
-pub fn shared_data() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/data is not present");
-        None
-    }
-}

@@ -3,95 +3,12 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use platform::testing;
+use platform::testing::{self, Reply};
 
 use crate::api::{STATIONS, dataset, setup};
-
-pub struct Browser {
-    pub app: platform::server::App,
-    pub cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    /// Signs in as the natural-resources ministry's editor.
-    pub async fn sign_in_as_editor(&mut self) {
-        let (status, body, _) = self
-            .post(
-                "/en/account/login",
-                &[
-                    ("email", "editor@mnrf.example"),
-                    ("password", "long enough password"),
-                ],
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    }
-
-    pub async fn send(&mut self, mut req: Request<Body>) -> (StatusCode, String, String) {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        if !cookie.is_empty() {
-            req.headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        for v in res.headers().get_all(header::SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            self.cookies.push((k.to_string(), v.to_string()));
-        }
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
-        (status, body, location)
-    }
-
-    pub async fn get(&mut self, uri: &str) -> (StatusCode, String) {
-        let (s, b, _) = self
-            .send(Request::get(uri).body(Body::empty()).unwrap())
-            .await;
-        (s, b)
-    }
-
-    pub async fn post(
-        &mut self,
-        uri: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String, String) {
-        let csrf = self
-            .cookies
-            .iter()
-            .find(|(k, _)| k == "agora_csrf")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields.iter().copied().chain([("_csrf", csrf.as_str())]))
-            .finish();
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-}
 
 #[tokio::test]
 async fn data_page_report_and_dictionary_on_every_engine() {
@@ -109,14 +26,11 @@ async fn data_page_report_and_dictionary_on_every_engine() {
             .await;
         let id = r["id"].as_str().unwrap().to_string();
         api.wait_for_version(&id, 1).await;
-        let mut browser = Browser {
-            app: api.app.clone(),
-            cookies: Vec::new(),
-        };
+        let browser = api.visitor();
         let data = format!("/en/dataset/stations/resource/{id}/data");
 
         // Filters per column: typed, and a wrong value named with its column.
-        let (status, body) = browser
+        let Reply { status, body, .. } = browser
             .get(&format!("{data}?f.year=2012&sort=count&dir=desc"))
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}");
@@ -124,14 +38,14 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         assert!(body.contains("aria-sort=\"descending\""));
         assert!(body.contains("/datastore/dump/"));
         // A text filter finds the start of a word, as a person typing expects.
-        let (status, body) = browser.get(&format!("{data}?f.station=Tor")).await;
+        let Reply { status, body, .. } = browser.get(&format!("{data}?f.station=Tor")).await;
         assert_eq!(status, StatusCode::OK, "{engine}");
         assert!(body.contains("Rows (1)"), "{engine}: {body}");
         assert!(
             body.contains("Toronto") && !body.contains("Ottawa"),
             "{body}"
         );
-        let (status, body) = browser
+        let Reply { status, body, .. } = browser
             .get(&format!(
                 "/fr/dataset/stations/resource/{id}/data?f.year=bient%C3%B4t"
             ))
@@ -143,10 +57,10 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         );
         // A search of more words than the full text takes is named, not a server error.
         let words = vec!["toronto"; 300].join("+");
-        let (status, body) = browser.get(&format!("{data}?q={words}")).await;
+        let Reply { status, body, .. } = browser.get(&format!("{data}?q={words}")).await;
         assert_eq!(status, StatusCode::OK, "{engine}");
         assert!(body.contains("Search for at most 256 words."), "{body}");
-        let (status, body) = browser
+        let Reply { status, body, .. } = browser
             .get(&format!(
                 "/fr/dataset/stations/resource/{id}/data?f.station={words}"
             ))
@@ -158,12 +72,12 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         );
 
         // Profiles and a chart, with its data table.
-        let (status, body) = browser
+        let Reply { status, body, .. } = browser
             .get(&format!("/en/dataset/stations/resource/{id}/profile"))
             .await;
         assert_eq!(status, StatusCode::OK, "{engine}: {body}");
         assert!(body.contains("Toronto (1)"), "{body}");
-        let (status, body) = browser
+        let Reply { status, body, .. } = browser
             .get(&format!(
                 "/en/dataset/stations/resource/{id}/chart?x=year&y=count&agg=sum&kind=bar"
             ))
@@ -175,7 +89,7 @@ async fn data_page_report_and_dictionary_on_every_engine() {
             "{body}"
         );
         assert!(body.contains("<svg viewBox"));
-        let (status, body) = browser
+        let Reply { status, body, .. } = browser
             .get(&format!(
                 "/fr/dataset/stations/resource/{id}/chart?x=opened&kind=line&agg=sum"
             ))
@@ -197,7 +111,7 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         .await;
         let mut shown = String::new();
         for _ in 0..400 {
-            let (_, body) = browser.get(&data).await;
+            let Reply { body, .. } = browser.get(&data).await;
             if body.contains("The latest file was not loaded") {
                 shown = body;
                 break;
@@ -213,25 +127,25 @@ async fn data_page_report_and_dictionary_on_every_engine() {
 
         // The dictionary: anyone reads it; an editor chooses a type, and the file reloads with it.
         let dictionary = format!("/en/dataset/stations/resource/{id}/dictionary");
-        let (status, body) = browser.get(&dictionary).await;
+        let Reply { status, body, .. } = browser.get(&dictionary).await;
         assert_eq!(status, StatusCode::OK, "{engine}: {body}");
         assert!(
             !body.contains("<form method=\"post\""),
             "visitors do not edit"
         );
-        let (status, _, _) = browser.post(&dictionary, &[("type.2", "text")]).await;
+        let Reply { status, .. } = browser.post(&dictionary, &[("type.2", "text")]).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        browser.sign_in_as_editor().await;
-        let (_, body) = browser.get(&dictionary).await;
+        browser.sign_in("editor@mnrf.example").await;
+        let Reply { body, .. } = browser.get(&dictionary).await;
         assert!(body.contains("name=\"type.2\""), "{body}");
-        let (status, body, _) = browser.post(&dictionary, &[("type.2", "money")]).await;
+        let Reply { status, body, .. } = browser.post(&dictionary, &[("type.2", "money")]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("year: choose a type from the list."));
         // The stored file is the refused one: put the good one back first.
         api.upload("resource_update", &[("id", &id)], "stations.csv", STATIONS)
             .await;
         api.wait_for_version(&id, 2).await;
-        let (status, _, to) = browser
+        let reply = browser
             .post(
                 &dictionary,
                 &[
@@ -242,6 +156,7 @@ async fn data_page_report_and_dictionary_on_every_engine() {
                 ],
             )
             .await;
+        let (status, to) = (reply.status, reply.location());
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert!(
             to.contains("notice=notice-datastore-dictionary-reloading"),
@@ -256,7 +171,7 @@ async fn data_page_report_and_dictionary_on_every_engine() {
         assert_eq!(b["result"]["records"][0]["year"], "2012");
 
         // The Frictionless Table Schema.
-        let (status, body) = browser.get(&format!("/datastore/schema/{id}.json")).await;
+        let Reply { status, body, .. } = browser.get(&format!("/datastore/schema/{id}.json")).await;
         assert_eq!(status, StatusCode::OK);
         let schema: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(schema["primaryKey"], json!(["_id"]));

@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::json;
-use tower::ServiceExt;
 
 use platform::testing;
 
@@ -18,15 +17,8 @@ async fn get(api: &Api, path: &str, token: Option<&str>) -> (StatusCode, String)
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, t);
     }
-    let res = api
-        .app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    let r = api.visitor().send(req.body(Body::empty()).unwrap()).await;
+    (r.status, r.body)
 }
 
 #[tokio::test]
@@ -148,15 +140,13 @@ async fn a_dump_streams_batch_by_batch() {
     api.wait_for_version(&id, 1).await;
     for format in ["csv", "json", "parquet&limit=40000"] {
         let res = api
-            .app
-            .clone()
-            .oneshot(
+            .visitor()
+            .response(
                 Request::get(format!("/datastore/dump/{id}?format={format}"))
                     .body(Body::empty())
                     .unwrap(),
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "{format}");
         // Not buffered into one body of known length: sent as it is produced, in many frames.
         assert!(
@@ -182,23 +172,21 @@ async fn a_dump_streams_batch_by_batch() {
     // end, which must end the stream cleanly rather than drop the connection.
     for format in ["csv", "json", "parquet&limit=40000"] {
         let res = api
-            .app
-            .clone()
-            .oneshot(
+            .visitor()
+            .send(
                 Request::get(format!("/datastore/dump/{id}?format={format}"))
                     .header(header::ACCEPT_ENCODING, "gzip")
                     .body(Body::empty())
                     .unwrap(),
             )
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{format}");
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{format}");
         assert_eq!(
-            res.headers().get(header::CONTENT_ENCODING).unwrap(),
+            res.headers.get(header::CONTENT_ENCODING).unwrap(),
             "gzip",
             "{format}"
         );
-        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let body = res.bytes;
         assert!(body.len() > 1_000, "{format}: {} bytes", body.len());
     }
 }

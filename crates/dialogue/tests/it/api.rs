@@ -15,8 +15,8 @@ async fn api_reads_writes_and_refuses_clearly() {
         let o = org(db, "tbs").await;
         person(db, "staff@example.org", Role::Editor, true, Some(o.id)).await;
         person(db, "ada@example.org", Role::Participant, true, None).await;
-        let mut staff = Client::new(&t);
-        staff.login("staff@example.org").await;
+        let staff = client(&t);
+        staff.sign_in("staff@example.org").await;
         let today = dialogue::model::today();
         let new = json!({
             "slug": "api-process", "organization_id": o.id, "title_en": "Made by API", "vote_rule": "approval", "vote_max": 2,
@@ -38,13 +38,13 @@ async fn api_reads_writes_and_refuses_clearly() {
         assert!(body["error"]["fields"]["slug"].is_array(), "{body}");
 
         // A participant cannot create processes; nobody signed in cannot submit.
-        let mut ada = Client::new(&t);
-        ada.login("ada@example.org").await;
+        let ada = client(&t);
+        ada.sign_in("ada@example.org").await;
         let r = ada
             .post_json("/api/v1/dialogue/processes", json!({"slug": "x"}))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-        let mut anon = Client::new(&t);
+        let anon = client(&t);
         let r = anon
             .post_json(
                 "/api/v1/dialogue/processes/api-process/ideas",
@@ -211,7 +211,7 @@ async fn api_reads_writes_and_refuses_clearly() {
 #[tokio::test]
 async fn a_far_page_is_empty() {
     for t in testing::engines().await {
-        let mut c = Client::new(&t);
+        let c = client(&t);
         for path in [
             "/api/v1/dialogue/consultations?page=9223372036854775806&per_page=500",
             "/api/v1/dialogue/consultations?page=9223372036854775807&per_page=2",

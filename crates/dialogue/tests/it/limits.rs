@@ -63,8 +63,8 @@ async fn votes_and_reports_are_limited_per_account() {
             );
         }
 
-        let mut bob = Client::for_platform(limited(&t));
-        bob.login("bob@example.org").await;
+        let bob = client_on(&limited(&t));
+        bob.sign_in("bob@example.org").await;
         let report = |c: uuid::Uuid| json!({"kind": "comment", "id": c, "reason": "spam"});
         for c in &comments[..2] {
             let r = bob.post_json("/api/v1/dialogue/reports", report(*c)).await;

@@ -38,15 +38,15 @@ async fn staff_pages_need_the_editor_role_not_just_a_membership() {
             ("member@example.org", StatusCode::FORBIDDEN),
             ("staff@example.org", StatusCode::OK),
         ] {
-            let mut c = Client::new(&t);
-            c.login(who).await;
+            let c = client(&t);
+            c.sign_in(who).await;
             for path in ["/en/dialogue/assessment", assess.as_str()] {
                 let r = c.get(path).await;
                 assert_eq!(r.status, expected, "{}: {who} {path}", t.engine);
             }
         }
-        let mut member = Client::new(&t);
-        member.login("member@example.org").await;
+        let member = client(&t);
+        member.sign_in("member@example.org").await;
         let r = member
             .post(
                 &format!("/en/ideas/{id}/rewrite"),

@@ -46,7 +46,7 @@ async fn directory_filters_feed_and_entry_in_both_languages() {
             .unwrap();
         }
         tx.commit().await.unwrap();
-        let mut c = Client::new(&t);
+        let c = client(&t);
         let page = c.get("/en/consultations?status=open").await;
         assert_eq!(page.status, StatusCode::OK, "{}", t.engine);
         assert!(
@@ -105,7 +105,7 @@ async fn submit_assess_rewrite_and_object_through_the_pages() {
         person(db, "bob@example.org", Role::Participant, false, None).await;
 
         // Not signed in: the form sends people to log in.
-        let mut anon = Client::new(&t);
+        let anon = client(&t);
         let r = anon.get("/en/processes/budget/ideas/new").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert!(r.location().starts_with("/en/account/login"));
@@ -119,8 +119,8 @@ async fn submit_assess_rewrite_and_object_through_the_pages() {
         assert!(r.body.contains("Vous devez vous connecter"), "{}", r.body);
 
         // Unverified: a clear refusal in French.
-        let mut bob = Client::new(&t);
-        bob.login("bob@example.org").await;
+        let bob = client(&t);
+        bob.sign_in("bob@example.org").await;
         let r = bob
             .post(
                 "/fr/processes/budget/ideas/new",
@@ -138,8 +138,8 @@ async fn submit_assess_rewrite_and_object_through_the_pages() {
             r.body
         );
 
-        let mut ada = Client::new(&t);
-        ada.login("ada@example.org").await;
+        let ada = client(&t);
+        ada.sign_in("ada@example.org").await;
         let form = ada.get("/fr/processes/budget/ideas/new").await;
         assert_eq!(form.status, StatusCode::OK);
         assert!(form.body.contains("Rédiger une idée claire"));
@@ -212,8 +212,8 @@ async fn submit_assess_rewrite_and_object_through_the_pages() {
         );
 
         // Staff: the queue, then an assessment with a rewrite.
-        let mut staff = Client::new(&t);
-        staff.login("staff@example.org").await;
+        let staff = client(&t);
+        staff.sign_in("staff@example.org").await;
         let q = staff.get("/en/dialogue/assessment").await;
         assert!(q.body.contains("Open budget data"));
         assert_eq!(
@@ -377,8 +377,8 @@ async fn vote_check_the_receipt_and_read_ranked_results() {
         person(db, "voter@example.org", Role::Participant, true, None).await;
         person(db, "bob@example.org", Role::Participant, false, None).await;
 
-        let mut voter = Client::new(&t);
-        voter.login("voter@example.org").await;
+        let voter = client(&t);
+        voter.sign_in("voter@example.org").await;
         let ballot = voter.get("/fr/processes/ogp/vote").await;
         assert_eq!(ballot.status, StatusCode::OK);
         assert!(ballot.body.contains("<legend>Thème transparency</legend>"));
@@ -448,7 +448,7 @@ async fn vote_check_the_receipt_and_read_ranked_results() {
         assert_eq!(count(db, "dialogue_ballots").await, 2);
 
         // Anyone can check the receipt: counted, and no idea is named.
-        let mut anon = Client::new(&t);
+        let anon = client(&t);
         let check = anon
             .get(&format!("/en/receipts?code={}", code.to_lowercase()))
             .await;
@@ -465,8 +465,8 @@ async fn vote_check_the_receipt_and_read_ranked_results() {
         assert!(wrong.body.contains("Reçu introuvable"));
 
         // Unverified and signed-out voters are refused.
-        let mut bob = Client::new(&t);
-        bob.login("bob@example.org").await;
+        let bob = client(&t);
+        bob.sign_in("bob@example.org").await;
         let r = bob
             .post(
                 "/en/processes/ogp/vote",
@@ -555,8 +555,8 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
             .await
             .unwrap();
 
-        let mut bob = Client::new(&t);
-        bob.login("bob@example.org").await;
+        let bob = client(&t);
+        bob.sign_in("bob@example.org").await;
         let r = bob
             .post(&format!("/en/ideas/{id}/comments"), &[("comment", "")])
             .await;
@@ -574,8 +574,8 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
         let start = page.body.find(marker).unwrap() + marker.len();
         let comment = page.body[start..start + 36].to_string();
 
-        let mut ada_c = Client::new(&t);
-        ada_c.login("ada@example.org").await;
+        let ada_c = client(&t);
+        ada_c.sign_in("ada@example.org").await;
         let r = ada_c
             .post(
                 "/en/report",
@@ -608,8 +608,8 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
         // An unverified account's report is kept but does not count towards hiding (the default).
-        let mut cy = Client::new(&t);
-        cy.login("cy@example.org").await;
+        let cy = client(&t);
+        cy.sign_in("cy@example.org").await;
         let r = cy
             .post(
                 "/en/report",
@@ -626,8 +626,8 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
             "{}",
             r.location()
         );
-        let mut dee = Client::new(&t);
-        dee.login("dee@example.org").await;
+        let dee = client(&t);
+        dee.sign_in("dee@example.org").await;
         let r = dee
             .post(
                 "/en/report",
@@ -641,14 +641,14 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
         );
 
         // Hidden for the public, pending review.
-        let mut anon = Client::new(&t);
+        let anon = client(&t);
         let page = anon.get(&format!("/en/ideas/{id}")).await;
         assert!(!page.body.contains("Cheap watches"), "{}", t.engine);
         assert!(page.body.contains("hidden after reports from participants"));
 
         // The moderator sees it in the queue and removes it, blocking the author.
-        let mut m = Client::new(&t);
-        m.login("mod@example.org").await;
+        let m = client(&t);
+        m.sign_in("mod@example.org").await;
         let q = m.get("/en/dialogue/moderation").await;
         assert!(q.body.contains("Cheap watches") && q.body.contains("3 open reports"));
         assert_eq!(
@@ -680,7 +680,7 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
 async fn pages_of_the_demo_answer_in_both_languages() {
     let t = testing::sqlite().await;
     dialogue::load_demo(&t.platform()).await.unwrap();
-    let mut c = Client::new(&t);
+    let c = client(&t);
     let due = dialogue::demo::next_december_11();
     let budget = format!("budget-talks-{}", due.year() + 1);
     for lang in ["en", "fr"] {

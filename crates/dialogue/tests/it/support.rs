@@ -1,51 +1,30 @@
-//! Fixtures shared by the tests: organizations, people, processes with phases around today, and a
-//! small HTTP client with cookies and the CSRF token.
+//! Fixtures shared by the tests, on the platform's test kit: organizations, people, processes with
+//! phases around today, and clients of the dialogue's site.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
 use dialogue::model::{Audience, PhaseKind, ProcessFull, VoteRule, today};
 use dialogue::processes::{self, NewCriterion, NewPhase, NewProcess, NewTheme};
-use http_body_util::BodyExt;
-use platform::auth::{self, CurrentUser, NewUser, Role};
+use platform::auth::{CurrentUser, Role};
 use platform::db::{Actor, Db};
-use platform::orgs::{self, NewOrganization, Organization};
-use platform::server::{self, App};
-use platform::testing::TestDb;
-use platform::{Bilingual, Lang, Platform};
+use platform::orgs::Organization;
+use platform::testing::{self, Person, TestDb};
+pub use platform::testing::{Client, Reply, count};
+use platform::{Lang, Platform};
 use time::Duration;
-use tower::ServiceExt;
 use uuid::Uuid;
 
-pub const PASSWORD: &str = "a long enough password";
-
 pub async fn org(db: &Db, slug: &str) -> Organization {
-    if let Some(o) = orgs::find_by_slug(db, slug).await.unwrap() {
-        return o;
-    }
-    let mut tx = db.begin().await.unwrap();
-    let o = orgs::create(
-        &mut tx,
-        &Actor::system("test"),
-        NewOrganization {
-            slug: slug.into(),
-            title: Bilingual::new(
-                "Treasury Board Secretariat",
-                "Secrétariat du Conseil du Trésor",
-            ),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
+    testing::org(
+        db,
+        slug,
+        "Treasury Board Secretariat",
+        "Secrétariat du Conseil du Trésor",
     )
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    o
 }
 
 /// A person; editors edit for `org`.
@@ -56,35 +35,16 @@ pub async fn person(
     verified: bool,
     org: Option<Uuid>,
 ) -> CurrentUser {
-    let mut tx = db.begin().await.unwrap();
-    let u = auth::create_user(
-        &mut tx,
-        &Actor::system("test"),
-        NewUser {
-            email,
-            display_name: email.split('@').next().unwrap(),
-            password: PASSWORD,
-            role,
-            verified,
-            locale: "en",
-        },
-    )
+    let person = Person::new(email)
+        .name(email.split('@').next().unwrap())
+        .role(role)
+        .verified(verified);
+    match org {
+        Some(o) => person.member_of(o),
+        None => person,
+    }
+    .create(db)
     .await
-    .unwrap();
-    if let Some(o) = org {
-        auth::add_membership(&mut tx, &Actor::system("test"), u.id, o)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
-    CurrentUser {
-        id: u.id,
-        email: u.email,
-        display_name: u.display_name,
-        role,
-        verified,
-        organizations: org.into_iter().collect(),
-    }
 }
 
 /// A phase from `opens` to `closes` days from today.
@@ -302,41 +262,7 @@ pub async fn accepted_idea(
     id
 }
 
-/// Counts rows of a table (to check that nothing partial was saved).
-pub async fn count(db: &Db, table: &str) -> i64 {
-    async fn inner(db: &Db, sql: String) -> platform::Result<i64> {
-        Ok(platform::read!(db, |c| sqlx::query_scalar::<_, i64>(
-            sqlx::AssertSqlSafe(sql.as_str())
-        )
-        .fetch_one(&mut *c)
-        .await?))
-    }
-    inner(db, format!("SELECT COUNT(*) FROM {table}"))
-        .await
-        .unwrap()
-}
-
 // ---- HTTP ----
-
-pub struct Client {
-    app: App,
-    cookies: Vec<(String, String)>,
-}
-
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: axum::http::HeaderMap,
-    pub body: String,
-}
-
-impl Reply {
-    pub fn location(&self) -> String {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
-    }
-}
 
 /// The one platform of a test database, so that every client reads the same search index.
 pub fn platform_of(t: &TestDb) -> Platform {
@@ -359,111 +285,16 @@ pub async fn index(t: &TestDb) {
         .unwrap();
 }
 
-impl Client {
-    pub fn new(t: &TestDb) -> Client {
-        Client::for_platform(platform_of(t))
-    }
+/// A visitor of the dialogue's pages and API on `t`.
+pub fn client(t: &TestDb) -> Client {
+    client_on(&platform_of(t))
+}
 
-    /// A client of the site on `platform`, e.g. one with settings of its own.
-    pub fn for_platform(platform: Platform) -> Client {
-        Client {
-            app: server::app(
-                platform,
-                Router::new().merge(dialogue::pages()),
-                dialogue::api(),
-            ),
-            cookies: Vec::new(),
-        }
-    }
-
-    pub async fn send(&mut self, req: Request<Body>) -> Reply {
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        for v in headers.get_all(header::SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-        }
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    pub async fn get(&mut self, uri: &str) -> Reply {
-        let req = Request::get(uri)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Posts a form; the CSRF token is added.
-    pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
-        if !self.cookies.iter().any(|(k, _)| k == "agora_csrf") {
-            self.get("/en/consultations").await;
-        }
-        let csrf = self.csrf();
-        let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(all)
-            .finish();
-        let req = Request::post(uri)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Posts JSON as a same-site script would: with the cookie and the session's CSRF token.
-    pub async fn post_json(&mut self, uri: &str, json: serde_json::Value) -> Reply {
-        let csrf = self
-            .cookies
-            .iter()
-            .find(|(k, _)| k == "agora_csrf")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let req = Request::post(uri)
-            .header(header::COOKIE, self.cookie_header())
-            .header(platform::web::CSRF_HEADER, csrf)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(json.to_string()))
-            .unwrap();
-        self.send(req).await
-    }
-
-    pub fn csrf(&self) -> String {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == "agora_csrf")
-            .map(|(_, v)| v.clone())
-            .expect("a csrf cookie was set")
-    }
-
-    pub async fn login(&mut self, email: &str) {
-        let r = self
-            .post(
-                "/en/account/login",
-                &[("email", email), ("password", PASSWORD)],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "log-in failed: {}", r.body);
-    }
+/// A visitor of the site on `platform`, e.g. one with settings of its own.
+pub fn client_on(platform: &Platform) -> Client {
+    Client::site(
+        platform,
+        Router::new().merge(dialogue::pages()),
+        dialogue::api(),
+    )
 }

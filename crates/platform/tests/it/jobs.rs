@@ -5,16 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use platform::auth::{self, NewUser, Role};
+use axum::http::StatusCode;
+use platform::auth::Role;
 use platform::db::{Actor, Db, now};
 use platform::jobs::{self, EnqueueOptions, Job, JobFilter, JobState, Registry, WorkerOptions};
+use platform::testing::{Client, Person};
 use platform::{Error, Platform, exec, testing};
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 fn fast() -> WorkerOptions {
@@ -682,48 +680,16 @@ async fn enqueue_checks_its_input_and_waits_for_commit() {
 
 // ---- the administration pages ----
 
-/// The cookie of a signed-in administrator and the session's form token.
-async fn admin_cookie(platform: &Platform) -> (String, String) {
-    let mut tx = platform.db.begin().await.unwrap();
-    let user = auth::create_user(
-        &mut tx,
-        &tester(),
-        NewUser {
-            email: "admin@example.org",
-            display_name: "Admin",
-            password: "a long enough password",
-            role: Role::Admin,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let session = auth::create_session(&platform.db, user.id).await.unwrap();
-    let csrf = platform::web::session_csrf(&session);
-    let cookie = format!(
-        "{}={session}; {}={csrf}",
-        auth::SESSION_COOKIE,
-        platform::web::CSRF_COOKIE
-    );
-    (cookie, csrf)
-}
-
-async fn send(platform: &Platform, req: Request<Body>) -> (StatusCode, String, Option<String>) {
-    let app = platform::server::app(platform.clone(), axum::Router::new(), axum::Router::new());
-    let res = app.oneshot(req).await.unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string());
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        String::from_utf8_lossy(&body).into_owned(),
-        location,
-    )
+/// The site, with a signed-in administrator.
+async fn admin(platform: &Platform) -> Client {
+    let user = Person::new("admin@example.org")
+        .name("Admin")
+        .role(Role::Admin)
+        .create(&platform.db)
+        .await;
+    Client::site(platform, axum::Router::new(), axum::Router::new())
+        .signed_in(&platform.db, user.id)
+        .await
 }
 
 #[tokio::test]
@@ -733,7 +699,7 @@ async fn admin_pages_list_show_and_retry_jobs() {
         let platform = t.platform();
         let platform = platform.clone();
         let db = platform.db.clone();
-        let (cookie, csrf) = admin_cookie(&platform).await;
+        let admin = admin(&platform).await;
 
         let running = enqueue(
             &db,
@@ -765,14 +731,9 @@ async fn admin_pages_list_show_and_retry_jobs() {
         });
         tx.commit().await.unwrap();
 
-        let get = |path: &str| {
-            Request::get(path)
-                .header(header::COOKIE, &cookie)
-                .body(Body::empty())
-                .unwrap()
-        };
-        let (status, html, _) = send(&platform, get("/en/admin/jobs")).await;
-        assert_eq!(status, StatusCode::OK, "{html}");
+        let r = admin.get("/en/admin/jobs").await;
+        let html = &r.body;
+        assert_eq!(r.status, StatusCode::OK, "{html}");
         assert!(
             html.contains(r#"<progress max="13956" value="1200""#),
             "{html}"
@@ -788,15 +749,17 @@ async fn admin_pages_list_show_and_retry_jobs() {
         assert!(html.contains(&format!("/en/admin/jobs/{failed}/retry")));
         assert!(!html.contains(&format!("/en/admin/jobs/{running}/retry")));
 
-        let (status, html, _) = send(&platform, get("/en/admin/jobs?state=failed")).await;
-        assert_eq!(status, StatusCode::OK);
+        let r = admin.get("/en/admin/jobs?state=failed").await;
+        let html = &r.body;
+        assert_eq!(r.status, StatusCode::OK);
         assert!(
             html.contains("links.check") && !html.contains("datastore.ingest"),
             "{html}"
         );
 
-        let (status, html, _) = send(&platform, get(&format!("/fr/admin/jobs/{running}"))).await;
-        assert_eq!(status, StatusCode::OK, "{html}");
+        let r = admin.get(&format!("/fr/admin/jobs/{running}")).await;
+        let html = &r.body;
+        assert_eq!(r.status, StatusCode::OK, "{html}");
         assert!(html.contains("1\u{202f}200 sur 13\u{202f}956"), "{html}");
         assert!(
             html.contains("&quot;resource&quot;: &quot;r1&quot;")
@@ -804,43 +767,24 @@ async fn admin_pages_list_show_and_retry_jobs() {
             "{html}"
         );
 
-        let (status, _, _) = send(
-            &platform,
-            get(&format!("/en/admin/jobs/{}", Uuid::now_v7())),
-        )
-        .await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
+        let r = admin
+            .get(&format!("/en/admin/jobs/{}", Uuid::now_v7()))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
 
-        let post = |path: String, body: &str| {
-            Request::post(path)
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body.to_string()))
-                .unwrap()
-        };
-        let (status, _, _) = send(
-            &platform,
-            post(format!("/en/admin/jobs/{failed}/retry"), "_csrf=wrong"),
-        )
-        .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        let retry = format!("/en/admin/jobs/{failed}/retry");
+        let r = admin.post(&retry, &[("_csrf", "wrong")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(
             jobs::get(&db, failed).await.unwrap().unwrap().state,
             "failed"
         );
 
-        let (status, _, location) = send(
-            &platform,
-            post(
-                format!("/en/admin/jobs/{failed}/retry"),
-                &format!("_csrf={csrf}"),
-            ),
-        )
-        .await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
+        let r = admin.post(&retry, &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
-            location.as_deref(),
-            Some(format!("/en/admin/jobs/{failed}?notice=notice-job-retried").as_str())
+            r.location(),
+            format!("/en/admin/jobs/{failed}?notice=notice-job-retried")
         );
         assert_eq!(
             jobs::get(&db, failed).await.unwrap().unwrap().state,
@@ -848,36 +792,21 @@ async fn admin_pages_list_show_and_retry_jobs() {
         );
         assert_eq!(audit_count(&db, "job.retry", failed).await, 1);
 
-        let (status, _, _) = send(
-            &platform,
-            post(
-                format!("/en/admin/jobs/{failed}/retry"),
-                &format!("_csrf={csrf}"),
-            ),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CONFLICT);
+        let r = admin.post(&retry, &[]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
 
-        let (status, _, _) = send(
-            &platform,
-            post(
-                format!("/en/admin/jobs/{running}/cancel"),
-                &format!("_csrf={csrf}"),
-            ),
-        )
-        .await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
+        let r = admin
+            .post(&format!("/en/admin/jobs/{running}/cancel"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
             jobs::get(&db, running).await.unwrap().unwrap().state,
             "cancelled"
         );
 
         // Not for visitors.
-        let (status, _, _) = send(
-            &platform,
-            Request::get("/en/admin/jobs").body(Body::empty()).unwrap(),
-        )
-        .await;
+        let visitor = Client::site(&platform, axum::Router::new(), axum::Router::new());
+        let status = visitor.get("/en/admin/jobs").await.status;
         assert!(status.is_redirection(), "{status}");
     }
 }

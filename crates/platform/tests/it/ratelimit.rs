@@ -3,17 +3,12 @@
 //! the visitor's language once over the limit.
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{StatusCode, header};
 use platform::Platform;
-use platform::auth::{self, NewUser, Role};
-use platform::config::{RateLimit, Settings};
-use platform::db::Actor;
+use platform::auth;
+use platform::config::RateLimit;
 use platform::ratelimit;
-use platform::server::{self, App};
-use platform::testing::{self, TestDb};
-use tower::ServiceExt;
+use platform::testing::{self, Client, Person, Reply, TestDb};
 
 #[tokio::test]
 async fn the_counter_is_exact_under_concurrency_and_windows_roll_over() {
@@ -76,13 +71,8 @@ async fn a_window_too_large_for_seconds_saturates_instead_of_overflowing() {
             "{engine}: the window ends as late as an i64 allows"
         );
         // Through the settings: the second sign-up from one address is refused, not a panic.
-        let mut settings = Settings {
-            data_dir: t.dir.path().to_path_buf(),
-            ..Settings::default()
-        };
-        settings.limits.rate.signup = hostile.clone();
-        let platform = Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap();
-        let c = Client::new(&platform, None).await;
+        let platform = t.platform_with(|s| s.limits.rate.signup = hostile.clone());
+        let c = client(&platform, None).await;
         for (email, status) in [
             ("first@example.org", StatusCode::SEE_OTHER),
             ("second@example.org", StatusCode::TOO_MANY_REQUESTS),
@@ -141,75 +131,27 @@ async fn a_hit_prunes_its_own_expired_counters_and_a_sweep_every_key() {
     }
 }
 
-struct Client {
-    app: App,
-    cookies: String,
-    csrf: String,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-impl Client {
-    async fn new(platform: &Platform, user: Option<uuid::Uuid>) -> Client {
-        // Signed in, the form token is the session's own.
-        let mut csrf = CSRF.to_string();
-        let mut session = String::new();
-        if let Some(u) = user {
-            let secret = auth::create_session(&platform.db, u).await.unwrap();
-            csrf = platform::web::session_csrf(&secret);
-            session = format!("; agora_session={secret}");
-        }
-        Client {
-            app: server::app(platform.clone(), Router::new(), Router::new()),
-            cookies: format!("agora_csrf={csrf}{session}"),
-            csrf,
-        }
-    }
-
-    async fn post(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
-        let mut pairs = vec![("_csrf", self.csrf.as_str())];
-        pairs.extend_from_slice(fields);
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        let req = Request::post(uri)
-            .header(header::COOKIE, &self.cookies)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        }
+/// A visitor of the site on `platform`, signed in as `user` when given.
+async fn client(platform: &Platform, user: Option<uuid::Uuid>) -> Client {
+    let c = Client::site(platform, Router::new(), Router::new());
+    match user {
+        Some(u) => c.signed_in(&platform.db, u).await,
+        None => c,
     }
 }
 
 /// The platform on `t` with small limits: two of each per address, one per account.
 fn limited(t: &TestDb) -> Platform {
-    let mut settings = Settings {
-        data_dir: t.dir.path().to_path_buf(),
-        ..Settings::default()
-    };
     let small = RateLimit {
         per_address: 2,
         per_account: 1,
         window_minutes: 10,
     };
-    settings.limits.rate.signup = small.clone();
-    settings.limits.rate.password_reset = small.clone();
-    settings.limits.rate.verification_resend = small;
-    Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap()
+    t.platform_with(|settings| {
+        settings.limits.rate.signup = small.clone();
+        settings.limits.rate.password_reset = small.clone();
+        settings.limits.rate.verification_resend = small;
+    })
 }
 
 fn assert_limited(r: &Reply, text: &str) {
@@ -227,7 +169,7 @@ fn assert_limited(r: &Reply, text: &str) {
 async fn sign_up_is_limited_per_address_and_per_e_mail() {
     for t in testing::engines().await {
         let platform = limited(&t);
-        let c = Client::new(&platform, None).await;
+        let c = client(&platform, None).await;
         let signup = |email: &'static str| {
             [
                 ("email", email),
@@ -264,24 +206,13 @@ async fn sign_up_is_limited_per_address_and_per_e_mail() {
 async fn reset_requests_and_verification_resends_are_limited() {
     for t in testing::engines().await {
         let platform = limited(&t);
-        let mut tx = platform.db.begin().await.unwrap();
-        let user = auth::create_user(
-            &mut tx,
-            &Actor::system("test"),
-            NewUser {
-                email: "rose@example.org",
-                display_name: "",
-                password: "first password!",
-                role: Role::Participant,
-                verified: false,
-                locale: "en",
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let user = Person::new("rose@example.org")
+            .password("first password!")
+            .verified(false)
+            .create(&platform.db)
+            .await;
 
-        let anon = Client::new(&platform, None).await;
+        let anon = client(&platform, None).await;
         let forgot = [("email", "rose@example.org")];
         let ok = anon.post("/en/account/password/forgot", &forgot).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", t.engine);
@@ -292,7 +223,7 @@ async fn reset_requests_and_verification_resends_are_limited() {
         let first = anon.post("/en/account/password/forgot", &unknown).await;
         assert_limited(&first, "Too many password reset e-mails");
 
-        let signed_in = Client::new(&platform, Some(user.id)).await;
+        let signed_in = client(&platform, Some(user.id)).await;
         let resent = signed_in.post("/en/account/verify/resend", &[]).await;
         assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", t.engine);
         let over = signed_in.post("/fr/account/verify/resend", &[]).await;

@@ -1,62 +1,17 @@
 //! The hardening checks: return addresses, CSRF on API writes, cookie names and flags, client
 //! addresses behind proxies, `/metrics`, reset links, log-in throttling and the hashing pool.
 
-use std::net::SocketAddr;
-
 use axum::Router;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::post;
-use http_body_util::BodyExt;
-use platform::auth::{self, LoginLimits, NewUser, Purpose, Role};
-use platform::config::Settings;
+use platform::auth::{self, CurrentUser, LoginLimits, Purpose};
 use platform::db::Actor;
-use platform::server::{self, App};
-use platform::testing::{self, TestDb};
+use platform::testing::{self, Client, Person, Reply, form_request};
 use platform::web::{CSRF_HEADER, SignedIn};
 use platform::{Error, Platform};
-use tower::ServiceExt;
 
 const PASSWORD: &str = "a good long password";
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or("")
-    }
-    fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect()
-    }
-}
-
-/// A browser: keeps its cookies, and sends from one peer address.
-struct Browser {
-    app: App,
-    cookies: Vec<(String, String)>,
-    peer: SocketAddr,
-}
-
-fn platform_with(t: &TestDb, change: impl FnOnce(&mut Settings)) -> Platform {
-    let mut settings = Settings {
-        data_dir: t.dir.path().to_path_buf(),
-        ..Settings::default()
-    };
-    change(&mut settings);
-    Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap()
-}
 
 /// A native API write, as the areas' APIs have: it needs a signed-in person.
 fn api() -> Router {
@@ -66,121 +21,32 @@ fn api() -> Router {
     )
 }
 
-impl Browser {
-    fn new(platform: &Platform) -> Browser {
-        Browser {
-            app: server::app(platform.clone(), Router::new(), api()),
-            cookies: Vec::new(),
-            peer: "192.0.2.10:5000".parse().unwrap(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    }
-
-    fn csrf(&self) -> String {
-        self.cookie("agora_csrf").expect("a CSRF cookie")
-    }
-
-    async fn send(&mut self, mut req: Request<Body>) -> Reply {
-        req.headers_mut()
-            .insert(header::COOKIE, self.cookie_header().parse().unwrap());
-        req.extensions_mut().insert(ConnectInfo(self.peer));
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        for v in headers.get_all(header::SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-        }
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&mut self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    fn form(uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
-            .finish();
-        Request::post(uri)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap()
-    }
-
-    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
-        self.send(Browser::form(uri, fields)).await
-    }
-
-    async fn log_in(&mut self, email: &str, next: &str) -> Reply {
-        if self.cookie("agora_csrf").is_none() {
-            self.get("/en/account/login").await;
-        }
-        let csrf = self.csrf();
-        self.post(
-            "/en/account/login",
-            &[
-                ("_csrf", &csrf),
-                ("email", email),
-                ("password", PASSWORD),
-                ("next", next),
-            ],
-        )
-        .await
-    }
+/// A browser sending from one peer address.
+fn browser(platform: &Platform) -> Client {
+    Client::site(platform, Router::new(), api()).with_peer("192.0.2.10:5000".parse().unwrap())
 }
 
-async fn user(platform: &Platform, email: &str) -> auth::UserRow {
-    let mut tx = platform.db.begin().await.unwrap();
-    let user = auth::create_user(
-        &mut tx,
-        &Actor::system("test"),
-        NewUser {
-            email,
-            display_name: "",
-            password: PASSWORD,
-            role: Role::Participant,
-            verified: true,
-            locale: "en",
-        },
+async fn log_in(b: &Client, email: &str, next: &str) -> Reply {
+    b.post(
+        "/en/account/login",
+        &[("email", email), ("password", PASSWORD), ("next", next)],
     )
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    user
+}
+
+async fn user(platform: &Platform, email: &str) -> CurrentUser {
+    Person::new(email)
+        .password(PASSWORD)
+        .create(&platform.db)
+        .await
 }
 
 #[tokio::test]
 async fn log_in_never_sends_people_to_another_site() {
     for t in testing::engines().await {
-        let platform = platform_with(&t, |_| {});
+        let platform = t.platform_with(|_| {});
         user(&platform, "ada@example.org").await;
-        let mut b = Browser::new(&platform);
+        let b = browser(&platform);
         for next in [
             "//evil.example",
             "/\\evil.example",
@@ -203,11 +69,11 @@ async fn log_in_never_sends_people_to_another_site() {
                 "{}: the form carries {next:?}",
                 t.engine
             );
-            let done = b.log_in("ada@example.org", next).await;
+            let done = log_in(&b, "ada@example.org", next).await;
             assert_eq!(done.status, StatusCode::SEE_OTHER, "{}: {next:?}", t.engine);
             assert_eq!(done.location(), "/en/account", "{}: {next:?}", t.engine);
         }
-        let done = b.log_in("ada@example.org", "/fr/datasets?q=eau").await;
+        let done = log_in(&b, "ada@example.org", "/fr/datasets?q=eau").await;
         assert_eq!(done.location(), "/fr/datasets?q=eau");
     }
 }
@@ -215,28 +81,30 @@ async fn log_in_never_sends_people_to_another_site() {
 #[tokio::test]
 async fn api_writes_by_session_cookie_need_the_session_csrf_token() {
     for t in testing::engines().await {
-        let platform = platform_with(&t, |_| {});
+        let platform = t.platform_with(|_| {});
         user(&platform, "ada@example.org").await;
         user(&platform, "bob@example.org").await;
-        let mut ada = Browser::new(&platform);
+        let ada = browser(&platform);
         ada.get("/en/account/login").await;
-        let visitor_token = ada.csrf();
+        let visitor_token = ada.csrf().unwrap();
         assert_eq!(
-            ada.log_in("ada@example.org", "").await.status,
+            log_in(&ada, "ada@example.org", "").await.status,
             StatusCode::SEE_OTHER
         );
-        let ada_token = ada.csrf();
+        let ada_token = ada.csrf().unwrap();
         assert_ne!(ada_token, visitor_token, "signing in rotates the token");
-        let mut bob = Browser::new(&platform);
-        bob.log_in("bob@example.org", "").await;
-        let bob_token = bob.csrf();
+        let bob = browser(&platform);
+        log_in(&bob, "bob@example.org", "").await;
+        let bob_token = bob.csrf().unwrap();
 
         // What a form on another site can send: the cookie rides along, the header cannot.
-        let forged = ada.post("/api/v1/test/write", &[("name", "forged")]).await;
+        let forged = ada
+            .post_without_csrf("/api/v1/test/write", &[("name", "forged")])
+            .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", t.engine);
         assert!(forged.body.contains("X-CSRF-Token"), "{}", forged.body);
         for wrong in [visitor_token.as_str(), bob_token.as_str(), ""] {
-            let mut req = Browser::form("/api/v1/test/write", &[]);
+            let mut req = form_request("/api/v1/test/write", &[]);
             req.headers_mut()
                 .insert(CSRF_HEADER, wrong.parse().unwrap());
             assert_eq!(
@@ -246,7 +114,7 @@ async fn api_writes_by_session_cookie_need_the_session_csrf_token() {
                 t.engine
             );
         }
-        let mut req = Browser::form("/api/v1/test/write", &[]);
+        let mut req = form_request("/api/v1/test/write", &[]);
         req.headers_mut()
             .insert(CSRF_HEADER, ada_token.parse().unwrap());
         let ok = ada.send(req).await;
@@ -265,8 +133,8 @@ async fn api_writes_by_session_cookie_need_the_session_csrf_token() {
                 .await
                 .unwrap();
         tx.commit().await.unwrap();
-        let mut script = Browser::new(&platform);
-        let mut req = Browser::form("/api/v1/test/write", &[]);
+        let script = browser(&platform);
+        let mut req = form_request("/api/v1/test/write", &[]);
         req.headers_mut()
             .insert(header::AUTHORIZATION, secret.parse().unwrap());
         assert_eq!(script.send(req).await.status, StatusCode::OK);
@@ -276,11 +144,11 @@ async fn api_writes_by_session_cookie_need_the_session_csrf_token() {
 #[tokio::test]
 async fn cookies_are_host_only_and_secure_over_https() {
     let t = testing::sqlite().await;
-    let platform = platform_with(&t, |s| {
+    let platform = t.platform_with(|s| {
         s.base_url = Some("https://open.example.org".into());
     });
     user(&platform, "ada@example.org").await;
-    let mut b = Browser::new(&platform);
+    let b = browser(&platform);
     let form = b.get("/en/account/login").await;
     let csrf = form
         .set_cookies()
@@ -373,19 +241,19 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
     // End to end: the per-address log-in limit follows the real client.
     for proxied in [false, true] {
         let t = testing::sqlite().await;
-        let platform = platform_with(&t, |s| {
+        let platform = t.platform_with(|s| {
             s.limits.login_failures_per_address = 2;
             if proxied {
                 s.server.trusted_proxies = vec!["192.0.2.10/32".parse().unwrap()];
             }
         });
-        let mut b = Browser::new(&platform);
+        let b = browser(&platform);
         b.get("/en/account/login").await;
-        let csrf = b.csrf();
+        let csrf = b.csrf().unwrap();
         let mut statuses = Vec::new();
         for (i, client) in ["1.1.1.1", "2.2.2.2", "3.3.3.3"].iter().enumerate() {
             let email = format!("nobody{i}@example.org");
-            let mut req = Browser::form(
+            let mut req = form_request(
                 "/en/account/login",
                 &[("_csrf", &csrf), ("email", &email), ("password", "wrong")],
             );
@@ -404,14 +272,14 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
 #[tokio::test]
 async fn metrics_can_require_a_token() {
     let t = testing::sqlite().await;
-    let open = platform_with(&t, |_| {});
-    let mut b = Browser::new(&open);
+    let open = t.platform_with(|_| {});
+    let b = browser(&open);
     assert_eq!(b.get("/metrics").await.status, StatusCode::OK);
 
-    let closed = platform_with(&t, |s| {
+    let closed = t.platform_with(|s| {
         s.observability.metrics_token = Some("s3cret-metrics".into());
     });
-    let mut b = Browser::new(&closed);
+    let b = browser(&closed);
     assert_eq!(b.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
     for given in ["Bearer wrong", "s3cret-metrics", "Bearer s3cret-metric"] {
         let req = Request::get("/metrics")
@@ -454,7 +322,7 @@ async fn consume_reset(platform: &Platform, token: String) -> Option<uuid::Uuid>
 #[tokio::test]
 async fn old_reset_links_die() {
     for t in testing::engines().await {
-        let platform = platform_with(&t, |_| {});
+        let platform = t.platform_with(|_| {});
         let ada = user(&platform, "ada@example.org").await;
         let issue = || issue_reset(&platform, ada.id);
         let consume = |token: String| consume_reset(&platform, token);
@@ -497,7 +365,7 @@ async fn old_reset_links_die() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_guesses_do_not_pass_the_limit() {
     for t in testing::engines().await {
-        let platform = platform_with(&t, |_| {});
+        let platform = t.platform_with(|_| {});
         user(&platform, "ada@example.org").await;
         let limits = LoginLimits {
             per_account: 3,

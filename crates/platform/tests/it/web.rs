@@ -1,86 +1,10 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use platform::server::{self, App};
-use platform::testing::{self, TestDb};
-use tower::ServiceExt;
+use platform::testing::{self, Client, Person, TestDb};
 
-struct Client {
-    app: App,
-    cookies: Vec<(String, String)>,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Client {
-    fn new(t: &TestDb) -> Client {
-        Client {
-            app: server::app(t.platform(), Router::new(), Router::new()),
-            cookies: Vec::new(),
-        }
-    }
-
-    async fn send(&mut self, req: Request<Body>) -> Reply {
-        let res = self.app.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        for v in headers.get_all(header::SET_COOKIE) {
-            let pair = v.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-        }
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn get(&mut self, uri: &str) -> Reply {
-        let req = Request::get(uri)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
-    }
-
-    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
-            .finish();
-        let req = Request::post(uri)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
-    }
-
-    fn csrf(&self) -> String {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == "agora_csrf")
-            .map(|(_, v)| v.clone())
-            .expect("a csrf cookie was set")
-    }
+fn client(t: &TestDb) -> Client {
+    Client::site(&t.platform(), Router::new(), Router::new())
 }
 
 /// Sends the queued e-mail (as the job workers would) and returns the link in the newest one.
@@ -107,15 +31,15 @@ async fn outbox_link(t: &TestDb, marker: &str) -> String {
 #[tokio::test]
 async fn sign_up_verify_log_in_and_out() {
     for t in testing::engines().await {
-        let mut c = Client::new(&t);
+        let c = client(&t);
         let form = c.get("/en/account/signup").await;
         assert_eq!(form.status, StatusCode::OK);
         assert!(form.body.contains("name=\"_csrf\""));
-        let csrf = c.csrf();
+        let csrf = c.csrf().unwrap();
 
         // Without the token the form is refused.
         let forged = c
-            .post("/en/account/signup", &[("email", "x@example.org")])
+            .post_without_csrf("/en/account/signup", &[("email", "x@example.org")])
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", t.engine);
 
@@ -244,7 +168,7 @@ async fn sign_up_verify_log_in_and_out() {
             .post(
                 "/en/account/login",
                 &[
-                    ("_csrf", &c.csrf()),
+                    ("_csrf", &c.csrf().unwrap()),
                     ("email", "grace@example.org"),
                     ("password", "a good long password"),
                     ("next", "//evil.example"),
@@ -256,7 +180,9 @@ async fn sign_up_verify_log_in_and_out() {
         // Signing in gave a new CSRF token: the visitor's old one no longer works.
         let stale = c.post("/en/account/logout", &[("_csrf", &csrf)]).await;
         assert_eq!(stale.status, StatusCode::FORBIDDEN);
-        let out = c.post("/en/account/logout", &[("_csrf", &c.csrf())]).await;
+        let out = c
+            .post("/en/account/logout", &[("_csrf", &c.csrf().unwrap())])
+            .await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);
         let after = c.get("/en/account").await;
         assert_eq!(after.status, StatusCode::SEE_OTHER);
@@ -272,22 +198,14 @@ async fn sign_up_verify_log_in_and_out() {
 #[tokio::test]
 async fn password_reset_by_e_mail() {
     let t = testing::sqlite().await;
-    let mut c = Client::new(&t);
+    let c = client(&t);
     c.get("/fr/account/password/forgot").await;
-    let csrf = c.csrf();
-    let mut tx = t.db.begin().await.unwrap();
-    let new = platform::auth::NewUser {
-        email: "rose@example.org",
-        display_name: "",
-        password: "first password!",
-        role: platform::auth::Role::Participant,
-        verified: true,
-        locale: "fr",
-    };
-    platform::auth::create_user(&mut tx, &platform::Actor::system("test"), new)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let csrf = c.csrf().unwrap();
+    Person::new("rose@example.org")
+        .password("first password!")
+        .locale("fr")
+        .create(&t.db)
+        .await;
     // Unknown addresses get the same answer.
     let unknown = c
         .post(
@@ -357,7 +275,7 @@ async fn password_reset_by_e_mail() {
 #[tokio::test]
 async fn languages_errors_and_headers() {
     let t = testing::sqlite().await;
-    let mut c = Client::new(&t);
+    let c = client(&t);
     let root = c
         .send(
             Request::get("/")
@@ -431,20 +349,14 @@ async fn languages_errors_and_headers() {
 #[tokio::test]
 async fn tokens_over_the_api() {
     let t = testing::sqlite().await;
-    let mut c = Client::new(&t);
+    let c = client(&t);
     let actor = platform::Actor::system("test");
+    let user = Person::new("api@example.org")
+        .password("long password here")
+        .role(platform::auth::Role::Editor)
+        .create(&t.db)
+        .await;
     let mut tx = t.db.begin().await.unwrap();
-    let new = platform::auth::NewUser {
-        email: "api@example.org",
-        display_name: "",
-        password: "long password here",
-        role: platform::auth::Role::Editor,
-        verified: true,
-        locale: "en",
-    };
-    let user = platform::auth::create_user(&mut tx, &actor, new)
-        .await
-        .unwrap();
     let (secret, token) = platform::auth::create_api_token(&mut tx, &actor, user.id, "ci", None)
         .await
         .unwrap();
@@ -510,12 +422,11 @@ async fn oversize_bodies_get_413_with_the_limit() {
     settings.limits.max_json_bytes = 1024;
     settings.limits.max_upload_bytes = 1024;
     let platform = platform::Platform::with_db(settings, t.db.clone(), vec![]).unwrap();
-    let mut c = Client {
-        app: server::app(platform, Router::new(), Router::new()),
-        cookies: vec![],
-    };
+    let c = Client::site(&platform, Router::new(), Router::new());
     let big = "x".repeat(4096);
-    let res = c.post("/fr/account/login", &[("email", &big)]).await;
+    let res = c
+        .post_without_csrf("/fr/account/login", &[("email", &big)])
+        .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
         res.body.contains("1 KiB") && res.body.contains("lang=\"fr\""),
@@ -537,30 +448,21 @@ async fn oversize_bodies_get_413_with_the_limit() {
 #[tokio::test]
 async fn admin_pages_need_an_admin() {
     let t = testing::sqlite().await;
-    let mut c = Client::new(&t);
+    let c = client(&t);
     let anon = c.get("/en/admin/audit").await;
     assert_eq!(anon.status, StatusCode::SEE_OTHER);
-    let actor = platform::Actor::system("test");
-    let mut tx = t.db.begin().await.unwrap();
     for (email, role) in [
         ("admin@example.org", platform::auth::Role::Admin),
         ("someone@example.org", platform::auth::Role::Participant),
     ] {
-        let new = platform::auth::NewUser {
-            email,
-            display_name: "",
-            password: "long password here",
-            role,
-            verified: true,
-            locale: "en",
-        };
-        platform::auth::create_user(&mut tx, &actor, new)
-            .await
-            .unwrap();
+        Person::new(email)
+            .password("long password here")
+            .role(role)
+            .create(&t.db)
+            .await;
     }
-    tx.commit().await.unwrap();
     c.get("/en/account/login").await;
-    let csrf = c.csrf();
+    let csrf = c.csrf().unwrap();
     c.post(
         "/en/account/login",
         &[
@@ -571,11 +473,12 @@ async fn admin_pages_need_an_admin() {
     )
     .await;
     assert_eq!(c.get("/en/admin/audit").await.status, StatusCode::FORBIDDEN);
-    c.post("/en/account/logout", &[("_csrf", &c.csrf())]).await;
+    c.post("/en/account/logout", &[("_csrf", &c.csrf().unwrap())])
+        .await;
     c.post(
         "/en/account/login",
         &[
-            ("_csrf", &c.csrf()),
+            ("_csrf", &c.csrf().unwrap()),
             ("email", "admin@example.org"),
             ("password", "long password here"),
         ],

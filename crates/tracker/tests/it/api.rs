@@ -6,13 +6,13 @@ use platform::auth::Role;
 use platform::testing;
 use serde_json::json;
 
-use crate::common::{Client, count, org, person, token};
+use crate::common::{client, count, org, person, token};
 
 #[tokio::test]
 async fn reads_are_public() {
     let t = testing::sqlite().await;
     tracker::load_demo(&t.platform()).await.unwrap();
-    let mut c = Client::new(&t);
+    let c = client(&t);
     let list = c.get("/api/v1/tracker/items?kind=commitment").await.json();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 3);
@@ -71,7 +71,7 @@ async fn writes_need_the_team_and_name_every_bad_field() {
         let editor = person(db, "team@example.org", "Team", Role::Editor, Some(tbs)).await;
         let outsider = person(db, "labour@example.org", "", Role::Editor, Some(labour)).await;
         let admin = person(db, "admin@example.org", "", Role::Admin, None).await;
-        let mut anonymous = Client::new(&t);
+        let anonymous = client(&t);
         let body = json!({
             "kind": "project",
             "organization": "treasury-board-secretariat",
@@ -86,12 +86,12 @@ async fn writes_need_the_team_and_name_every_bad_field() {
         let r = anonymous.post_json("/api/v1/tracker/items", &body).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-        let mut c = Client::new(&t);
-        c.token = Some(token(db, outsider).await);
+        let c = client(&t);
+        c.set_token(Some(&token(db, outsider).await));
         let r = c.post_json("/api/v1/tracker/items", &body).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", t.engine);
 
-        c.token = Some(token(db, editor).await);
+        c.set_token(Some(&token(db, editor).await));
         let items = count(db, "tracker_items").await;
         let r = c.post_json("/api/v1/tracker/items", &body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -215,7 +215,7 @@ async fn writes_need_the_team_and_name_every_bad_field() {
             c.post_json(path, &assessment).await.status,
             StatusCode::FORBIDDEN
         );
-        c.token = Some(token(db, admin).await);
+        c.set_token(Some(&token(db, admin).await));
         let r = c.post_json("/api/v1/tracker/plans", &plan).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.json()["slug"], "second-plan");
@@ -240,7 +240,7 @@ async fn the_team_changes_moves_and_deletes_through_the_api() {
         let outsider = person(db, "labour@example.org", "", Role::Editor, Some(labour)).await;
         let admin = person(db, "admin@example.org", "", Role::Admin, None).await;
         let item = "/api/v1/tracker/items/open-government-guide-and-training";
-        let mut c = Client::new(&t);
+        let c = client(&t);
         let mut body = c.get(item).await.json()["item"].clone();
         body["organization"] = json!("treasury-board-secretariat");
         body["plan"] = json!("ontario-ogp-action-plan-2017");
@@ -248,31 +248,32 @@ async fn the_team_changes_moves_and_deletes_through_the_api() {
 
         // Outsiders and visitors may not; bad fields are each named and nothing changes.
         for who in [None, Some(outsider)] {
-            c.token = match who {
+            let secret = match who {
                 Some(u) => Some(token(db, u).await),
                 None => None,
             };
-            let r = c.json_request("PUT", item, Some(&body)).await;
+            c.set_token(secret.as_deref());
+            let r = c.json("PUT", item, Some(&body)).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{} {}", t.engine, r.body);
             let r = c
-                .json_request("DELETE", &format!("{item}/milestones/1"), None)
+                .json("DELETE", &format!("{item}/milestones/1"), None)
                 .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN);
         }
-        c.token = Some(token(db, editor).await);
+        c.set_token(Some(&token(db, editor).await));
         let mut bad = body.clone();
         bad["kind"] = json!("project");
         bad["contact"]["email"] = json!("nobody");
         bad["origin_process"] = json!("nope");
-        let r = c.json_request("PUT", item, Some(&bad)).await;
+        let r = c.json("PUT", item, Some(&bad)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-        let r = c.json_request("PUT", item, Some(&json!({"kind": "commitment", "organization": "treasury-board-secretariat", "contact": {"email": "x"}, "origin_process": "nope"}))).await;
+        let r = c.json("PUT", item, Some(&json!({"kind": "commitment", "organization": "treasury-board-secretariat", "contact": {"email": "x"}, "origin_process": "nope"}))).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields = &r.json()["error"]["fields"];
         for f in ["title", "plan", "number", "contact.email", "origin_process"] {
             assert!(fields[f].is_array(), "{f} not named in {fields}");
         }
-        let r = c.json_request("PUT", item, Some(&body)).await;
+        let r = c.json("PUT", item, Some(&body)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(
             r.json()["item"]["ambition"]["en"],
@@ -296,7 +297,7 @@ async fn the_team_changes_moves_and_deletes_through_the_api() {
         };
         let before = names(&c.get(item).await.json());
         let r = c
-            .json_request("PUT", &format!("{item}/milestones/2"), Some(&json!({"activity": {"en": "x"}, "start": "2018-05", "end": "2018-01", "weight": -1})))
+            .json("PUT", &format!("{item}/milestones/2"), Some(&json!({"activity": {"en": "x"}, "start": "2018-05", "end": "2018-01", "weight": -1})))
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let fields = &r.json()["error"]["fields"];
@@ -305,7 +306,7 @@ async fn the_team_changes_moves_and_deletes_through_the_api() {
             "{fields}"
         );
         let r = c
-            .json_request(
+            .json(
                 "POST",
                 &format!("{item}/milestones/1/move"),
                 Some(&json!({"position": 99})),
@@ -313,7 +314,7 @@ async fn the_team_changes_moves_and_deletes_through_the_api() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let r = c
-            .json_request(
+            .json(
                 "POST",
                 &format!("{item}/milestones/1/move"),
                 Some(&json!({"position": 2})),
@@ -324,34 +325,32 @@ async fn the_team_changes_moves_and_deletes_through_the_api() {
         assert_eq!(moved[0][2..], before[1][2..]);
         assert_eq!(moved[1][2..], before[0][2..]);
         let r = c
-            .json_request("DELETE", &format!("{item}/milestones/1"), None)
+            .json("DELETE", &format!("{item}/milestones/1"), None)
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         let after = names(&c.get(item).await.json());
         assert_eq!(after.len(), before.len() - 1);
         assert!(after[0].starts_with("1 ") && after[0][2..] == before[0][2..]);
         let r = c
-            .json_request("DELETE", &format!("{item}/milestones/99"), None)
+            .json("DELETE", &format!("{item}/milestones/99"), None)
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
 
         // Deleting the item; plans change by administrators only.
         let items = count(db, "tracker_items").await;
-        let r = c.json_request("DELETE", item, None).await;
+        let r = c.json("DELETE", item, None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(c.get(item).await.status, StatusCode::NOT_FOUND);
         let plan = "/api/v1/tracker/plans/ontario-ogp-action-plan-2017";
         let change = json!({"title": {"en": "Ontario's first action plan"}, "plan_number": 1, "year_submitted": 2016});
         assert_eq!(
-            c.json_request("PUT", plan, Some(&change)).await.status,
+            c.json("PUT", plan, Some(&change)).await.status,
             StatusCode::FORBIDDEN
         );
-        c.token = Some(token(db, admin).await);
-        let r = c
-            .json_request("PUT", plan, Some(&json!({"plan_number": 0})))
-            .await;
+        c.set_token(Some(&token(db, admin).await));
+        let r = c.json("PUT", plan, Some(&json!({"plan_number": 0}))).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let r = c.json_request("PUT", plan, Some(&change)).await;
+        let r = c.json("PUT", plan, Some(&change)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["title"]["en"], "Ontario's first action plan");
         assert_eq!(count(db, "tracker_items").await, items - 1);

@@ -10,7 +10,7 @@ use platform::testing;
 use platform::{Actor, Lang};
 use tracker::store::{self, Filter};
 
-use crate::common::{Client, count, text};
+use crate::common::{client, count, text};
 
 fn data(name: &str) -> Option<Vec<u8>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -124,7 +124,7 @@ async fn canadas_fifth_plan_is_tracked_from_its_real_files() {
         assert_eq!(count(db, "tracker_updates").await, 735);
 
         // The pages and feeds carry it, in both languages.
-        let mut c = Client::new(&t);
+        let c = client(&t);
         let page = c.get(&format!("/fr{}", c2.item.path())).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(

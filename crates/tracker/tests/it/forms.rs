@@ -8,7 +8,7 @@ use platform::auth::Role;
 use platform::testing;
 use tracker::store;
 
-use crate::common::{Client, count, org, person, text};
+use crate::common::{Client, client, count, org, person, text};
 use crate::store::{catalogue_and_dialogue, fixture};
 
 /// Every field of the commitment form, filled in.
@@ -88,13 +88,14 @@ async fn the_team_writes_commitments_with_every_field_and_bad_input_is_named() {
     person(db, "pat@example.org", "Pat", Role::Participant, None).await;
 
     // Participants get no form; the form needs its token.
-    let mut someone = Client::new(&t);
+    let someone = client(&t);
     someone.sign_in("pat@example.org").await;
     assert_eq!(
         someone.get("/en/tracker/new").await.status,
         StatusCode::FORBIDDEN
     );
-    let mut team = Client::new(&t);
+    let platform = t.platform();
+    let team = Client::site(&platform, tracker::pages(), tracker::api());
     team.sign_in("nosa@example.org").await;
     assert!(
         team.get("/en/tracker")
@@ -111,7 +112,7 @@ async fn the_team_writes_commitments_with_every_field_and_bad_input_is_named() {
     );
     let fields = full_commitment("1");
     let r = team
-        .post_form("/en/tracker/new", &pairs(&fields), false)
+        .post_without_csrf("/en/tracker/new", &pairs(&fields))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
@@ -257,7 +258,7 @@ async fn the_team_writes_commitments_with_every_field_and_bad_input_is_named() {
     assert_eq!(item.status_quo.en, "Most contracts are PDFs.");
 
     // Another organization's editor may not edit it.
-    let mut lee = Client::new(&t);
+    let lee = client(&t);
     lee.sign_in("lee@example.org").await;
     assert_eq!(
         lee.get("/en/tracker/commitments/open-contracts/edit")
@@ -267,7 +268,7 @@ async fn the_team_writes_commitments_with_every_field_and_bad_input_is_named() {
     );
 
     // Search finds it in English and French.
-    team.platform
+    platform
         .search
         .follow(db, &[tracker::search::source()])
         .await
@@ -319,7 +320,7 @@ async fn milestones_are_added_edited_moved_and_deleted_through_forms() {
     fixture(db).await;
     let tbs = org(db, "treasury-board-secretariat", "", "").await;
     person(db, "nosa@example.org", "Nosa", Role::Editor, Some(tbs)).await;
-    let mut team = Client::new(&t);
+    let team = client(&t);
     team.sign_in("nosa@example.org").await;
     assert_eq!(
         team.post("/en/tracker/new", &pairs(&full_commitment("1")))
@@ -413,7 +414,7 @@ async fn milestones_are_added_edited_moved_and_deleted_through_forms() {
     assert_eq!(order, ["Publish", "Consult"]);
     // Without the token, nothing moves.
     let r = team
-        .post_form(&format!("{base}/milestones/2/delete"), &[], false)
+        .post_without_csrf(&format!("{base}/milestones/2/delete"), &[])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(count(db, "tracker_milestones").await, 2);
@@ -427,13 +428,13 @@ async fn administrators_create_and_edit_plans() {
     let tbs = org(db, "treasury-board-secretariat", "", "").await;
     person(db, "root@example.org", "Root", Role::Admin, None).await;
     person(db, "nosa@example.org", "Nosa", Role::Editor, Some(tbs)).await;
-    let mut editor = Client::new(&t);
+    let editor = client(&t);
     editor.sign_in("nosa@example.org").await;
     assert_eq!(
         editor.get("/en/tracker/plans/new").await.status,
         StatusCode::FORBIDDEN
     );
-    let mut admin = Client::new(&t);
+    let admin = client(&t);
     admin.sign_in("root@example.org").await;
     let r = admin
         .post(
@@ -499,7 +500,7 @@ async fn a_commitment_shows_the_ideas_it_came_from_and_their_votes() {
         let d = catalogue_and_dialogue(db).await;
         let tbs = org(db, "treasury-board-secretariat", "", "").await;
         person(db, "nosa@example.org", "Nosa", Role::Editor, Some(tbs)).await;
-        let mut team = Client::new(&t);
+        let team = client(&t);
         team.sign_in("nosa@example.org").await;
         let mut fields = full_commitment("1");
         fields.push(("origin_process", "co-creation".into()));
@@ -509,7 +510,7 @@ async fn a_commitment_shows_the_ideas_it_came_from_and_their_votes() {
         ));
         let r = team.post("/en/tracker/new", &pairs(&fields)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let mut visitor = Client::new(&t);
+        let visitor = client(&t);
         let page = visitor.get("/en/tracker/commitments/open-contracts").await;
         let words = text(&page.body);
         assert!(

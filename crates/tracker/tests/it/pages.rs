@@ -6,7 +6,7 @@ use platform::auth::Role;
 use platform::testing;
 use tracker::store;
 
-use crate::common::{Client, count, org, person, text};
+use crate::common::{client, count, org, person, post_import, text};
 
 const C1: &str = "/tracker/commitments/adopt-the-international-open-data-charter";
 
@@ -28,7 +28,7 @@ async fn milestone_id(db: &platform::Db, slug: &str, position: i64) -> String {
 async fn every_page_answers_in_both_languages() {
     let t = testing::sqlite().await;
     tracker::load_demo(&t.platform()).await.unwrap();
-    let mut c = Client::new(&t);
+    let c = client(&t);
     for (path, en, fr) in [
         (
             "/tracker",
@@ -114,7 +114,7 @@ async fn a_team_member_moves_a_milestone_and_visitors_follow_it() {
         person(db, "nosa@example.org", "Nosa", Role::Editor, Some(tbs)).await;
         let m3 = milestone_id(db, "adopt-the-international-open-data-charter", 3).await;
 
-        let mut team = Client::new(&t);
+        let team = client(&t);
         team.sign_in("nosa@example.org").await;
         let page = team.get(&format!("/en{C1}")).await;
         assert!(page.body.contains("Post a progress update"), "{}", t.engine);
@@ -151,7 +151,7 @@ async fn a_team_member_moves_a_milestone_and_visitors_follow_it() {
         );
 
         // A visitor sees it on the page, in the timeline and in the feeds, in both languages.
-        let mut visitor = Client::new(&t);
+        let visitor = client(&t);
         let page = visitor.get(&posted.location()).await;
         assert!(page.body.contains("Your progress update is posted."));
         let words = text(&page.body);
@@ -216,7 +216,7 @@ async fn only_the_team_may_post_and_forms_need_their_token() {
     let labour = org(db, "ministry-of-labour", "", "").await;
     person(db, "other@example.org", "", Role::Editor, Some(labour)).await;
     person(db, "someone@example.org", "", Role::Participant, None).await;
-    let mut anonymous = Client::new(&t);
+    let anonymous = client(&t);
     let r = anonymous.get(&format!("/en{C1}/updates")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/en/account/login?next="));
@@ -225,7 +225,7 @@ async fn only_the_team_may_post_and_forms_need_their_token() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     for email in ["other@example.org", "someone@example.org"] {
-        let mut c = Client::new(&t);
+        let c = client(&t);
         c.sign_in(email).await;
         for path in ["/updates", "/milestones", "/milestones/1", "/assessments"] {
             let r = c.get(&format!("/en{C1}{path}")).await;
@@ -245,10 +245,10 @@ async fn only_the_team_may_post_and_forms_need_their_token() {
     }
     let tbs = org(db, "treasury-board-secretariat", "", "").await;
     person(db, "team@example.org", "", Role::Editor, Some(tbs)).await;
-    let mut team = Client::new(&t);
+    let team = client(&t);
     team.sign_in("team@example.org").await;
     let r = team
-        .post_form(&format!("/en{C1}/updates"), &[("body_en", "x")], false)
+        .post_without_csrf(&format!("/en{C1}/updates"), &[("body_en", "x")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token, no update");
     assert_eq!(count(db, "tracker_updates").await, 4);
@@ -262,7 +262,7 @@ async fn bad_input_is_refused_in_the_page_language_and_nothing_is_saved() {
         let tbs = org(db, "treasury-board-secretariat", "", "").await;
         person(db, "team@example.org", "", Role::Editor, Some(tbs)).await;
         person(db, "admin@example.org", "", Role::Admin, None).await;
-        let mut c = Client::new(&t);
+        let c = client(&t);
         c.sign_in("team@example.org").await;
         let m4 = milestone_id(db, "adopt-the-international-open-data-charter", 4).await;
         let other = milestone_id(db, "youth-digital-engagement-tool", 1).await;
@@ -458,7 +458,7 @@ async fn bad_input_is_refused_in_the_page_language_and_nothing_is_saved() {
         assert!(edit.body.contains("value=\"2017-12-31\""));
 
         // Assessments are for administrators; the date must be a day.
-        let mut admin = Client::new(&t);
+        let admin = client(&t);
         admin.sign_in("admin@example.org").await;
         let r = admin
             .post(
@@ -506,7 +506,7 @@ async fn administrators_import_and_export_ogp_csv_from_the_pages() {
     let db = &t.db;
     tracker::load_demo(&t.platform()).await.unwrap();
     person(db, "admin@example.org", "", Role::Admin, None).await;
-    let mut c = Client::new(&t);
+    let c = client(&t);
     c.sign_in("admin@example.org").await;
     let csv = c
         .get("/en/tracker/export/ogp.csv?plan=ontario-ogp-action-plan-2017")
@@ -522,7 +522,7 @@ async fn administrators_import_and_export_ogp_csv_from_the_pages() {
     assert_eq!(c.get("/en/tracker/import").await.status, StatusCode::OK);
 
     let broken = csv.body.replacen("Completion,", "Status,", 1);
-    let r = c.post_multipart("/fr/tracker/import", "en", &broken).await;
+    let r = post_import(&c, "/fr/tracker/import", "en", &broken).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let words = text(&r.body);
     assert!(words.contains("Rien n'a été importé"), "{words}");
@@ -535,14 +535,12 @@ async fn administrators_import_and_export_ogp_csv_from_the_pages() {
         "{words}"
     );
 
-    let r = c
-        .post_multipart("/en/tracker/import", "en", &csv.body)
-        .await;
+    let r = post_import(&c, "/en/tracker/import", "en", &csv.body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(text(&r.body).contains("Imported: 0 new commitments, 3 updated."));
     assert_eq!(count(db, "tracker_items").await, 8);
 
-    let r = c.post_multipart("/en/tracker/import", "en", "").await;
+    let r = post_import(&c, "/en/tracker/import", "en", "").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Choose a CSV file."));
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use axum::http::StatusCode;
 use platform::testing;
 
-use crate::common::{Client, text};
+use crate::common::{client, text};
 
 fn seed_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -152,7 +152,7 @@ async fn the_three_commitments_read_as_the_plan_states_them() {
     assert_eq!(commitments.len(), 3, "the plan has three commitments");
     let t = testing::sqlite().await;
     tracker::load_demo(&t.platform()).await.unwrap();
-    let mut c = Client::new(&t);
+    let c = client(&t);
     let plan = text(
         &c.get("/en/tracker/plans/ontario-ogp-action-plan-2017")
             .await

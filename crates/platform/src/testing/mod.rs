@@ -1,5 +1,20 @@
-//! Helpers for tests in every crate: the same test body on SQLite and, when
-//! `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL, each in a database of its own.
+//! The test kit, for the integration tests of every crate (behind the `testing` feature, so it
+//! is not in the release binary):
+//!
+//! - the engines: [`engines`] gives one empty, migrated database on SQLite and, when
+//!   `AGORA_TEST_POSTGRES_URL` is set, one on PostgreSQL; a test runs its body on each with
+//!   `for t in testing::engines().await { … }` and names `t.engine` in its messages;
+//! - [`Client`]: an in-process browser or API client over the assembled router, with a cookie
+//!   jar, the CSRF token (form field and `X-CSRF-Token`), an API token, forms, multipart and
+//!   JSON, answering a [`Reply`];
+//! - fixtures: people ([`Person`]), organizations ([`org`]), API tokens ([`api_token`]) and
+//!   sessions ([`Client::signed_in`], [`Client::log_in`]).
+
+mod client;
+mod fixtures;
+
+pub use client::{Client, Multipart, Reply, form_request, json_request};
+pub use fixtures::{PASSWORD, Person, api_token, count, org};
 
 use std::str::FromStr;
 
@@ -93,6 +108,18 @@ pub async fn postgres() -> Option<TestDb> {
     })
 }
 
+/// The shared real data (`../shared/data` beside the checkout), or `None`, saying the test is
+/// skipped, when it is not present.
+pub fn shared_data() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/data is not present");
+        None
+    }
+}
+
 impl TestDb {
     /// The platform on this database, with its data folder (outbox, files, search) in a temp dir.
     pub fn platform(&self) -> Platform {
@@ -100,6 +127,17 @@ impl TestDb {
             data_dir: self.dir.path().to_path_buf(),
             ..Settings::default()
         };
+        Platform::with_db(settings, self.db.clone(), Vec::new()).expect("platform builds")
+    }
+
+    /// The platform on this database with settings changed from the defaults by `change` (the
+    /// data folder is this database's).
+    pub fn platform_with(&self, change: impl FnOnce(&mut Settings)) -> Platform {
+        let mut settings = Settings {
+            data_dir: self.dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        change(&mut settings);
         Platform::with_db(settings, self.db.clone(), Vec::new()).expect("platform builds")
     }
 }
