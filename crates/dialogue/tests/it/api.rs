@@ -234,7 +234,7 @@ async fn malformed_oversized_and_mistyped_requests_answer_in_the_api_shape() {
     use axum::http::{Request, header};
 
     for t in testing::engines().await {
-        let mut c = Client::new(&t);
+        let c = client(&t);
         let post = |content_type: &str, body: Body| {
             Request::post("/api/v1/dialogue/receipts/check")
                 .header(header::CONTENT_TYPE, content_type)
