@@ -3,6 +3,7 @@
 mod cli;
 mod demo;
 mod home;
+mod jobs_table;
 #[cfg(test)]
 mod route_headers;
 mod search;

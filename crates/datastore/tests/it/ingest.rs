@@ -664,7 +664,7 @@ mod on_a_store {
             platform.clone(),
             catalogue::pages().merge(datastore::pages()),
             catalogue::api_with(Some(Arc::new(datastore::api::Datastore)))
-                .merge(datastore::routes()),
+                .merge(datastore::api()),
         )
     }
 
