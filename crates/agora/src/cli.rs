@@ -349,11 +349,8 @@ async fn serve(platform: Platform, areas: &[Area]) -> anyhow::Result<()> {
     let registry = std::sync::Arc::new(crate::home::job_registry(areas));
     let workers =
         platform::jobs::spawn_workers(platform.clone(), registry, platform.settings.workers);
-    let follower = platform::search::spawn_follower(
-        &platform,
-        sources,
-        std::time::Duration::from_millis(500),
-    );
+    let follower =
+        platform::search::spawn_follower(&platform, sources, std::time::Duration::from_millis(500));
     let app = crate::home::app(&platform, areas).await?;
     let served = server::serve(&platform, app).await;
     workers.shutdown().await;

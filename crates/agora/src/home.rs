@@ -47,9 +47,10 @@ pub fn nav(areas: &[Area]) -> Vec<NavItem> {
 
 pub async fn app(platform: &Platform, areas: &[Area]) -> anyhow::Result<server::App> {
     let kinds: Arc<[SearchKind]> = site_search_kinds(areas).into();
-    let mut pages = Router::new()
-        .route("/", get(home))
-        .route("/search", get(crate::search::search).layer(Extension(kinds)));
+    let mut pages = Router::new().route("/", get(home)).route(
+        "/search",
+        get(crate::search::search).layer(Extension(kinds)),
+    );
     let openapi = openapi(areas);
     let mut api = Router::new().route(
         "/api/v1/openapi.json",

@@ -104,7 +104,10 @@ async fn dataset_history(platform: Platform, Path(file): Path<String>) -> Result
             ),
             link: page.clone(),
             updated: h.at,
-            summary: format!("Exemption: {}", label(Lang::En, "exemption", h.exemption.as_str())),
+            summary: format!(
+                "Exemption: {}",
+                label(Lang::En, "exemption", h.exemption.as_str())
+            ),
         })
         .collect();
     let link = format!("{base}/feeds/dataset/{}.atom", d.row.name);

@@ -10,8 +10,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use platform::auth::CurrentUser;
 use platform::area::SearchKind;
+use platform::auth::CurrentUser;
 use platform::search::{ALL_PRIVATE, SearchDoc, SearchQuery, SearchSource, Sort};
 use platform::{Db, Lang, Platform, Result};
 

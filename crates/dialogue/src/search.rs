@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use platform::markdown::to_plain;
 use platform::area::SearchKind;
+use platform::markdown::to_plain;
 use platform::search::{SearchDoc, SearchQuery, SearchSource};
 use platform::{Bilingual, Db, Lang, Platform, Result, read};
 use uuid::Uuid;

@@ -126,7 +126,9 @@ impl Area {
         Fut: Future<Output = anyhow::Result<()>> + 'static,
     {
         let loader: DemoLoader = Arc::new(
-            move |platform: Platform, shared_data: PathBuf| -> LocalBoxFuture<'static, anyhow::Result<()>> {
+            move |platform: Platform,
+                  shared_data: PathBuf|
+                  -> LocalBoxFuture<'static, anyhow::Result<()>> {
                 Box::pin(load(platform, shared_data))
             },
         );

@@ -663,8 +663,7 @@ mod on_a_store {
         platform::server::app(
             platform.clone(),
             catalogue::pages().merge(datastore::pages()),
-            catalogue::api_with(Some(Arc::new(datastore::api::Datastore)))
-                .merge(datastore::api()),
+            catalogue::api_with(Some(Arc::new(datastore::api::Datastore))).merge(datastore::api()),
         )
     }
 
