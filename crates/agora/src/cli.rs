@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use platform::area::Area;
 use platform::auth::{self, NewUser, Role};
 use platform::config::{Overrides, Settings};
-use platform::db::{Actor, Db, Engine};
+use platform::db::{Actor, Engine};
 use platform::{Platform, orgs, server};
 
 #[derive(Parser)]
@@ -55,11 +55,24 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Write a consistent copy of the SQLite database while the site runs.
+    /// Write a backup folder while the site runs: a consistent copy of the SQLite database, the
+    /// stored files and a manifest of their checksums.
     Backup {
-        /// The file to write; it must not exist yet.
+        /// The folder to write; it must not exist yet.
         #[arg(long)]
         to: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Put a backup folder back as the data folder's database and files (with the site stopped).
+    /// The search index is rebuilt when the site starts.
+    Restore {
+        /// The backup folder, as `agora backup` wrote it.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace the data folder's database; the old one is kept beside it.
+        #[arg(long)]
+        replace: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -270,7 +283,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Backup { to, common } => {
             let platform = open(&common, &areas).await?;
-            return backup(&platform.db, &to).await;
+            return crate::backup::backup(&platform.settings, &platform.db, &to).await;
+        }
+        Command::Restore {
+            from,
+            replace,
+            common,
+        } => {
+            let settings = settings(&common)?;
+            return crate::backup::restore(&settings, &from, replace);
         }
         Command::Jobs {
             state,
@@ -512,7 +533,7 @@ fn validate(file: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn progress_bar(unit: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(unit: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     let template = format!(
         "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
@@ -743,35 +764,3 @@ async fn import_canada(
     }
 }
 
-async fn backup(db: &Db, to: &std::path::Path) -> anyhow::Result<ExitCode> {
-    match db {
-        Db::Postgres(_) => {
-            eprintln!(
-                "agora backup copies the embedded SQLite database. On PostgreSQL use pg_dump, for example:\n  pg_dump --format=custom --file=agora.dump \"$AGORA_DATABASE_URL\""
-            );
-            Ok(ExitCode::from(2))
-        }
-        Db::Sqlite { reader, .. } => {
-            if to.exists() {
-                bail!("{} exists already; choose a new file", to.display());
-            }
-            let target = to
-                .to_str()
-                .context("the backup path must be valid UTF-8")?
-                .to_string();
-            // VACUUM INTO writes a consistent snapshot while other connections keep writing.
-            sqlx::query("VACUUM INTO $1")
-                .bind(&target)
-                .execute(reader)
-                .await
-                .with_context(|| format!("cannot write {}", to.display()))?;
-            let size = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
-            println!(
-                "wrote {} ({})",
-                to.display(),
-                platform::i18n::human_bytes(size)
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}

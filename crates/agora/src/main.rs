@@ -1,5 +1,6 @@
 //! `agora`: the open-government platform in one binary.
 
+mod backup;
 mod cli;
 mod demo;
 mod home;

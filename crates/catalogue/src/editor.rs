@@ -16,9 +16,9 @@ use time::Date;
 use uuid::Uuid;
 
 use platform::auth::CurrentUser;
+use platform::forms::FieldLabel;
 use platform::web::{
-    CsrfForm, FormErrors, RequestContext, ShownError, SignedIn, constant_time_eq, render_status,
-    see_other,
+    CsrfForm, FormErrors, RequestContext, SignedIn, constant_time_eq, render_status, see_other,
 };
 use platform::{Error, FieldError, Page, Platform, Result};
 
@@ -213,24 +213,20 @@ fn labelled_errors(page: &Page, e: &Error, label_of: fn(&str) -> &str) -> FormEr
             .position(|o| *o == control(&f.field))
             .unwrap_or(FORM_ORDER.len())
     });
-    FormErrors(
-        fields
-            .into_iter()
-            .map(|f| {
-                let field = control(&f.field).to_string();
-                let key = format!("catalogue-field-{}", label_of(&field).replace('_', "-"));
-                let name = if platform::i18n::has_key(&key) {
-                    page.t(&key)
-                } else {
-                    field.clone()
-                };
-                ShownError {
-                    message: page.lang.labelled(&name, &page.lang.msg(&f.msg)),
-                    field,
-                }
-            })
-            .collect(),
-    )
+    // Every field is labelled: by its `catalogue-field-…` message, or else by its name.
+    platform::forms::labelled(page.lang, fields, |field| {
+        let control = control(field);
+        let key = format!("catalogue-field-{}", label_of(control).replace('_', "-"));
+        let label = if platform::i18n::has_key(&key) {
+            page.t(&key)
+        } else {
+            control.to_string()
+        };
+        Some(FieldLabel {
+            control: control.to_string(),
+            label,
+        })
+    })
 }
 
 /// A form answers 200, or 422 when it comes back with errors.

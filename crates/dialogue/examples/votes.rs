@@ -10,6 +10,9 @@
 //! Without `--database-url` it runs on a new SQLite file in a temporary folder. With a
 //! `postgres://` URL it adds its own process, voters and ideas to that database (migrating it
 //! first) and checks only those, so it can run against any scratch database.
+//!
+//! With `--prepare FILE` it only sets up (in the database given) and writes, one JSON line per
+//! voter, an API token and the ballot that voter casts, for a load over HTTP (`bench/crash`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,6 +40,7 @@ struct Options {
     voters: usize,
     concurrency: usize,
     ideas_per_theme: usize,
+    prepare: Option<std::path::PathBuf>,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -45,6 +49,7 @@ fn options() -> anyhow::Result<Options> {
         voters: 5000,
         concurrency: 64,
         ideas_per_theme: 12,
+        prepare: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -60,9 +65,10 @@ fn options() -> anyhow::Result<Options> {
                     .parse()
                     .context("--ideas-per-theme: a whole number")?
             }
+            "--prepare" => o.prepare = Some(value()?.into()),
             "-h" | "--help" => {
                 println!(
-                    "votes [--database-url URL] [--voters N] [--concurrency C] [--ideas-per-theme K]"
+                    "votes [--database-url URL] [--voters N] [--concurrency C] [--ideas-per-theme K] [--prepare FILE]"
                 );
                 std::process::exit(0);
             }
@@ -227,6 +233,34 @@ fn ballot(p: &ProcessFull, ideas: &[Vec<Uuid>], v: usize) -> Vec<BallotChoice> {
         .collect()
 }
 
+/// Writes one line per voter: `{"email", "token", "process", "ballots"}`.
+async fn prepare(
+    db: &Db,
+    p: &ProcessFull,
+    ideas: &[Vec<Uuid>],
+    voters: &[CurrentUser],
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
+    let actor = Actor::system("bench");
+    let mut tx = db.begin().await?;
+    for (v, voter) in voters.iter().enumerate() {
+        let (token, _) =
+            platform::auth::create_api_token(&mut tx, &actor, voter.id, "crash", None).await?;
+        let line = serde_json::json!({
+            "email": voter.email,
+            "token": token,
+            "process": p.process.slug,
+            "ballots": ballot(p, ideas, v),
+        });
+        writeln!(out, "{line}")?;
+    }
+    tx.commit().await?;
+    out.flush()?;
+    Ok(())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -252,6 +286,20 @@ async fn main() -> anyhow::Result<()> {
     let k = o.ideas_per_theme;
     let started = Instant::now();
     let (p, ideas, voters) = setup(&db, &run, k, o.voters).await?;
+    if let Some(file) = &o.prepare {
+        if o.database_url.is_none() {
+            bail!("--prepare needs --database-url: the database the server will use");
+        }
+        prepare(&db, &p, &ideas, &voters, file).await?;
+        println!(
+            "{engine}: process {} with {} voters; tokens and ballots in {}",
+            p.process.slug,
+            voters.len(),
+            file.display()
+        );
+        db.close().await;
+        return Ok(());
+    }
     println!(
         "{engine}: {} voters, {} themes × {k} ideas, set up in {:.1} s; voting with {} concurrent voters…",
         o.voters,

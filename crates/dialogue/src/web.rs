@@ -1,7 +1,6 @@
 //! Small helpers the templates call.
 
 use platform::Page;
-use platform::web::FormErrors;
 use time::Date;
 
 /// People's Markdown, rendered and sanitized.
@@ -68,8 +67,9 @@ pub fn with_param(page: &Page, key: &str, value: &str) -> String {
     }
 }
 
-/// The label of each form field of the area, for messages read away from their field.
-const FIELD_LABELS: &[(&str, &str)] = &[
+/// The label of each form field of the area, for messages read away from their field
+/// (`platform::forms::FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &err)`).
+pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("theme", "dialogue-theme"),
     ("title", "dialogue-idea-title"),
     ("body", "dialogue-idea-body"),
@@ -87,26 +87,3 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("reason", "dialogue-report-why"),
     ("results_url", "dialogue-results-url"),
 ];
-
-/// The errors of a form with each message naming its field ("Title: This field is required."),
-/// so that the error summary says what is wrong where. `labels` adds labels for fields named at
-/// run time (a ballot's themes).
-pub fn form_errors(page: &Page, err: &platform::Error, labels: &[(String, String)]) -> FormErrors {
-    let mut shown = page.errors(err);
-    for e in shown.0.iter_mut() {
-        let label = labels
-            .iter()
-            .find(|(field, _)| *field == e.field)
-            .map(|(_, label)| label.clone())
-            .or_else(|| {
-                FIELD_LABELS
-                    .iter()
-                    .find(|(field, _)| *field == e.field)
-                    .map(|(_, key)| page.t(key))
-            });
-        if let Some(label) = label {
-            e.message = page.lang.labelled(&label, &e.message);
-        }
-    }
-    shown
-}

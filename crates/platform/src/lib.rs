@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod files;
+pub mod forms;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use platform::auth::{CurrentUser, Role};
+use platform::forms::FieldLabels;
 use platform::web::{CsrfForm, FormErrors, SignedIn, render_status, see_other};
 use platform::{Bilingual, Error, Page, Platform, Result};
 use serde::Deserialize;
@@ -122,31 +123,6 @@ impl FieldMaker<'_> {
         };
         [in_lang("en"), in_lang("fr")]
     }
-}
-
-/// Field errors as a form shows them: on the form's field, named by its label ("Title: …").
-/// `names` maps a field of the store's errors (what comes before any `[`) to the form's field and
-/// its label.
-pub fn labelled(page: &Page, e: &Error, names: &[(&str, &str, &str)]) -> FormErrors {
-    let mut errors = page.errors(e);
-    for shown in errors.0.iter_mut() {
-        let base = shown
-            .field
-            .split('[')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if let Some((_, id, label)) = names.iter().find(|(f, _, _)| *f == base) {
-            shown.field = id.to_string();
-            shown.message = format!(
-                "{}{} {}",
-                page.t(label),
-                page.t("tracker-colon"),
-                shown.message
-            );
-        }
-    }
-    errors
 }
 
 fn parse_number(
@@ -587,7 +563,7 @@ async fn item_create(
             page.url(&item.path())
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = labelled(&page, &e, ITEM_NAMES);
+            let errors = FieldLabels::controls(&page, ITEM_NAMES).errors(&page, &e);
             item_form_page(
                 &platform,
                 page,
@@ -662,7 +638,7 @@ async fn item_save(
             page.url(&saved.path())
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = labelled(&page, &e, ITEM_NAMES);
+            let errors = FieldLabels::controls(&page, ITEM_NAMES).errors(&page, &e);
             let kind = item.kind;
             item_form_page(
                 &platform,
@@ -831,7 +807,7 @@ async fn plan_create(
             page.url(&format!("/tracker/plans/{}", plan.slug))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = labelled(&page, &e, PLAN_NAMES);
+            let errors = FieldLabels::controls(&page, PLAN_NAMES).errors(&page, &e);
             plan_form_page(page, None, &form, errors, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e),
@@ -890,7 +866,7 @@ async fn plan_save(
             page.url(&format!("/tracker/plans/{}", saved.slug))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = labelled(&page, &e, PLAN_NAMES);
+            let errors = FieldLabels::controls(&page, PLAN_NAMES).errors(&page, &e);
             plan_form_page(
                 page,
                 Some(plan),

@@ -10,13 +10,14 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use platform::forms::FieldLabels;
 use platform::web::{Admin, CsrfForm, FormErrors, render_status, see_other};
 use platform::{Bilingual, Error, Page, Platform, Result};
 
 use super::chart::{self, Chart};
 use super::targets::{self, NewTarget, TargetProgress};
 use super::{Inventory, Planned, percent};
-use crate::forms::{OrgChoice, field_errors, organization_choices, parse_date, today};
+use crate::forms::{OrgChoice, organization_choices, parse_date, today};
 use crate::model::{AccessLevel, DATASET_COLUMNS, DatasetRow};
 use crate::pages::label;
 use crate::requests::pages::RequestView;
@@ -435,11 +436,11 @@ async fn add_target(
         ))),
         Err(e @ Error::Validation(_)) => {
             let labels = [
-                ("organization", page.t("catalogue-target-scope")),
-                ("open_count", page.t("catalogue-target-count")),
-                ("due_date", page.t("catalogue-target-due")),
+                ("organization", "catalogue-target-scope"),
+                ("open_count", "catalogue-target-count"),
+                ("due_date", "catalogue-target-due"),
             ];
-            let errors = field_errors(&page, &e, &labels);
+            let errors = FieldLabels::keys(&page, &labels).errors(&page, &e);
             targets_page(
                 &platform,
                 page,

@@ -12,11 +12,12 @@ use time::Date;
 use uuid::Uuid;
 
 use platform::auth::CurrentUser;
+use platform::forms::FieldLabels;
 use platform::web::{CsrfForm, FormErrors, Pager, SignedIn, render_status, see_other};
 use platform::{Error, Page, Platform, Result};
 
 use super::{DataRequest, Filter, NewRequest, StatusChange};
-use crate::forms::{OrgChoice, field_errors, organization_choices, parse_date, today};
+use crate::forms::{OrgChoice, organization_choices, parse_date, today};
 use crate::pages::label;
 
 pub fn routes() -> Router {
@@ -171,25 +172,18 @@ struct NewForm {
     organization: String,
 }
 
-fn request_labels(page: &Page) -> Vec<(&'static str, String)> {
-    vec![
-        ("title", page.t("catalogue-request-field-title")),
-        ("description", page.t("catalogue-request-field-description")),
-        (
-            "organization",
-            page.t("catalogue-request-field-organization"),
-        ),
-        ("body", page.t("catalogue-request-comment")),
-        ("status", page.t("catalogue-request-field-status")),
-        (
-            "planned_date",
-            page.t("catalogue-request-field-planned-date"),
-        ),
-        ("dataset", page.t("catalogue-request-field-dataset")),
-        ("note", page.t("catalogue-request-field-note")),
-        ("vote", page.t("catalogue-request-votes-heading")),
-    ]
-}
+/// The labels the request forms' errors lead with.
+const REQUEST_LABELS: &[(&str, &str)] = &[
+    ("title", "catalogue-request-field-title"),
+    ("description", "catalogue-request-field-description"),
+    ("organization", "catalogue-request-field-organization"),
+    ("body", "catalogue-request-comment"),
+    ("status", "catalogue-request-field-status"),
+    ("planned_date", "catalogue-request-field-planned-date"),
+    ("dataset", "catalogue-request-field-dataset"),
+    ("note", "catalogue-request-field-note"),
+    ("vote", "catalogue-request-votes-heading"),
+];
 
 async fn submit(
     platform: Platform,
@@ -211,7 +205,7 @@ async fn submit(
             page.url(&format!("/data/requests/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = field_errors(&page, &e, &request_labels(&page));
+            let errors = FieldLabels::keys(&page, REQUEST_LABELS).errors(&page, &e);
             let orgs = organization_choices(&platform, page.lang).await?;
             let page = requests_page(page, "catalogue-request-new-title");
             render_status(
@@ -398,7 +392,7 @@ async fn answer(
     };
     let (errors, status) = match &error {
         Error::Validation(_) => (
-            field_errors(&page, &error, &request_labels(&page)),
+            FieldLabels::keys(&page, REQUEST_LABELS).errors(&page, &error),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Error::Conflict(msg) => (

@@ -4,6 +4,7 @@
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use platform::forms::FieldLabels;
 use platform::web::{CsrfForm, FormErrors, Pager, SignedIn, render, render_status, see_other};
 use platform::{Error, Page, Platform, Result};
 use serde::Deserialize;
@@ -13,6 +14,7 @@ use super::{crumbs, query};
 use crate::consultations::{self, Filter, OrgOption, Results};
 use crate::model::{Consultation, Level, Status, Topic, Way, today};
 use crate::processes;
+use crate::web::FIELD_LABELS;
 
 pub struct Entry {
     pub c: Consultation,
@@ -316,7 +318,7 @@ pub async fn publish_results(
             )))
         }
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ResultsFormPage {

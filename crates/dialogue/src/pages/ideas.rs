@@ -4,6 +4,7 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
+use platform::forms::FieldLabels;
 use platform::ratelimit::{Action, Throttle};
 use platform::web::{CsrfForm, FormErrors, SignedIn, render, render_status, see_other};
 use platform::{Error, Page, Platform, Result};
@@ -15,6 +16,7 @@ use crate::ideas::{self, NewIdea};
 use crate::model::{
     Comment, Idea, IdeaState, Objection, ProcessFull, ReportReason, TargetKind, Version,
 };
+use crate::web::FIELD_LABELS;
 use crate::{moderation, processes, text, votes};
 
 #[derive(Deserialize, Default)]
@@ -120,7 +122,8 @@ pub async fn submit(
         )
         .await?;
         let long_sentences = text::long_sentences(&form.body);
-        let shown = crate::web::form_errors(&page, &Error::Validation(errors), &[]);
+        let shown =
+            FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &Error::Validation(errors));
         let status = if shown.is_empty() {
             StatusCode::OK
         } else {
@@ -145,7 +148,7 @@ pub async fn submit(
             page.url(&format!("/ideas/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &IdeaFormPage {
@@ -334,7 +337,7 @@ pub async fn comment(
             page.url(&format!("/ideas/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             let view = idea_page(&platform, page, id, form.comment, String::new(), errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
@@ -385,7 +388,7 @@ pub async fn object(
             page.url(&format!("/ideas/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             let view =
                 idea_page(&platform, page, id, String::new(), form.objection, errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)

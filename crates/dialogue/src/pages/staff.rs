@@ -5,6 +5,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use platform::auth::CurrentUser;
+use platform::forms::FieldLabels;
 use platform::web::{CsrfForm, FormErrors, SignedIn, render, render_status, see_other};
 use platform::{Error, Page, Platform, Result};
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use crate::ideas::{self, Assessment};
 use crate::model::{Check, Idea, IdeaState, Note, Objection, ProcessFull, TargetKind, Version};
 use crate::moderation::{self, Decision, QueueItem};
 use crate::processes;
+use crate::web::FIELD_LABELS;
 
 fn staff_for(user: &CurrentUser, p: &ProcessFull) -> Result<()> {
     if user.can_edit_for(p.process.organization_id) {
@@ -206,7 +208,7 @@ pub async fn assess(
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             v.title = idea.title.clone();
             v.body = idea.body.clone();
             let view = assess_page(&platform, page, idea, p, Some(v), errors).await?;
@@ -232,7 +234,7 @@ pub async fn rewrite(
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             let mut keep = values_from(&[]);
             keep.title = v.title;
             keep.body = v.body;
@@ -269,7 +271,7 @@ pub async fn note(
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = crate::web::form_errors(&page, &e, &[]);
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             let view = assess_page(&platform, page, idea, p, None, errors).await?;
             let view = AssessPage {
                 v: AssessValues {

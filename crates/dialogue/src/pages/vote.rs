@@ -3,6 +3,7 @@
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
+use platform::forms::FieldLabels;
 use platform::ratelimit::{Action, Throttle};
 use platform::web::{CsrfForm, FormErrors, SignedIn, render, render_status};
 use platform::{Error, FieldError, Page, Platform, Result};
@@ -13,6 +14,7 @@ use super::no_store;
 use super::process::{load, per_theme, under};
 use crate::model::{Idea, IdeaState, PhaseKind, ProcessFull, Theme};
 use crate::votes::{self, APPROVAL_SCOPE, BallotChoice, RankedGroup, ReceiptCheck, VoteOutcome};
+use crate::web::FIELD_LABELS;
 use crate::{ideas, processes};
 
 pub struct BallotGroup {
@@ -203,17 +205,14 @@ pub async fn cast(
             Ok(no_store(render(&VotedPage { page, p, outcome })?))
         }
         Err(e @ Error::Validation(_)) => {
-            let themes: Vec<(String, String)> = p
+            // A ballot's themes are labelled by their titles.
+            let labels = p
                 .themes
                 .iter()
-                .map(|t| {
-                    (
-                        votes::scope_field(&t.slug),
-                        t.title().get(page.lang).to_string(),
-                    )
-                })
-                .collect();
-            let errors = crate::web::form_errors(&page, &e, &themes);
+                .fold(FieldLabels::keys(&page, FIELD_LABELS), |labels, t| {
+                    labels.label(votes::scope_field(&t.slug), t.title().get(page.lang))
+                });
+            let errors = labels.errors(&page, &e);
             let groups = groups(&platform, &p, user.id, Some(&choices)).await?;
             let closes_on = p.open_phase(PhaseKind::Voting).map(|ph| ph.closes_on);
             render_status(

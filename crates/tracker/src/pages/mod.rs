@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use platform::auth::CurrentUser;
+use platform::forms::FieldLabels;
 use platform::web::{CsrfForm, FormErrors, Pager, SignedIn, render, render_status, see_other};
 use platform::{Bilingual, Error, Lang, Page, Platform, Result};
 use serde::Deserialize;
@@ -764,9 +765,8 @@ async fn milestone_create(
 /// The form asks for the activity in English and in French; a missing activity points at the
 /// English field.
 fn milestone_errors(page: &Page, e: &Error) -> FormErrors {
-    crate::forms::labelled(
+    FieldLabels::controls(
         page,
-        e,
         &[
             ("activity", "activity_en", "tracker-milestone-activity"),
             ("novelty", "novelty", "tracker-milestone-novelty"),
@@ -775,6 +775,7 @@ fn milestone_errors(page: &Page, e: &Error) -> FormErrors {
             ("weight", "weight", "tracker-milestone-weight"),
         ],
     )
+    .errors(page, e)
 }
 
 /// A milestone's number from the URL; anything else is a page that does not exist.
