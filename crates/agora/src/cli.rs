@@ -763,4 +763,3 @@ async fn import_canada(
         }
     }
 }
-
