@@ -77,7 +77,9 @@ fn stored_files(root: &Path) -> anyhow::Result<Vec<String>> {
     }
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for item in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        for item in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+        {
             let item = item?;
             let path = item.path();
             let kind = item.file_type()?;
@@ -116,9 +118,7 @@ pub async fn backup(settings: &Settings, db: &Db, to: &Path) -> anyhow::Result<E
     if to.exists() {
         bail!("{} exists already; choose a new folder", to.display());
     }
-    let to_str = to
-        .to_str()
-        .context("the backup path must be valid UTF-8")?;
+    let to_str = to.to_str().context("the backup path must be valid UTF-8")?;
     // Written under a temporary name and renamed at the end, so that a folder with a manifest is
     // always a whole backup.
     let partial = PathBuf::from(format!("{to_str}.partial"));
@@ -132,7 +132,11 @@ pub async fn backup(settings: &Settings, db: &Db, to: &Path) -> anyhow::Result<E
     let snapshot = partial.join(DATABASE);
     // VACUUM INTO writes a consistent snapshot while other connections keep writing.
     sqlx::query("VACUUM INTO $1")
-        .bind(snapshot.to_str().context("the backup path must be valid UTF-8")?)
+        .bind(
+            snapshot
+                .to_str()
+                .context("the backup path must be valid UTF-8")?,
+        )
         .execute(reader)
         .await
         .with_context(|| format!("cannot write {}", snapshot.display()))?;
@@ -170,13 +174,13 @@ pub async fn backup(settings: &Settings, db: &Db, to: &Path) -> anyhow::Result<E
     let manifest = Manifest {
         format: FORMAT,
         agora_version: env!("CARGO_PKG_VERSION").into(),
-        created_at: platform::db::now()
-            .format(&time::format_description::well_known::Rfc3339)?,
+        created_at: platform::db::now().format(&time::format_description::well_known::Rfc3339)?,
         migration,
         database,
         files,
     };
-    let bytes: u64 = manifest.database.bytes + manifest.files.values().map(|e| e.bytes).sum::<u64>();
+    let bytes: u64 =
+        manifest.database.bytes + manifest.files.values().map(|e| e.bytes).sum::<u64>();
     std::fs::write(
         partial.join(MANIFEST),
         serde_json::to_vec_pretty(&manifest)?,
@@ -197,7 +201,9 @@ pub async fn backup(settings: &Settings, db: &Db, to: &Path) -> anyhow::Result<E
 /// Run it with the site stopped.
 pub fn restore(settings: &Settings, from: &Path, replace: bool) -> anyhow::Result<ExitCode> {
     if settings.database_url().starts_with("postgres") {
-        eprintln!("agora restore puts back a backup of the embedded SQLite database. {PG_DUMP_HINT}");
+        eprintln!(
+            "agora restore puts back a backup of the embedded SQLite database. {PG_DUMP_HINT}"
+        );
         return Ok(ExitCode::from(2));
     }
     let manifest_path = from.join(MANIFEST);
@@ -223,7 +229,10 @@ pub fn restore(settings: &Settings, from: &Path, replace: bool) -> anyhow::Resul
     };
     check(&from.join(DATABASE), &manifest.database, DATABASE)?;
     for (key, want) in &manifest.files {
-        if key.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        if key
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
             bail!("the manifest names a file outside the backup: {key}");
         }
         check(&from.join(FILES).join(key), want, &format!("file {key}"))?;

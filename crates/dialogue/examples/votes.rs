@@ -331,7 +331,11 @@ async fn main() -> anyhow::Result<()> {
                         return Ok::<_, anyhow::Error>(latencies);
                     }
                     let t = Instant::now();
-                    let outcome = votes::vote(&db, &p, &voters[v], &ballot(&p, &ideas, v)).await?;
+                    let outcome = db
+                        .write(async |tx| {
+                            votes::vote(tx, &p, &voters[v], &ballot(&p, &ideas, v)).await
+                        })
+                        .await?;
                     latencies.push(t.elapsed());
                     if outcome.cast != THEMES.len() || outcome.receipt.is_none() {
                         bail!("voter {v}: {outcome:?}");
@@ -362,7 +366,12 @@ async fn main() -> anyhow::Result<()> {
                 for v in
                     (0..voters.len()).filter(|v| v % concurrency == w || (v + 1) % concurrency == w)
                 {
-                    match votes::vote(&db, &p, &voters[v], &ballot(&p, &ideas, v)[..1]).await {
+                    match db
+                        .write(async |tx| {
+                            votes::vote(tx, &p, &voters[v], &ballot(&p, &ideas, v)[..1]).await
+                        })
+                        .await
+                    {
                         Err(Error::Conflict(m)) if m.key == "dialogue-error-already-voted" => {
                             refused += 1
                         }

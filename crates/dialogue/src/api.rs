@@ -529,18 +529,23 @@ async fn submit_idea(
 ) -> Result<(axum::http::StatusCode, Json<IdeaOut>)> {
     let p = load(&platform, &slug).await?;
     let lang = lang_param(body.lang.as_deref())?;
-    let id = ideas::submit(
-        &platform.db,
-        &p,
-        &user,
-        NewIdea {
-            theme: &body.theme,
-            title: &body.title,
-            body: &body.body,
-            lang,
-        },
-    )
-    .await?;
+    let id = platform
+        .db
+        .write(async |tx| {
+            ideas::submit(
+                tx,
+                &p,
+                &user,
+                NewIdea {
+                    theme: &body.theme,
+                    title: &body.title,
+                    body: &body.body,
+                    lang,
+                },
+            )
+            .await
+        })
+        .await?;
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
     Ok((
         axum::http::StatusCode::CREATED,
@@ -754,7 +759,10 @@ async fn cast(
     let p = load(&platform, &slug).await?;
     throttle.check(Action::Vote).await?;
     Ok(Json(
-        votes::vote(&platform.db, &p, &user, &body.ballots).await?,
+        platform
+            .db
+            .write(async |tx| votes::vote(tx, &p, &user, &body.ballots).await)
+            .await?,
     ))
 }
 
@@ -868,7 +876,10 @@ async fn comment(
         .as_deref()
         .and_then(Lang::from_code)
         .unwrap_or_default();
-    let cid = ideas::add_comment(&platform.db, &p, &idea, &user, &body.body, lang).await?;
+    let cid = platform
+        .db
+        .write(async |tx| ideas::add_comment(tx, &p, &idea, &user, &body.body, lang).await)
+        .await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(Created {
@@ -910,15 +921,20 @@ async fn report(
     Body(body): Body<ReportBody>,
 ) -> Result<Json<ReportOutcome>> {
     throttle.check(Action::Report).await?;
-    let hidden = crate::moderation::report(
-        &platform.db,
-        &user,
-        body.kind,
-        body.id,
-        body.reason,
-        crate::moderation::ReportCounting::from_settings(&platform.settings),
-    )
-    .await?;
+    let hidden = platform
+        .db
+        .write(async |tx| {
+            crate::moderation::report(
+                tx,
+                &user,
+                body.kind,
+                body.id,
+                body.reason,
+                crate::moderation::ReportCounting::from_settings(&platform.settings),
+            )
+            .await
+        })
+        .await?;
     Ok(Json(ReportOutcome { hidden }))
 }
 

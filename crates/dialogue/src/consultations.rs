@@ -358,14 +358,20 @@ pub async fn find(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Consul
 }
 
 pub async fn find_by_id(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Consultation>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
-        SELECT_WITH_STATUS,
-        " WHERE c.id = $2"
-    ))
-    .bind(today())
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?))
+    one_by_id(conn, sql!(SELECT_WITH_STATUS, " WHERE c.id = $2"), id).await
+}
+
+/// The entry `sql` finds with today as `$1` and an id as `$2`.
+async fn one_by_id(
+    conn: impl Into<Conn<'_>>,
+    sql: &'static str,
+    id: Uuid,
+) -> Result<Option<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql)
+        .bind(today())
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?))
 }
 
 /// Up to `limit` entries with an id after `after`, by id (keyset paging for the search index).
@@ -612,14 +618,11 @@ pub async fn for_process(
     conn: impl Into<Conn<'_>>,
     process_id: Uuid,
 ) -> Result<Option<Consultation>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+    const SQL: &str = sql!(
         SELECT_WITH_STATUS,
         " WHERE c.process_id = $2 ORDER BY c.created_at LIMIT 1"
-    ))
-    .bind(today())
-    .bind(process_id)
-    .fetch_optional(&mut *c)
-    .await?))
+    );
+    one_by_id(conn, SQL, process_id).await
 }
 
 /// Whether an entry with this source and external id exists (imports skip it).

@@ -50,21 +50,17 @@ async fn organization(
     if let Some(o) = orgs::find_by_slug(&platform.db, slug).await? {
         return Ok(o);
     }
-    let mut tx = platform.db.begin().await?;
-    let o = orgs::create(
-        &mut tx,
-        &Actor::system("demo"),
-        NewOrganization {
-            slug: slug.into(),
-            title: Bilingual::new(en, fr),
-            description: Bilingual::default(),
-            jurisdiction: "provincial".into(),
-            category: "ministry".into(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(o)
+    let new = NewOrganization {
+        slug: slug.into(),
+        title: Bilingual::new(en, fr),
+        description: Bilingual::default(),
+        jurisdiction: "provincial".into(),
+        category: "ministry".into(),
+    };
+    Ok(platform
+        .db
+        .write(async |tx| orgs::create(tx, &Actor::system("demo"), new).await)
+        .await?)
 }
 
 /// A demo account with an unguessable password nobody knows.
@@ -77,23 +73,21 @@ async fn account(
     if let Some(u) = auth::find_user_by_email(&platform.db, email).await? {
         return Ok(u);
     }
-    let mut tx = platform.db.begin().await?;
     let password = auth::new_secret();
-    let u = auth::create_user(
-        &mut tx,
-        &Actor::system("demo"),
-        NewUser {
-            email,
-            display_name: name,
-            password: &password,
-            role,
-            verified: true,
-            locale: "en",
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(u)
+    Ok(platform
+        .db
+        .write(async |tx| {
+            let new = NewUser {
+                password: &password,
+                display_name: name,
+                email,
+                role,
+                verified: true,
+                locale: "en",
+            };
+            auth::create_user(tx, &Actor::system("demo"), new).await
+        })
+        .await?)
 }
 
 fn themes() -> Vec<NewTheme> {
@@ -475,9 +469,10 @@ async fn staff_user(platform: &Platform, tbs: &Organization) -> anyhow::Result<C
         Role::Editor,
     )
     .await?;
-    let mut tx = platform.db.begin().await?;
-    auth::add_membership(&mut tx, &Actor::system("demo"), staff.id, tbs.id).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| auth::add_membership(tx, &Actor::system("demo"), staff.id, tbs.id).await)
+        .await?;
     Ok(CurrentUser {
         id: staff.id,
         email: staff.email,
@@ -497,15 +492,24 @@ async fn sample_ideas(
 ) -> anyhow::Result<Vec<Uuid>> {
     let actor = Actor::system("demo");
     let mut ids = Vec::with_capacity(list.len());
-    let mut tx = platform.db.begin().await?;
-    for s in list {
-        ids.push(ideas::create_sample(&mut tx, &actor, p, s.theme, s.lang, s.title, s.body).await?);
-    }
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| {
+            for s in list {
+                ids.push(
+                    ideas::create_sample(tx, &actor, p, s.theme, s.lang, s.title, s.body).await?,
+                );
+            }
+            Ok(())
+        })
+        .await?;
     for (s, id) in list.iter().zip(&ids) {
         if let Some((title, body, note)) = s.rewrite {
             let idea = ideas::get(&platform.db, *id).await?.expect("just created");
-            ideas::rewrite(&platform.db, staff, &idea, title, body, note).await?;
+            platform
+                .db
+                .write(async |tx| ideas::rewrite(tx, staff, &idea, title, body, note).await)
+                .await?;
         }
         let idea = ideas::get(&platform.db, *id).await?.expect("just created");
         let a = Assessment {
@@ -524,7 +528,10 @@ async fn sample_ideas(
             answer_fr: s.answer_fr.into(),
             merged_into: s.merged_into.map(|i| ids[i]),
         };
-        ideas::assess(&platform.db, staff, p, &idea, &a).await?;
+        platform
+            .db
+            .write(async |tx| ideas::assess(tx, staff, p, &idea, &a).await)
+            .await?;
     }
     Ok(ids)
 }
@@ -578,9 +585,10 @@ async fn process_2016(
         themes: themes(),
         criteria: criteria(),
     };
-    let mut tx = platform.db.begin().await?;
-    processes::create(&mut tx, &Actor::system("demo"), &new).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| processes::create(tx, &Actor::system("demo"), &new).await)
+        .await?;
     let p = processes::find(&platform.db, SLUG)
         .await?
         .expect("just created");
@@ -593,23 +601,27 @@ async fn process_2016(
         let email = format!("sample.voter{:02}@demo.agora.example", v + 1);
         voters.push(account(platform, &email, "", Role::Participant).await?);
     }
-    let mut tx = platform.db.begin().await?;
-    for (v, voter) in voters.iter().enumerate() {
-        for theme in [
-            "transparency",
-            "accountability",
-            "public-participation",
-            "technology-and-innovation",
-        ] {
-            // A few sample voters skip a theme, as people do.
-            if (v + theme.len()) % 7 == 0 {
-                continue;
+    platform
+        .db
+        .write(async |tx| {
+            for (v, voter) in voters.iter().enumerate() {
+                for theme in [
+                    "transparency",
+                    "accountability",
+                    "public-participation",
+                    "technology-and-innovation",
+                ] {
+                    // A few sample voters skip a theme, as people do.
+                    if (v + theme.len()) % 7 == 0 {
+                        continue;
+                    }
+                    let idea = ids[favourite_2016(theme, v)];
+                    votes::insert_sample_ballot(tx, &p, voter.id, theme, idea).await?;
+                }
             }
-            let idea = ids[favourite_2016(theme, v)];
-            votes::insert_sample_ballot(&mut tx, &p, voter.id, theme, idea).await?;
-        }
-    }
-    tx.commit().await?;
+            Ok(())
+        })
+        .await?;
     Ok(p.process.id)
 }
 
@@ -662,19 +674,30 @@ async fn process_2027(
         themes: themes(),
         criteria: criteria(),
     };
-    let mut tx = platform.db.begin().await?;
-    processes::create(&mut tx, &Actor::system("demo"), &new).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| processes::create(tx, &Actor::system("demo"), &new).await)
+        .await?;
     let p = processes::find(&platform.db, SLUG)
         .await?
         .expect("just created");
     let ids = sample_ideas(platform, &p, staff, &ideas_2027()).await?;
-    let mut tx = platform.db.begin().await?;
-    for c in comments_2027() {
-        ideas::create_sample_comment(&mut tx, &Actor::system("demo"), ids[c.idea], c.lang, c.body)
-            .await?;
-    }
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| {
+            for c in comments_2027() {
+                ideas::create_sample_comment(
+                    tx,
+                    &Actor::system("demo"),
+                    ids[c.idea],
+                    c.lang,
+                    c.body,
+                )
+                .await?;
+            }
+            Ok(())
+        })
+        .await?;
     Ok(p.process.id)
 }
 
@@ -751,26 +774,23 @@ async fn budget_talks(platform: &Platform, finance: &Organization) -> anyhow::Re
         ],
         criteria: vec![],
     };
-    let mut tx = platform.db.begin().await?;
-    processes::create(&mut tx, &Actor::system("demo"), &new).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| processes::create(tx, &Actor::system("demo"), &new).await)
+        .await?;
     let p = processes::find(&platform.db, &slug)
         .await?
         .expect("just created");
-    let mut tx = platform.db.begin().await?;
-    for (theme, lang, title, body) in budget_ideas() {
-        ideas::create_sample(
-            &mut tx,
-            &Actor::system("demo"),
-            &p,
-            theme,
-            lang,
-            title,
-            body,
-        )
+    platform
+        .db
+        .write(async |tx| {
+            for (theme, lang, title, body) in budget_ideas() {
+                ideas::create_sample(tx, &Actor::system("demo"), &p, theme, lang, title, body)
+                    .await?;
+            }
+            Ok(())
+        })
         .await?;
-    }
-    tx.commit().await?;
     Ok(p.process.id)
 }
 
@@ -842,28 +862,32 @@ async fn directory(
     budget: Uuid,
 ) -> anyhow::Result<()> {
     let due = next_december_11();
-    let mut tx = platform.db.begin().await?;
-    for (slug, en, fr) in [
-        ("open-government", "Open government", "Gouvernement ouvert"),
-        ("finance", "Finance", "Finances"),
-        ("economy", "Economy", "Économie"),
-        ("youth", "Youth", "Jeunes"),
-        (
-            "persons-with-disabilities",
-            "Persons with disabilities",
-            "Personnes handicapées",
-        ),
-        ("service", "Service", "Service"),
-        (
-            "science-and-technology",
-            "Science and technology",
-            "Sciences et technologie",
-        ),
-        ("policy", "Policy", "Politique"),
-    ] {
-        consultations::ensure_topic(&mut tx, slug, en, fr).await?;
-    }
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| {
+            for (slug, en, fr) in [
+                ("open-government", "Open government", "Gouvernement ouvert"),
+                ("finance", "Finance", "Finances"),
+                ("economy", "Economy", "Économie"),
+                ("youth", "Youth", "Jeunes"),
+                (
+                    "persons-with-disabilities",
+                    "Persons with disabilities",
+                    "Personnes handicapées",
+                ),
+                ("service", "Service", "Service"),
+                (
+                    "science-and-technology",
+                    "Science and technology",
+                    "Sciences et technologie",
+                ),
+                ("policy", "Policy", "Politique"),
+            ] {
+                consultations::ensure_topic(tx, slug, en, fr).await?;
+            }
+            Ok(())
+        })
+        .await?;
     let entries = vec![
         Entry {
             slug: format!("budget-talks-{}", due.year() + 1),
@@ -1092,9 +1116,10 @@ async fn directory(
             external_id: None,
             sample: true,
         };
-        let mut tx = platform.db.begin().await?;
-        consultations::create(&mut tx, &actor, &new).await?;
-        tx.commit().await?;
+        platform
+            .db
+            .write(async |tx| consultations::create(tx, &actor, &new).await)
+            .await?;
     }
     Ok(())
 }

@@ -2,11 +2,13 @@
 //! plain-language rewrites), assessment with the process's criteria, comments and follows.
 
 use platform::auth::CurrentUser;
-use platform::db::{Actor, Db, Tx, now};
-use platform::error::is_unique_violation;
-use platform::{Error, FieldError, Lang, Msg, Result, exec, read};
+use platform::db::{Actor, Audited, Conn, OnViolation, Tx, now};
+use platform::{Error, FieldError, Lang, Msg, Result, exec, on, sql};
 use serde::{Deserialize, Serialize};
-use time::Duration;
+use sqlx::FromRow;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::model::{
@@ -25,6 +27,10 @@ pub const IDEA_SELECT: &str = "SELECT i.id, i.process_id, i.theme_id, i.author_i
      u.display_name AS author_name, \
      (SELECT COUNT(*) FROM dialogue_comments m WHERE m.idea_id = i.id AND m.status = 'visible') AS comments \
      FROM dialogue_ideas i LEFT JOIN users u ON u.id = i.author_id";
+
+/// How the audit log names an idea, a comment and their actions (`idea.create`, `idea.assess`, …).
+const IDEA: Audited = Audited::new("idea", "dialogue_idea");
+const COMMENT: Audited = Audited::new("comment", "dialogue_comment");
 
 /// Why someone may not do something now; each is a clear message.
 pub fn refuse_for(audience: Audience, user: Option<&CurrentUser>) -> Option<Error> {
@@ -78,7 +84,7 @@ pub fn validate(process: &ProcessFull, new: &NewIdea<'_>) -> (Vec<FieldError>, S
 /// Submits an idea. Refused outside the idea phase, for people the phase does not admit, beyond
 /// the process's per-person limit and in a flood; nothing is saved then.
 pub async fn submit(
-    db: &Db,
+    tx: &mut Tx,
     process: &ProcessFull,
     user: &CurrentUser,
     new: NewIdea<'_>,
@@ -93,19 +99,7 @@ pub async fn submit(
         .ok_or_else(|| Error::field("theme", "error-not-in-list"))?;
     let at = now();
     let id = Uuid::now_v7();
-    let mut tx = db.begin().await?;
-    let recent: i64 = exec!(tx, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM dialogue_ideas WHERE author_id = $1 AND created_at > $2"
-    )
-    .bind(user.id)
-    .bind(at - Duration::hours(1))
-    .fetch_one(&mut *c)
-    .await?);
-    if recent >= IDEAS_PER_HOUR {
-        return Err(Error::RateLimited(
-            Msg::new("dialogue-error-flood-ideas").arg("count", IDEAS_PER_HOUR),
-        ));
-    }
+    IDEA_FLOOD.refuse(tx, user.id, at).await?;
     // The per-person limit holds under concurrency: the counter row is updated only below it.
     let limit = process.process.ideas_per_person;
     let counted = exec!(tx, |c| {
@@ -132,59 +126,165 @@ pub async fn submit(
         ));
     }
     let lang = new.lang.code();
-    exec!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO dialogue_ideas (id, process_id, theme_id, author_id, lang, title, body, version, search_text, state, status, sample, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, 'submitted', 'visible', FALSE, $9, $9)",
-        )
-        .bind(id)
-        .bind(process.process.id)
-        .bind(theme.id)
-        .bind(user.id)
-        .bind(lang)
-        .bind(&title)
-        .bind(&body)
-        .bind(text::fold(&format!("{title} {body}")))
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query(
-            "INSERT INTO dialogue_idea_versions (id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at) \
-             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, '', $8)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(id)
-        .bind(&title)
-        .bind(&body)
-        .bind(lang)
-        .bind(user.id)
-        .bind(user.display_name.as_str())
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query(
-            "INSERT INTO dialogue_follows (idea_id, user_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(user.id)
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-    });
-    tx.audit(
+    insert(
+        tx,
+        &NewRow {
+            id,
+            process_id: process.process.id,
+            theme_id: theme.id,
+            author: Some(user),
+            lang,
+            title: &title,
+            body: &body,
+            at,
+        },
+    )
+    .await?;
+    exec!(tx, |c| sqlx::query(
+        "INSERT INTO dialogue_follows (idea_id, user_id, created_at) VALUES ($1, $2, $3)"
+    )
+    .bind(id)
+    .bind(user.id)
+    .bind(at)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.audit_created(
         &user.actor(),
-        "idea.create",
-        "dialogue_idea",
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({
+        IDEA,
+        id,
+        &serde_json::json!({
             "process": process.process.slug, "theme": theme.slug, "title": title, "body": body, "lang": lang
-        })),
+        }),
     )
     .await?;
     tx.changed("idea", &id.to_string()).await?;
-    tx.commit().await?;
     Ok(id)
+}
+
+/// How much one person may write in a while; more is a flood.
+struct Flood {
+    /// Counts what one person (`$1`) wrote since a moment (`$2`).
+    count: &'static str,
+    window: Duration,
+    max: i64,
+    message: &'static str,
+}
+
+const IDEA_FLOOD: Flood = Flood {
+    count: "SELECT COUNT(*) FROM dialogue_ideas WHERE author_id = $1 AND created_at > $2",
+    window: Duration::hours(1),
+    max: IDEAS_PER_HOUR,
+    message: "dialogue-error-flood-ideas",
+};
+
+const COMMENT_FLOOD: Flood = Flood {
+    count: "SELECT COUNT(*) FROM dialogue_comments WHERE author_id = $1 AND created_at > $2",
+    window: Duration::minutes(10),
+    max: COMMENTS_PER_TEN_MINUTES,
+    message: "dialogue-error-flood-comments",
+};
+
+impl Flood {
+    /// Refuses `person` writing at `at` when they wrote `max` or more in the window before.
+    async fn refuse(&self, tx: &mut Tx, person: Uuid, at: OffsetDateTime) -> Result<()> {
+        let recent: i64 = exec!(tx, |c| sqlx::query_scalar(self.count)
+            .bind(person)
+            .bind(at - self.window)
+            .fetch_one(&mut *c)
+            .await?);
+        if recent >= self.max {
+            return Err(Error::RateLimited(
+                Msg::new(self.message).arg("count", self.max),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A new idea as it is written: the idea and its first version, the author's text.
+struct NewRow<'a> {
+    id: Uuid,
+    process_id: Uuid,
+    theme_id: Uuid,
+    /// `None` for the demo's sample ideas, which are labelled as samples.
+    author: Option<&'a CurrentUser>,
+    lang: &'a str,
+    title: &'a str,
+    body: &'a str,
+    at: OffsetDateTime,
+}
+
+async fn insert(tx: &mut Tx, row: &NewRow<'_>) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO dialogue_ideas (id, process_id, theme_id, author_id, lang, title, body, version, search_text, state, status, sample, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, 'submitted', 'visible', $9, $10, $10)",
+        )
+        .bind(row.id)
+        .bind(row.process_id)
+        .bind(row.theme_id)
+        .bind(row.author.map(|u| u.id))
+        .bind(row.lang)
+        .bind(row.title)
+        .bind(row.body)
+        .bind(text::fold(&format!("{} {}", row.title, row.body)))
+        .bind(row.author.is_none())
+        .bind(row.at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    insert_version(
+        tx,
+        &VersionRow {
+            idea_id: row.id,
+            number: 1,
+            title: row.title,
+            body: row.body,
+            lang: row.lang,
+            editor: row.author.map(|u| (u.id, u.display_name.as_str())),
+            note: "",
+            at: row.at,
+        },
+    )
+    .await
+}
+
+/// One version of an idea's text: the author's (number 1) or a staff rewrite.
+struct VersionRow<'a> {
+    idea_id: Uuid,
+    number: i64,
+    title: &'a str,
+    body: &'a str,
+    lang: &'a str,
+    /// Who wrote it, by id and the name shown; `None` for a sample.
+    editor: Option<(Uuid, &'a str)>,
+    note: &'a str,
+    at: OffsetDateTime,
+}
+
+async fn insert_version(tx: &mut Tx, v: &VersionRow<'_>) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO dialogue_idea_versions (id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    )
+    .bind(Uuid::now_v7())
+    .bind(v.idea_id)
+    .bind(v.number)
+    .bind(v.title)
+    .bind(v.body)
+    .bind(v.lang)
+    .bind(v.editor.map(|(id, _)| id))
+    .bind(v.editor.map(|(_, label)| label).unwrap_or_default())
+    .bind(v.note)
+    .bind(v.at)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }
 
 /// A sample idea for the demo, written by nobody in particular and labelled as a sample.
@@ -201,53 +301,36 @@ pub async fn create_sample(
         .theme_by_slug(theme_slug)
         .ok_or_else(|| Error::field("theme", "error-not-in-list"))?;
     let id = Uuid::now_v7();
-    let at = now();
-    exec!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO dialogue_ideas (id, process_id, theme_id, author_id, lang, title, body, version, search_text, state, status, sample, created_at, updated_at) \
-             VALUES ($1, $2, $3, NULL, $4, $5, $6, 1, $7, 'submitted', 'visible', TRUE, $8, $8)",
-        )
-        .bind(id)
-        .bind(process.process.id)
-        .bind(theme.id)
-        .bind(lang.code())
-        .bind(title)
-        .bind(body)
-        .bind(text::fold(&format!("{title} {body}")))
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query(
-            "INSERT INTO dialogue_idea_versions (id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at) \
-             VALUES ($1, $2, 1, $3, $4, $5, NULL, '', '', $6)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(id)
-        .bind(title)
-        .bind(body)
-        .bind(lang.code())
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-    });
-    tx.audit(
+    insert(
+        tx,
+        &NewRow {
+            id,
+            process_id: process.process.id,
+            theme_id: theme.id,
+            author: None,
+            lang: lang.code(),
+            title,
+            body,
+            at: now(),
+        },
+    )
+    .await?;
+    tx.audit_created(
         actor,
-        "idea.create",
-        "dialogue_idea",
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({ "process": process.process.slug, "theme": theme_slug, "title": title, "sample": true })),
+        IDEA,
+        id,
+        &serde_json::json!({ "process": process.process.slug, "theme": theme_slug, "title": title, "sample": true }),
     )
     .await?;
     tx.changed("idea", &id.to_string()).await?;
     Ok(id)
 }
 
-pub async fn get(db: &Db, id: Uuid) -> Result<Option<Idea>> {
-    let sql = format!("{IDEA_SELECT} WHERE i.id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Idea>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn get(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Idea>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Idea>(sql!(
+        IDEA_SELECT,
+        " WHERE i.id = $1"
+    ))
     .bind(id)
     .fetch_optional(&mut *c)
     .await?))
@@ -266,37 +349,43 @@ pub struct IdeaFilter {
     pub q: String,
 }
 
+/// The conditions of [`list`]: `$1` the process, `$2` whether hidden ones count, `$3` a theme
+/// slug, `$4` a state, `$5`–`$8` words.
+const LIST_WHERE: &str = "WHERE i.process_id = $1 AND ($2 OR i.status = 'visible') \
+     AND ($3 = '' OR i.theme_id IN (SELECT t.id FROM dialogue_themes t WHERE t.process_id = i.process_id AND t.slug = $3)) \
+     AND ($4 = '' OR i.state = $4) \
+     AND ($5 = '' OR i.search_text LIKE $5 ESCAPE '\\') AND ($6 = '' OR i.search_text LIKE $6 ESCAPE '\\') \
+     AND ($7 = '' OR i.search_text LIKE $7 ESCAPE '\\') AND ($8 = '' OR i.search_text LIKE $8 ESCAPE '\\')";
+
 /// Ideas of a process, newest first. Hidden and removed ones only when `include_hidden`.
 pub async fn list(
-    db: &Db,
+    conn: impl Into<Conn<'_>>,
     process: &ProcessFull,
     f: &IdeaFilter,
     include_hidden: bool,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Idea>, i64)> {
+    const LIST: &str = sql!(
+        IDEA_SELECT,
+        " ",
+        LIST_WHERE,
+        " ORDER BY i.sample, i.created_at DESC, i.id DESC LIMIT $9 OFFSET $10"
+    );
+    const COUNT: &str = sql!("SELECT COUNT(*) FROM dialogue_ideas i ", LIST_WHERE);
     let words = text::search_words(&text::clean_query(&f.q));
     let mut w: [String; 4] = Default::default();
     for (slot, word) in w.iter_mut().zip(words) {
         *slot = format!("%{}%", text::like_escape(&word));
     }
     let state = f.state.trim();
-    let where_ = "WHERE i.process_id = $1 AND ($2 OR i.status = 'visible') \
-         AND ($3 = '' OR i.theme_id IN (SELECT t.id FROM dialogue_themes t WHERE t.process_id = i.process_id AND t.slug = $3)) \
-         AND ($4 = '' OR i.state = $4) \
-         AND ($5 = '' OR i.search_text LIKE $5 ESCAPE '\\') AND ($6 = '' OR i.search_text LIKE $6 ESCAPE '\\') \
-         AND ($7 = '' OR i.search_text LIKE $7 ESCAPE '\\') AND ($8 = '' OR i.search_text LIKE $8 ESCAPE '\\')";
-    let list_sql = format!(
-        "{IDEA_SELECT} {where_} ORDER BY i.sample, i.created_at DESC, i.id DESC LIMIT $9 OFFSET $10"
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM dialogue_ideas i {where_}");
     let theme_slug = if process.theme_by_slug(f.theme.trim()).is_some() {
         f.theme.trim()
     } else {
         ""
     };
-    Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, Idea>(sqlx::AssertSqlSafe(list_sql.as_str()))
+    Ok(on!(conn, |c| {
+        let rows = sqlx::query_as::<_, Idea>(LIST)
             .bind(process.process.id)
             .bind(include_hidden)
             .bind(theme_slug)
@@ -309,7 +398,7 @@ pub async fn list(
             .bind(offset)
             .fetch_all(&mut *c)
             .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+        let total: i64 = sqlx::query_scalar(COUNT)
             .bind(process.process.id)
             .bind(include_hidden)
             .bind(theme_slug)
@@ -325,69 +414,67 @@ pub async fn list(
 }
 
 /// Every visible idea of a process in one state, by theme then title (the ballot; results).
-pub async fn in_state(db: &Db, process_id: Uuid, state: IdeaState) -> Result<Vec<Idea>> {
-    let sql = format!(
-        "{IDEA_SELECT} WHERE i.process_id = $1 AND i.state = $2 AND i.status = 'visible' ORDER BY i.title, i.id"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Idea>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn in_state(
+    conn: impl Into<Conn<'_>>,
+    process_id: Uuid,
+    state: IdeaState,
+) -> Result<Vec<Idea>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Idea>(sql!(
+        IDEA_SELECT,
+        " WHERE i.process_id = $1 AND i.state = $2 AND i.status = 'visible' ORDER BY i.title, i.id"
+    ))
     .bind(process_id)
     .bind(state.as_str())
     .fetch_all(&mut *c)
     .await?))
 }
 
-pub async fn versions(db: &Db, idea_id: Uuid) -> Result<Vec<Version>> {
-    Ok(read!(db, |c| sqlx::query_as::<_, Version>(
-        "SELECT id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at \
-         FROM dialogue_idea_versions WHERE idea_id = $1 ORDER BY number"
-    )
-    .bind(idea_id)
-    .fetch_all(&mut *c)
-    .await?))
+/// The rows `sql` finds for one idea, bound as `$1`: its versions, objections, notes….
+async fn of_idea<T>(conn: impl Into<Conn<'_>>, sql: &'static str, idea_id: Uuid) -> Result<Vec<T>>
+where
+    T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>,
+{
+    Ok(on!(conn, |c| sqlx::query_as::<_, T>(sql)
+        .bind(idea_id)
+        .fetch_all(&mut *c)
+        .await?))
 }
 
-pub async fn objections(db: &Db, idea_id: Uuid) -> Result<Vec<Objection>> {
-    Ok(read!(db, |c| {
-        sqlx::query_as::<_, Objection>(
-        "SELECT id, idea_id, version_number, author_id, body, created_at FROM dialogue_objections WHERE idea_id = $1 ORDER BY created_at"
-    )
-    .bind(idea_id)
-    .fetch_all(&mut *c)
-    .await?
-    }))
+const VERSIONS: &str = "SELECT id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at \
+     FROM dialogue_idea_versions WHERE idea_id = $1 ORDER BY number";
+const OBJECTIONS: &str = "SELECT id, idea_id, version_number, author_id, body, created_at FROM dialogue_objections \
+     WHERE idea_id = $1 ORDER BY created_at";
+const CHECKS: &str = "SELECT criterion_id, met FROM dialogue_checks WHERE idea_id = $1";
+const NOTES: &str = "SELECT id, idea_id, author_id, author_label, body, created_at FROM dialogue_notes \
+     WHERE idea_id = $1 ORDER BY created_at";
+
+/// An idea's versions, the author's first and then each staff rewrite.
+pub async fn versions(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Version>> {
+    of_idea(conn, VERSIONS, idea_id).await
 }
 
-pub async fn checks(db: &Db, idea_id: Uuid) -> Result<Vec<Check>> {
-    Ok(read!(db, |c| sqlx::query_as::<_, Check>(
-        "SELECT criterion_id, met FROM dialogue_checks WHERE idea_id = $1"
-    )
-    .bind(idea_id)
-    .fetch_all(&mut *c)
-    .await?))
+/// The author's objections to rewrites, oldest first.
+pub async fn objections(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Objection>> {
+    of_idea(conn, OBJECTIONS, idea_id).await
 }
 
-pub async fn notes(db: &Db, idea_id: Uuid) -> Result<Vec<Note>> {
-    Ok(read!(db, |c| {
-        sqlx::query_as::<_, Note>(
-        "SELECT id, idea_id, author_id, author_label, body, created_at FROM dialogue_notes WHERE idea_id = $1 ORDER BY created_at"
-    )
-    .bind(idea_id)
-    .fetch_all(&mut *c)
-    .await?
-    }))
+/// Which of the process's criteria the idea meets, as staff checked them.
+pub async fn checks(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Check>> {
+    of_idea(conn, CHECKS, idea_id).await
+}
+
+/// Staff's private notes, oldest first.
+pub async fn notes(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Note>> {
+    of_idea(conn, NOTES, idea_id).await
 }
 
 /// Ideas merged into this one (its lineage).
-pub async fn merged_from(db: &Db, idea_id: Uuid) -> Result<Vec<Idea>> {
-    let sql = format!("{IDEA_SELECT} WHERE i.merged_into = $1 ORDER BY i.created_at");
-    Ok(read!(db, |c| sqlx::query_as::<_, Idea>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(idea_id)
-    .fetch_all(&mut *c)
-    .await?))
+pub async fn merged_from(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Idea>> {
+    const SQL: &str = sql!(
+        IDEA_SELECT,
+        " WHERE i.merged_into = $1 ORDER BY i.created_at"
+    );
+    of_idea(conn, SQL, idea_id).await
 }
 
 /// What staff decide about an idea.
@@ -417,7 +504,7 @@ struct AssessmentAudit<'a> {
 
 /// Records an assessment; returns whether the public state or answer changed (to notify people).
 pub async fn assess(
-    db: &Db,
+    tx: &mut Tx,
     staff: &CurrentUser,
     process: &ProcessFull,
     idea: &Idea,
@@ -452,7 +539,7 @@ pub async fn assess(
             Some(target) if target == idea.id => {
                 errors.push(FieldError::new("merged_into", "dialogue-error-merge-self"))
             }
-            Some(target) => match get(db, target).await? {
+            Some(target) => match get(&mut *tx, target).await? {
                 Some(t) if t.process_id == idea.process_id && t.state() != IdeaState::Merged => {
                     merged_into = Some(target)
                 }
@@ -475,7 +562,6 @@ pub async fn assess(
     let at = now();
     let answer_changed = answer_en != idea.answer_en || answer_fr != idea.answer_fr;
     let changed = state != idea.state() || answer_changed || merged_into != idea.merged_into;
-    let mut tx = db.begin().await?;
     for (criterion, met) in &a.checks {
         exec!(tx, |c| sqlx::query(
             "INSERT INTO dialogue_checks (idea_id, criterion_id, met) VALUES ($1, $2, $3) \
@@ -514,11 +600,11 @@ pub async fn assess(
     .await?
     .rows_affected()
     });
-    tx.audit(
+    tx.audit_as(
         &staff.actor(),
-        "idea.assess",
-        "dialogue_idea",
-        &idea.id.to_string(),
+        IDEA,
+        "assess",
+        idea.id,
         Some(&AssessmentAudit {
             state: &idea.state,
             merged_into: idea.merged_into,
@@ -538,22 +624,15 @@ pub async fn assess(
     tx.changed("idea", &idea.id.to_string()).await?;
     // The demo's sample ideas are decided as it seeds; their sample authors are told nothing.
     if changed && !idea.sample {
-        crate::notify::queue(
-            &mut tx,
-            crate::notify::Event::Assessed,
-            idea.id,
-            Some(staff.id),
-        )
-        .await?;
+        crate::notify::queue(tx, crate::notify::Event::Assessed, idea.id, Some(staff.id)).await?;
     }
-    tx.commit().await?;
     Ok(changed)
 }
 
 /// A staff plain-language rewrite: a new version; the author's original stays and is shown beside
 /// it. Returns the new version number.
 pub async fn rewrite(
-    db: &Db,
+    tx: &mut Tx,
     staff: &CurrentUser,
     idea: &Idea,
     title: &str,
@@ -572,32 +651,21 @@ pub async fn rewrite(
     }
     let number = idea.version + 1;
     let at = now();
-    let mut tx = db.begin().await?;
-    let inserted = exec!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO dialogue_idea_versions (id, idea_id, number, title, body, lang, editor_id, editor_label, note, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    insert_version(
+        tx,
+        &VersionRow {
+            idea_id: idea.id,
+            number,
+            title: &title,
+            body: &body,
+            lang: &idea.lang,
+            editor: Some((staff.id, staff.name())),
+            note: &note,
+            at,
+        },
     )
-    .bind(Uuid::now_v7())
-    .bind(idea.id)
-    .bind(number)
-    .bind(&title)
-    .bind(&body)
-    .bind(&idea.lang)
-    .bind(staff.id)
-    .bind(staff.name())
-    .bind(&note)
-    .bind(at)
-    .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected())
-    });
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(Error::Conflict(Msg::new("dialogue-error-rewrite-conflict")));
-        }
-        return Err(e.into());
-    }
+    .on_unique(|_| Error::Conflict(Msg::new("dialogue-error-rewrite-conflict")))?;
     exec!(tx, |c| {
         sqlx::query(
         "UPDATE dialogue_ideas SET title = $1, body = $2, version = $3, search_text = $4, updated_at = $5 WHERE id = $6"
@@ -612,31 +680,24 @@ pub async fn rewrite(
     .await?
     .rows_affected()
     });
-    tx.audit(
+    tx.audit_as(
         &staff.actor(),
-        "idea.rewrite",
-        "dialogue_idea",
-        &idea.id.to_string(),
+        IDEA,
+        "rewrite",
+        idea.id,
         Some(&serde_json::json!({"version": idea.version, "title": idea.title, "body": idea.body})),
         Some(&serde_json::json!({"version": number, "title": title, "body": body, "note": note})),
     )
     .await?;
     tx.changed("idea", &idea.id.to_string()).await?;
     if idea.author_id.is_some() && !idea.sample {
-        crate::notify::queue(
-            &mut tx,
-            crate::notify::Event::Rewritten,
-            idea.id,
-            Some(staff.id),
-        )
-        .await?;
+        crate::notify::queue(tx, crate::notify::Event::Rewritten, idea.id, Some(staff.id)).await?;
     }
-    tx.commit().await?;
     Ok(number)
 }
 
 /// The author objects to the current rewrite; recorded once per version and shown publicly.
-pub async fn object(db: &Db, author: &CurrentUser, idea: &Idea, body: &str) -> Result<()> {
+pub async fn object(tx: &mut Tx, author: &CurrentUser, idea: &Idea, body: &str) -> Result<()> {
     if idea.author_id != Some(author.id) {
         return Err(Error::forbidden("dialogue-error-author-only"));
     }
@@ -648,13 +709,11 @@ pub async fn object(db: &Db, author: &CurrentUser, idea: &Idea, body: &str) -> R
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let id = Uuid::now_v7();
-    let mut tx = db.begin().await?;
-    let inserted = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query(
         "INSERT INTO dialogue_objections (id, idea_id, version_number, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
-    .bind(id)
+    .bind(Uuid::now_v7())
     .bind(idea.id)
     .bind(idea.version)
     .bind(author.id)
@@ -663,34 +722,27 @@ pub async fn object(db: &Db, author: &CurrentUser, idea: &Idea, body: &str) -> R
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())
-    });
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(Error::Conflict(Msg::new("dialogue-error-objected-already")));
-        }
-        return Err(e.into());
-    }
-    tx.audit(
+    })
+    .on_unique(|_| Error::Conflict(Msg::new("dialogue-error-objected-already")))?;
+    tx.audit_as(
         &author.actor(),
-        "idea.object",
-        "dialogue_idea",
-        &idea.id.to_string(),
+        IDEA,
+        "object",
+        idea.id,
         None::<&()>,
         Some(&serde_json::json!({"version": idea.version, "objection": body})),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// A private staff note on an idea; never shown publicly.
-pub async fn add_note(db: &Db, staff: &CurrentUser, idea: &Idea, body: &str) -> Result<()> {
+pub async fn add_note(tx: &mut Tx, staff: &CurrentUser, idea: &Idea, body: &str) -> Result<()> {
     let mut errors = Vec::new();
     let body = text::check(&mut errors, "note_body", body, text::NOTE_MAX, true);
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
     let id = Uuid::now_v7();
-    let mut tx = db.begin().await?;
     exec!(tx, |c| {
         sqlx::query(
         "INSERT INTO dialogue_notes (id, idea_id, author_id, author_label, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -705,21 +757,19 @@ pub async fn add_note(db: &Db, staff: &CurrentUser, idea: &Idea, body: &str) -> 
     .await?
     .rows_affected()
     });
-    tx.audit(
+    tx.audit_as(
         &staff.actor(),
-        "idea.note",
-        "dialogue_idea",
-        &idea.id.to_string(),
+        IDEA,
+        "note",
+        idea.id,
         None::<&()>,
         Some(&serde_json::json!({"note": id})),
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// Follows or stops following an idea; returns whether the person follows it now.
-pub async fn toggle_follow(db: &Db, user: &CurrentUser, idea: &Idea) -> Result<bool> {
-    let mut tx = db.begin().await?;
+pub async fn toggle_follow(tx: &mut Tx, user: &CurrentUser, idea: &Idea) -> Result<bool> {
     let removed = exec!(tx, |c| sqlx::query(
         "DELETE FROM dialogue_follows WHERE idea_id = $1 AND user_id = $2"
     )
@@ -741,25 +791,20 @@ pub async fn toggle_follow(db: &Db, user: &CurrentUser, idea: &Idea) -> Result<b
         .rows_affected()
         });
     }
-    tx.audit(
+    tx.audit_as(
         &user.actor(),
-        if removed == 0 {
-            "idea.follow"
-        } else {
-            "idea.unfollow"
-        },
-        "dialogue_idea",
-        &idea.id.to_string(),
+        IDEA,
+        if removed == 0 { "follow" } else { "unfollow" },
+        idea.id,
         None::<&()>,
         None::<&()>,
     )
     .await?;
-    tx.commit().await?;
     Ok(removed == 0)
 }
 
-pub async fn follows(db: &Db, user_id: Uuid, idea_id: Uuid) -> Result<bool> {
-    let n: i64 = read!(db, |c| sqlx::query_scalar(
+pub async fn follows(conn: impl Into<Conn<'_>>, user_id: Uuid, idea_id: Uuid) -> Result<bool> {
+    let n: i64 = on!(conn, |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM dialogue_follows WHERE idea_id = $1 AND user_id = $2"
     )
     .bind(idea_id)
@@ -769,8 +814,8 @@ pub async fn follows(db: &Db, user_id: Uuid, idea_id: Uuid) -> Result<bool> {
     Ok(n > 0)
 }
 
-pub async fn followers(db: &Db, idea_id: Uuid) -> Result<Vec<Uuid>> {
-    Ok(read!(db, |c| sqlx::query_scalar(
+pub async fn followers(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(on!(conn, |c| sqlx::query_scalar(
         "SELECT user_id FROM dialogue_follows WHERE idea_id = $1"
     )
     .bind(idea_id)
@@ -782,7 +827,7 @@ pub async fn followers(db: &Db, idea_id: Uuid) -> Result<Vec<Uuid>> {
 
 /// Adds a comment while a phase that lets this person comment is open.
 pub async fn add_comment(
-    db: &Db,
+    tx: &mut Tx,
     process: &ProcessFull,
     idea: &Idea,
     user: &CurrentUser,
@@ -812,52 +857,58 @@ pub async fn add_comment(
     }
     let at = now();
     let id = Uuid::now_v7();
-    let mut tx = db.begin().await?;
-    let recent: i64 = exec!(tx, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM dialogue_comments WHERE author_id = $1 AND created_at > $2"
+    COMMENT_FLOOD.refuse(tx, user.id, at).await?;
+    insert_comment(
+        tx,
+        &CommentRow {
+            id,
+            idea_id: idea.id,
+            author_id: Some(user.id),
+            body: &body,
+            lang,
+            at,
+        },
     )
-    .bind(user.id)
-    .bind(at - Duration::minutes(10))
-    .fetch_one(&mut *c)
-    .await?);
-    if recent >= COMMENTS_PER_TEN_MINUTES {
-        return Err(Error::RateLimited(
-            Msg::new("dialogue-error-flood-comments").arg("count", COMMENTS_PER_TEN_MINUTES),
-        ));
-    }
+    .await?;
+    tx.audit_created(
+        &user.actor(),
+        COMMENT,
+        id,
+        &serde_json::json!({"idea": idea.id, "body": body}),
+    )
+    .await?;
+    crate::notify::queue(tx, crate::notify::Event::Commented, idea.id, Some(user.id)).await?;
+    Ok(id)
+}
+
+/// A comment as it is written; one without an author is a demo sample.
+struct CommentRow<'a> {
+    id: Uuid,
+    idea_id: Uuid,
+    author_id: Option<Uuid>,
+    body: &'a str,
+    lang: Lang,
+    at: OffsetDateTime,
+}
+
+async fn insert_comment(tx: &mut Tx, row: &CommentRow<'_>) -> Result<()> {
     exec!(tx, |c| {
         sqlx::query(
         "INSERT INTO dialogue_comments (id, idea_id, author_id, body, lang, status, sample, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'visible', FALSE, $6, $6)"
+         VALUES ($1, $2, $3, $4, $5, 'visible', $6, $7, $7)"
     )
-    .bind(id)
-    .bind(idea.id)
-    .bind(user.id)
-    .bind(&body)
-    .bind(lang.code())
-    .bind(at)
+    .bind(row.id)
+    .bind(row.idea_id)
+    .bind(row.author_id)
+    .bind(row.body)
+    .bind(row.lang.code())
+    .bind(row.author_id.is_none())
+    .bind(row.at)
     .execute(&mut *c)
     .await?
     .rows_affected()
     });
-    tx.audit(
-        &user.actor(),
-        "comment.create",
-        "dialogue_comment",
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({"idea": idea.id, "body": body})),
-    )
-    .await?;
-    crate::notify::queue(
-        &mut tx,
-        crate::notify::Event::Commented,
-        idea.id,
-        Some(user.id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok(())
 }
 
 /// A sample comment for the demo.
@@ -869,27 +920,23 @@ pub async fn create_sample_comment(
     body: &str,
 ) -> Result<Uuid> {
     let id = Uuid::now_v7();
-    exec!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO dialogue_comments (id, idea_id, author_id, body, lang, status, sample, created_at, updated_at) \
-         VALUES ($1, $2, NULL, $3, $4, 'visible', TRUE, $5, $5)"
+    insert_comment(
+        tx,
+        &CommentRow {
+            id,
+            idea_id,
+            author_id: None,
+            body,
+            lang,
+            at: now(),
+        },
     )
-    .bind(id)
-    .bind(idea_id)
-    .bind(body)
-    .bind(lang.code())
-    .bind(now())
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
-    });
-    tx.audit(
+    .await?;
+    tx.audit_created(
         actor,
-        "comment.create",
-        "dialogue_comment",
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({"idea": idea_id, "sample": true})),
+        COMMENT,
+        id,
+        &serde_json::json!({"idea": idea_id, "sample": true}),
     )
     .await?;
     Ok(id)
@@ -898,56 +945,59 @@ pub async fn create_sample_comment(
 const COMMENT_SELECT: &str = "SELECT m.id, m.idea_id, m.author_id, m.body, m.lang, m.status, m.sample, m.created_at, m.updated_at, \
      u.display_name AS author_name FROM dialogue_comments m LEFT JOIN users u ON u.id = m.author_id";
 
-pub async fn comments(db: &Db, idea_id: Uuid) -> Result<Vec<Comment>> {
-    let sql = format!("{COMMENT_SELECT} WHERE m.idea_id = $1 ORDER BY m.created_at, m.id");
-    Ok(read!(db, |c| sqlx::query_as::<_, Comment>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(idea_id)
-    .fetch_all(&mut *c)
-    .await?))
+pub async fn comments(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Comment>> {
+    const SQL: &str = sql!(
+        COMMENT_SELECT,
+        " WHERE m.idea_id = $1 ORDER BY m.created_at, m.id"
+    );
+    of_idea(conn, SQL, idea_id).await
 }
 
-pub async fn comment(db: &Db, id: Uuid) -> Result<Option<Comment>> {
-    let sql = format!("{COMMENT_SELECT} WHERE m.id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Comment>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn comment(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Comment>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Comment>(sql!(
+        COMMENT_SELECT,
+        " WHERE m.id = $1"
+    ))
     .bind(id)
     .fetch_optional(&mut *c)
     .await?))
 }
 
 /// Visible comments of a process, for the open-data download.
-pub async fn process_comments(db: &Db, process_id: Uuid) -> Result<Vec<Comment>> {
-    let sql = format!(
-        "{COMMENT_SELECT} JOIN dialogue_ideas i ON i.id = m.idea_id WHERE i.process_id = $1 AND m.status = 'visible' AND i.status = 'visible' ORDER BY m.created_at, m.id"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Comment>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+pub async fn process_comments(conn: impl Into<Conn<'_>>, process_id: Uuid) -> Result<Vec<Comment>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_as::<_, Comment>(sql!(
+        COMMENT_SELECT,
+        " JOIN dialogue_ideas i ON i.id = m.idea_id WHERE i.process_id = $1 AND m.status = 'visible' AND i.status = 'visible' \
+         ORDER BY m.created_at, m.id"
+    ))
     .bind(process_id)
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 /// Ideas waiting for staff: submitted or in assessment, in processes `staff` edits for, oldest
 /// first; ideas whose author objected to a rewrite come too.
-pub async fn queue(db: &Db, staff: &CurrentUser, process_id: Option<Uuid>) -> Result<Vec<Idea>> {
-    let sql = format!(
-        "{IDEA_SELECT} JOIN dialogue_processes p ON p.id = i.process_id \
+pub async fn queue(
+    conn: impl Into<Conn<'_>>,
+    staff: &CurrentUser,
+    process_id: Option<Uuid>,
+) -> Result<Vec<Idea>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_as::<_, Idea>(sql!(
+        IDEA_SELECT,
+        " JOIN dialogue_processes p ON p.id = i.process_id \
          WHERE ($1 OR p.organization_id IN (SELECT organization_id FROM memberships WHERE user_id = $2)) \
          AND ($3 OR i.process_id = $4) AND i.status <> 'removed' \
          AND (i.state IN ('submitted', 'in_assessment') OR EXISTS (SELECT 1 FROM dialogue_objections o WHERE o.idea_id = i.id AND o.version_number = i.version)) \
          ORDER BY i.created_at, i.id LIMIT 500"
-    );
-    Ok(read!(db, |c| sqlx::query_as::<_, Idea>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
+    ))
     .bind(staff.is_admin())
     .bind(staff.id)
     .bind(process_id.is_none())
     .bind(process_id.unwrap_or_else(Uuid::nil))
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }

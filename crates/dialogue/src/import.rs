@@ -147,11 +147,15 @@ pub async fn import_canada(
         .collect();
 
     let actor = Actor::system("import");
-    let mut tx = platform.db.begin().await?;
-    for (_, slug, en, fr) in &codes {
-        consultations::ensure_topic(&mut tx, slug, en, fr).await?;
-    }
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| {
+            for (_, slug, en, fr) in &codes {
+                consultations::ensure_topic(tx, slug, en, fr).await?;
+            }
+            Ok(())
+        })
+        .await?;
 
     for (opens, closes, row) in recent.into_iter().chain(reported) {
         let get = |c: usize| row.get(c).unwrap_or_default().trim().to_string();
@@ -166,21 +170,17 @@ pub async fn import_canada(
             None => {
                 let title = get(org_title);
                 let (en, fr) = title.split_once(" | ").unwrap_or((&title, ""));
-                let mut tx = platform.db.begin().await?;
-                let o = orgs::create(
-                    &mut tx,
-                    &actor,
-                    NewOrganization {
-                        slug: org_slug.clone(),
-                        title: Bilingual::new(en.trim(), fr.trim()),
-                        description: Bilingual::default(),
-                        jurisdiction: "federal".into(),
-                        category: "agency".into(),
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                o
+                let new = NewOrganization {
+                    slug: org_slug.clone(),
+                    title: Bilingual::new(en.trim(), fr.trim()),
+                    description: Bilingual::default(),
+                    jurisdiction: "federal".into(),
+                    category: "agency".into(),
+                };
+                platform
+                    .db
+                    .write(async |tx| orgs::create(tx, &actor, new).await)
+                    .await?
             }
         };
         let topics: Vec<String> = get(subj)
@@ -235,12 +235,12 @@ pub async fn import_canada(
             external_id: Some(external.clone()),
             sample: false,
         };
-        let mut tx = platform.db.begin().await?;
-        match consultations::create(&mut tx, &actor, &new).await {
-            Ok(_) => {
-                tx.commit().await?;
-                report.added += 1;
-            }
+        match platform
+            .db
+            .write(async |tx| consultations::create(tx, &actor, &new).await)
+            .await
+        {
+            Ok(_) => report.added += 1,
             Err(platform::Error::Validation(errors)) => {
                 let fields: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
                 report

@@ -3,9 +3,8 @@
 //! block its author. Every step is in the audit log.
 
 use platform::auth::{self, CurrentUser, Role};
-use platform::db::{Db, Tx, now};
-use platform::error::is_unique_violation;
-use platform::{Error, Msg, Result, exec, read};
+use platform::db::{Actor, Audited, Conn, OnViolation, Tx, now};
+use platform::{Error, Msg, Result, exec, on};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -45,9 +44,13 @@ struct TargetRow {
     threshold: i64,
 }
 
-pub async fn target(db: &Db, kind: TargetKind, id: Uuid) -> Result<Option<Target>> {
+pub async fn target(
+    conn: impl Into<Conn<'_>>,
+    kind: TargetKind,
+    id: Uuid,
+) -> Result<Option<Target>> {
     let row = match kind {
-        TargetKind::Comment => read!(db, |c| {
+        TargetKind::Comment => on!(conn, |c| {
             sqlx::query_as::<_, TargetRow>(
             "SELECT m.id, m.idea_id, i.process_id, m.author_id, u.display_name AS author_name, '' AS title, m.body, m.status, \
              p.report_threshold AS threshold FROM dialogue_comments m JOIN dialogue_ideas i ON i.id = m.idea_id \
@@ -57,7 +60,7 @@ pub async fn target(db: &Db, kind: TargetKind, id: Uuid) -> Result<Option<Target
         .fetch_optional(&mut *c)
         .await?
         }),
-        TargetKind::Idea => read!(db, |c| {
+        TargetKind::Idea => on!(conn, |c| {
             sqlx::query_as::<_, TargetRow>(
             "SELECT i.id, i.id AS idea_id, i.process_id, i.author_id, u.display_name AS author_name, i.title, i.body, i.status, \
              p.report_threshold AS threshold FROM dialogue_ideas i JOIN dialogue_processes p ON p.id = i.process_id \
@@ -85,11 +88,17 @@ pub async fn target(db: &Db, kind: TargetKind, id: Uuid) -> Result<Option<Target
     }))
 }
 
-fn table(kind: TargetKind) -> &'static str {
+/// How the audit log names a contribution of this kind (`idea.moderate`, `comment.auto_hide`).
+fn audited(kind: TargetKind) -> Audited {
     match kind {
-        TargetKind::Comment => "dialogue_comments",
-        TargetKind::Idea => "dialogue_ideas",
+        TargetKind::Comment => Audited::new("comment", "dialogue_comment"),
+        TargetKind::Idea => Audited::new("idea", "dialogue_idea"),
     }
+}
+
+/// A report, in the audit log: `report.create` on the contribution reported.
+fn audited_report(kind: TargetKind) -> Audited {
+    Audited::new("report", audited(kind).entity_type)
 }
 
 async fn set_status(
@@ -99,20 +108,22 @@ async fn set_status(
     from: &str,
     to: Visibility,
 ) -> Result<u64> {
-    let sql = format!(
-        "UPDATE {} SET status = $1, updated_at = $2 WHERE id = $3 AND ($4 = '' OR status = $4)",
-        table(kind)
-    );
-    Ok(exec!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(
-        sql.as_str()
-    ))
-    .bind(to.as_str())
-    .bind(now())
-    .bind(id)
-    .bind(from)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()))
+    let sql = match kind {
+        TargetKind::Comment => {
+            "UPDATE dialogue_comments SET status = $1, updated_at = $2 WHERE id = $3 AND ($4 = '' OR status = $4)"
+        }
+        TargetKind::Idea => {
+            "UPDATE dialogue_ideas SET status = $1, updated_at = $2 WHERE id = $3 AND ($4 = '' OR status = $4)"
+        }
+    };
+    Ok(exec!(tx, |c| sqlx::query(sql)
+        .bind(to.as_str())
+        .bind(now())
+        .bind(id)
+        .bind(from)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()))
 }
 
 /// Tells the search index that an idea's visibility changed (comments are not indexed).
@@ -147,30 +158,32 @@ impl ReportCounting {
 /// Reports a contribution. Returns whether this report hid it (the open reports that count under
 /// `counting` reached the process's threshold).
 pub async fn report(
-    db: &Db,
+    tx: &mut Tx,
     reporter: &CurrentUser,
     kind: TargetKind,
     id: Uuid,
     reason: ReportReason,
     counting: ReportCounting,
 ) -> Result<bool> {
-    let target = target(db, kind, id).await?.ok_or(Error::NotFound)?;
+    let target = target(&mut *tx, kind, id).await?.ok_or(Error::NotFound)?;
     if target.author_id == Some(reporter.id) {
         return Err(Error::forbidden("dialogue-error-report-own"));
     }
     if target.visibility() == Visibility::Removed {
         return Err(Error::forbidden("dialogue-error-report-removed"));
     }
-    let mut tx = db.begin().await?;
     // Lock the contribution first, so that concurrent reports count each other.
-    let lock = format!("UPDATE {} SET status = status WHERE id = $1", table(kind));
-    exec!(tx, |c| sqlx::query(sqlx::AssertSqlSafe(lock.as_str()))
+    let lock = match kind {
+        TargetKind::Comment => "UPDATE dialogue_comments SET status = status WHERE id = $1",
+        TargetKind::Idea => "UPDATE dialogue_ideas SET status = status WHERE id = $1",
+    };
+    exec!(tx, |c| sqlx::query(lock)
         .bind(id)
         .execute(&mut *c)
         .await?
         .rows_affected());
     let report_id = Uuid::now_v7();
-    let inserted = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query(
         "INSERT INTO dialogue_reports (id, target_kind, target_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
@@ -183,13 +196,8 @@ pub async fn report(
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected())
-    });
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(Error::Conflict(Msg::new("dialogue-error-reported-already")));
-        }
-        return Err(e.into());
-    }
+    })
+    .on_unique(|_| Error::Conflict(Msg::new("dialogue-error-reported-already")))?;
     let count_sql = match counting {
         ReportCounting::Everyone => {
             "SELECT COUNT(*) FROM dialogue_reports r WHERE r.target_kind = $1 AND r.target_id = $2 AND r.resolved_at IS NULL"
@@ -206,32 +214,29 @@ pub async fn report(
             .fetch_one(&mut *c)
             .await?
     });
-    tx.audit(
+    tx.audit_created(
         &reporter.actor(),
-        "report.create",
-        &format!("dialogue_{}", kind.as_str()),
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({"reason": reason.as_str(), "open_reports": open})),
+        audited_report(kind),
+        id,
+        &serde_json::json!({"reason": reason.as_str(), "open_reports": open}),
     )
     .await?;
     let mut hidden = false;
     if open >= target.threshold {
-        hidden = set_status(&mut tx, kind, id, "visible", Visibility::Pending).await? > 0;
+        hidden = set_status(tx, kind, id, "visible", Visibility::Pending).await? > 0;
         if hidden {
-            announce(&mut tx, kind, id).await?;
-            tx.audit(
-                &platform::Actor::system("moderation"),
-                &format!("{}.auto_hide", kind.as_str()),
-                &format!("dialogue_{}", kind.as_str()),
-                &id.to_string(),
+            announce(tx, kind, id).await?;
+            tx.audit_as(
+                &Actor::system("moderation"),
+                audited(kind),
+                "auto_hide",
+                id,
                 Some(&serde_json::json!({"status": "visible"})),
                 Some(&serde_json::json!({"status": "pending", "open_reports": open, "threshold": target.threshold})),
             )
             .await?;
         }
     }
-    tx.commit().await?;
     Ok(hidden)
 }
 
@@ -248,7 +253,7 @@ pub enum Decision {
 
 /// A moderator's decision on a reported contribution.
 pub async fn decide(
-    db: &Db,
+    tx: &mut Tx,
     moderator: &CurrentUser,
     kind: TargetKind,
     id: Uuid,
@@ -257,12 +262,12 @@ pub async fn decide(
     if !moderator.is_moderator() {
         return Err(Error::forbidden("dialogue-error-moderators-only"));
     }
-    let target = target(db, kind, id).await?.ok_or(Error::NotFound)?;
+    let target = target(&mut *tx, kind, id).await?.ok_or(Error::NotFound)?;
     let author = match (decision == Decision::Block, target.author_id) {
         (false, _) => None,
         (true, None) => return Err(Error::forbidden("dialogue-error-no-author")),
         (true, Some(author_id)) => {
-            let user = auth::find_user(db, author_id)
+            let user = auth::find_user(&mut *tx, author_id)
                 .await?
                 .ok_or(Error::NotFound)?;
             if user.id == moderator.id {
@@ -278,9 +283,8 @@ pub async fn decide(
         Decision::Keep => (Visibility::Visible, "kept"),
         Decision::Remove | Decision::Block => (Visibility::Removed, "removed"),
     };
-    let mut tx = db.begin().await?;
-    set_status(&mut tx, kind, id, "", status).await?;
-    announce(&mut tx, kind, id).await?;
+    set_status(tx, kind, id, "", status).await?;
+    announce(tx, kind, id).await?;
     exec!(tx, |c| {
         sqlx::query(
         "UPDATE dialogue_reports SET resolved_at = $1, resolution = $2 WHERE target_kind = $3 AND target_id = $4 AND resolved_at IS NULL"
@@ -293,19 +297,19 @@ pub async fn decide(
     .await?
     .rows_affected()
     });
-    tx.audit(
+    tx.audit_as(
         &moderator.actor(),
-        &format!("{}.moderate", kind.as_str()),
-        &format!("dialogue_{}", kind.as_str()),
-        &id.to_string(),
+        audited(kind),
+        "moderate",
+        id,
         Some(&serde_json::json!({"status": target.status})),
         Some(&serde_json::json!({"status": status.as_str(), "decision": decision})),
     )
     .await?;
     if let Some(user) = author {
-        auth::set_blocked(&mut tx, &moderator.actor(), &user, true).await?;
+        auth::set_blocked(tx, &moderator.actor(), &user, true).await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// A contribution in the moderation queue: reports not yet resolved, by reason.
@@ -330,8 +334,9 @@ struct QueueRow {
     first_at: OffsetDateTime,
 }
 
-pub async fn queue(db: &Db) -> Result<Vec<QueueItem>> {
-    let rows = read!(db, |c| {
+pub async fn queue(conn: impl Into<Conn<'_>>) -> Result<Vec<QueueItem>> {
+    let mut conn = conn.into();
+    let rows = on!(&mut conn, |c| {
         sqlx::query_as::<_, QueueRow>(
         "SELECT target_kind, target_id, COUNT(*) AS reports, \
          SUM(CASE WHEN reason = 'spam' THEN 1 ELSE 0 END) AS spam, \
@@ -348,7 +353,7 @@ pub async fn queue(db: &Db) -> Result<Vec<QueueItem>> {
         let Some(kind) = TargetKind::parse(&r.target_kind) else {
             continue;
         };
-        if let Some(target) = target(db, kind, r.target_id).await? {
+        if let Some(target) = target(&mut conn, kind, r.target_id).await? {
             out.push(QueueItem {
                 target,
                 reports: r.reports,
@@ -363,8 +368,13 @@ pub async fn queue(db: &Db) -> Result<Vec<QueueItem>> {
 }
 
 /// Whether this person has reported this contribution already.
-pub async fn has_reported(db: &Db, user_id: Uuid, kind: TargetKind, id: Uuid) -> Result<bool> {
-    let n: i64 = read!(db, |c| {
+pub async fn has_reported(
+    conn: impl Into<Conn<'_>>,
+    user_id: Uuid,
+    kind: TargetKind,
+    id: Uuid,
+) -> Result<bool> {
+    let n: i64 = on!(conn, |c| {
         sqlx::query_scalar(
         "SELECT COUNT(*) FROM dialogue_reports WHERE target_kind = $1 AND target_id = $2 AND reporter_id = $3"
     )

@@ -112,10 +112,14 @@ async fn run(ctx: JobContext) -> anyhow::Result<()> {
             body: lang.t_args(body, &args),
         });
     }
-    let mut tx = platform.db.begin().await?;
-    for email in emails {
-        mail::queue(&mut tx, email).await?;
-    }
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| {
+            for email in emails {
+                mail::queue(tx, email).await?;
+            }
+            Ok(())
+        })
+        .await?;
     Ok(())
 }

@@ -408,44 +408,43 @@ pub struct Counts {
 }
 
 pub async fn counts(conn: impl Into<Conn<'_>>, process_id: Uuid) -> Result<Counts> {
-    Ok(on!(conn, |c| {
-        let ideas: i64 = sqlx::query_scalar(
+    let [ideas, accepted, ballots, voters, comments] = count_each(
+        conn,
+        process_id,
+        [
             "SELECT COUNT(*) FROM dialogue_ideas WHERE process_id = $1 AND status <> 'removed'",
-        )
-        .bind(process_id)
-        .fetch_one(&mut *c)
-        .await?;
-        let accepted: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM dialogue_ideas WHERE process_id = $1 AND state = 'accepted' AND status <> 'removed'",
-        )
-        .bind(process_id)
-        .fetch_one(&mut *c)
-        .await?;
-        let ballots: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM dialogue_ballots WHERE process_id = $1")
+            crate::votes::COUNT_BALLOTS,
+            crate::votes::COUNT_VOTERS,
+            "SELECT COUNT(*) FROM dialogue_comments m JOIN dialogue_ideas i ON i.id = m.idea_id WHERE i.process_id = $1 AND m.status = 'visible'",
+        ],
+    )
+    .await?;
+    Ok(Counts {
+        ideas,
+        accepted,
+        ballots,
+        voters,
+        comments,
+    })
+}
+
+/// The count each of `queries` makes for one process, bound as `$1`.
+pub(crate) async fn count_each<const N: usize>(
+    conn: impl Into<Conn<'_>>,
+    process_id: Uuid,
+    queries: [&'static str; N],
+) -> Result<[i64; N]> {
+    let mut counts = [0; N];
+    on!(conn, |c| {
+        for (n, sql) in counts.iter_mut().zip(queries) {
+            *n = sqlx::query_scalar(sql)
                 .bind(process_id)
                 .fetch_one(&mut *c)
                 .await?;
-        let voters: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT voter_id) FROM dialogue_ballots WHERE process_id = $1",
-        )
-        .bind(process_id)
-        .fetch_one(&mut *c)
-        .await?;
-        let comments: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM dialogue_comments m JOIN dialogue_ideas i ON i.id = m.idea_id WHERE i.process_id = $1 AND m.status = 'visible'",
-        )
-        .bind(process_id)
-        .fetch_one(&mut *c)
-        .await?;
-        Counts {
-            ideas,
-            accepted,
-            ballots,
-            voters,
-            comments,
         }
-    }))
+    });
+    Ok(counts)
 }
 
 /// Visible ideas per theme.

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use platform::area::SearchKind;
+use platform::db::Conn;
 use platform::markdown::to_plain;
 use platform::search::{SearchDoc, SearchQuery, SearchSource};
-use platform::{Bilingual, Db, Lang, Platform, Result, read};
+use platform::{Bilingual, Db, Lang, Platform, Result, on, sql};
 use uuid::Uuid;
 
 use crate::consultations;
@@ -133,15 +134,22 @@ pub fn process_document(p: &Process) -> SearchDoc {
     doc
 }
 
+/// The number `sql` counts, for a source's `count_all`.
+async fn count(db: &Db, sql: &'static str) -> Result<u64> {
+    let n: i64 = on!(db, |c| sqlx::query_scalar(sql).fetch_one(&mut *c).await?);
+    Ok(n as u64)
+}
+
 struct Ideas;
 
-async fn visible_ideas(db: &Db, ids: &[Uuid]) -> Result<Vec<Idea>> {
+async fn visible_ideas(conn: impl Into<Conn<'_>>, ids: &[Uuid]) -> Result<Vec<Idea>> {
+    let mut conn = conn.into();
     let mut out = Vec::with_capacity(ids.len());
-    let sql = format!("{IDEA_SELECT} WHERE i.id = $1 AND i.status = 'visible'");
     // Ids come in chunks of a few hundred at most (the follower's); one indexed lookup each.
     for id in ids {
-        let idea = read!(db, |c| sqlx::query_as::<_, Idea>(sqlx::AssertSqlSafe(
-            sql.as_str()
+        let idea = on!(&mut conn, |c| sqlx::query_as::<_, Idea>(sql!(
+            IDEA_SELECT,
+            " WHERE i.id = $1 AND i.status = 'visible'"
         ))
         .bind(id)
         .fetch_optional(&mut *c)
@@ -168,12 +176,11 @@ impl SearchSource for Ideas {
 
     fn count_all<'a>(&'a self, db: &'a Db) -> BoxFuture<'a, Result<u64>> {
         Box::pin(async move {
-            let n: i64 = read!(db, |c| sqlx::query_scalar(
-                "SELECT COUNT(*) FROM dialogue_ideas WHERE status = 'visible'"
+            count(
+                db,
+                "SELECT COUNT(*) FROM dialogue_ideas WHERE status = 'visible'",
             )
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(n as u64)
+            .await
         })
     }
 
@@ -187,11 +194,9 @@ impl SearchSource for Ideas {
             let after = after
                 .and_then(|a| Uuid::parse_str(&a).ok())
                 .unwrap_or(Uuid::nil());
-            let sql = format!(
-                "{IDEA_SELECT} WHERE i.id > $1 AND i.status = 'visible' ORDER BY i.id LIMIT $2"
-            );
-            let rows = read!(db, |c| sqlx::query_as::<_, Idea>(sqlx::AssertSqlSafe(
-                sql.as_str()
+            let rows = on!(db, |c| sqlx::query_as::<_, Idea>(sql!(
+                IDEA_SELECT,
+                " WHERE i.id > $1 AND i.status = 'visible' ORDER BY i.id LIMIT $2"
             ))
             .bind(after)
             .bind(batch as i64)
@@ -233,14 +238,7 @@ impl SearchSource for Consultations {
     }
 
     fn count_all<'a>(&'a self, db: &'a Db) -> BoxFuture<'a, Result<u64>> {
-        Box::pin(async move {
-            let n: i64 = read!(db, |c| sqlx::query_scalar(
-                "SELECT COUNT(*) FROM dialogue_consultations"
-            )
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(n as u64)
-        })
+        Box::pin(async move { count(db, "SELECT COUNT(*) FROM dialogue_consultations").await })
     }
 
     fn load_all<'a>(
@@ -277,14 +275,7 @@ impl SearchSource for Processes {
     }
 
     fn count_all<'a>(&'a self, db: &'a Db) -> BoxFuture<'a, Result<u64>> {
-        Box::pin(async move {
-            let n: i64 = read!(db, |c| sqlx::query_scalar(
-                "SELECT COUNT(*) FROM dialogue_processes"
-            )
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(n as u64)
-        })
+        Box::pin(async move { count(db, "SELECT COUNT(*) FROM dialogue_processes").await })
     }
 
     fn load_all<'a>(

@@ -4,9 +4,8 @@
 //! without telling anyone what it holds.
 
 use platform::auth::CurrentUser;
-use platform::db::{Db, now};
-use platform::error::is_unique_violation;
-use platform::{Error, FieldError, Msg, Result, exec, read};
+use platform::db::{Actor, Audited, Conn, OnViolation, Tx, now, placeholders};
+use platform::{Error, FieldError, Msg, Result, exec, on};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -17,6 +16,9 @@ use crate::model::{Idea, IdeaState, PhaseKind, ProcessFull, Theme, VoteRule};
 
 /// The scope of the single ballot of an approval vote.
 pub const APPROVAL_SCOPE: &str = "all";
+
+/// How the audit log names a ballot and its actions (`ballot.cast`, `ballot.change`).
+const BALLOT: Audited = Audited::new("ballot", "dialogue_ballot");
 
 /// One ballot to cast or change: a theme's slug (one favourite per theme) or `all` (approval).
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -113,7 +115,7 @@ pub fn may_vote(process: &ProcessFull, voter: Option<&CurrentUser>) -> Result<()
 /// Casts or changes ballots, all or nothing. A second ballot in a scope is refused by the
 /// database's UNIQUE constraint, never by a check-then-insert.
 pub async fn vote(
-    db: &Db,
+    tx: &mut Tx,
     process: &ProcessFull,
     voter: &CurrentUser,
     choices: &[BallotChoice],
@@ -160,19 +162,15 @@ pub async fn vote(
 
     let at = now();
     let process_id = process.process.id;
-    let mut tx = db.begin().await?;
     // Every chosen idea must be accepted for voting, visible, and in the ballot's theme: one
     // query for all of them, inside the transaction so that a decision made meanwhile counts.
     let chosen: Vec<Uuid> = scopes
         .iter()
         .flat_map(|(_, _, c)| c.ideas.clone())
         .collect();
-    let placeholders = (0..chosen.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
     let sql = format!(
-        "SELECT id, theme_id FROM dialogue_ideas WHERE process_id = $1 AND state = 'accepted' AND status = 'visible' AND id IN ({placeholders})"
+        "SELECT id, theme_id FROM dialogue_ideas WHERE process_id = $1 AND state = 'accepted' AND status = 'visible' AND id IN ({})",
+        placeholders(2, chosen.len())
     );
     let eligible: Vec<(Uuid, Uuid)> = exec!(tx, |c| {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(process_id);
@@ -205,15 +203,7 @@ pub async fn vote(
     let receipt = any_new.then(new_receipt);
     let hash = receipt.as_deref().map(receipt_hash);
     if let Some(hash) = &hash {
-        exec!(tx, |c| sqlx::query(
-            "INSERT INTO dialogue_receipts (code_hash, process_id, created_at) VALUES ($1, $2, $3)"
-        )
-        .bind(hash)
-        .bind(process_id)
-        .bind(at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+        insert_receipt(tx, hash, process_id, at).await?;
     }
     for (scope, _, choice) in &scopes {
         let ballot_id = if choice.change {
@@ -241,58 +231,96 @@ pub async fn vote(
             outcome.changed += 1;
             id
         } else {
-            let id = Uuid::now_v7();
-            let inserted = exec!(tx, |c| {
-                sqlx::query(
-                "INSERT INTO dialogue_ballots (id, process_id, voter_id, scope, receipt_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
-            )
-            .bind(id)
-            .bind(process_id)
-            .bind(voter.id)
-            .bind(scope)
-            .bind(hash.as_deref().unwrap_or_default())
-            .bind(at)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected())
-            });
-            if let Err(e) = inserted {
-                if is_unique_violation(&e) {
-                    return Err(Error::Conflict(Msg::new("dialogue-error-already-voted")));
-                }
-                return Err(e.into());
-            }
+            let ballot = NewBallot {
+                id: Uuid::now_v7(),
+                process_id,
+                voter_id: voter.id,
+                scope,
+                receipt_hash: hash.as_deref().unwrap_or_default(),
+                at,
+            };
+            insert_ballot(tx, &ballot)
+                .await
+                .on_unique(|_| Error::Conflict(Msg::new("dialogue-error-already-voted")))?;
             outcome.cast += 1;
-            id
+            ballot.id
         };
-        for idea in &choice.ideas {
-            exec!(tx, |c| sqlx::query(
-                "INSERT INTO dialogue_ballot_choices (ballot_id, idea_id) VALUES ($1, $2)"
-            )
-            .bind(ballot_id)
-            .bind(idea)
-            .execute(&mut *c)
-            .await?
-            .rows_affected());
-        }
+        insert_choices(tx, ballot_id, &choice.ideas).await?;
         // The audit log says who cast or changed a ballot in which scope, never for what.
-        tx.audit(
+        tx.audit_as(
             &voter.actor(),
-            if choice.change {
-                "ballot.change"
-            } else {
-                "ballot.cast"
-            },
-            "dialogue_ballot",
-            &ballot_id.to_string(),
+            BALLOT,
+            if choice.change { "change" } else { "cast" },
+            ballot_id,
             None::<&()>,
             Some(&serde_json::json!({"process": process.process.slug, "scope": choice.scope})),
         )
         .await?;
     }
-    tx.commit().await?;
     outcome.receipt = receipt;
     Ok(outcome)
+}
+
+async fn insert_receipt(
+    tx: &mut Tx,
+    hash: &str,
+    process_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
+    exec!(tx, |c| sqlx::query(
+        "INSERT INTO dialogue_receipts (code_hash, process_id, created_at) VALUES ($1, $2, $3)"
+    )
+    .bind(hash)
+    .bind(process_id)
+    .bind(at)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// A ballot as it is cast; its choices go in with [`insert_choices`].
+struct NewBallot<'a> {
+    id: Uuid,
+    process_id: Uuid,
+    voter_id: Uuid,
+    /// As stored: the theme's id, or `all`.
+    scope: &'a str,
+    receipt_hash: &'a str,
+    at: OffsetDateTime,
+}
+
+async fn insert_ballot(tx: &mut Tx, b: &NewBallot<'_>) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO dialogue_ballots (id, process_id, voter_id, scope, receipt_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6)"
+    )
+    .bind(b.id)
+    .bind(b.process_id)
+    .bind(b.voter_id)
+    .bind(b.scope)
+    .bind(b.receipt_hash)
+    .bind(b.at)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+async fn insert_choices(tx: &mut Tx, ballot_id: Uuid, ideas: &[Uuid]) -> Result<()> {
+    for idea in ideas {
+        exec!(tx, |c| sqlx::query(
+            "INSERT INTO dialogue_ballot_choices (ballot_id, idea_id) VALUES ($1, $2)"
+        )
+        .bind(ballot_id)
+        .bind(idea)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -303,11 +331,11 @@ struct BallotRow {
 
 /// This voter's ballots in a process: scope (theme slug or `all`) → the ideas chosen.
 pub async fn my_ballots(
-    db: &Db,
+    conn: impl Into<Conn<'_>>,
     process: &ProcessFull,
     voter_id: Uuid,
 ) -> Result<Vec<(String, Vec<Uuid>)>> {
-    let (ballots, choices): (Vec<BallotRow>, Vec<(Uuid, Uuid)>) = read!(db, |c| {
+    let (ballots, choices): (Vec<BallotRow>, Vec<(Uuid, Uuid)>) = on!(conn, |c| {
         let ballots = sqlx::query_as::<_, BallotRow>(
             "SELECT id, scope FROM dialogue_ballots WHERE process_id = $1 AND voter_id = $2",
         )
@@ -348,8 +376,8 @@ pub async fn my_ballots(
 }
 
 /// Votes per idea of a process (ideas with none are absent).
-pub async fn tallies(db: &Db, process_id: Uuid) -> Result<Vec<(Uuid, i64)>> {
-    Ok(read!(db, |c| {
+pub async fn tallies(conn: impl Into<Conn<'_>>, process_id: Uuid) -> Result<Vec<(Uuid, i64)>> {
+    Ok(on!(conn, |c| {
         sqlx::query_as(
         "SELECT bc.idea_id, COUNT(*) FROM dialogue_ballot_choices bc JOIN dialogue_ballots b ON b.id = bc.ballot_id \
          WHERE b.process_id = $1 GROUP BY bc.idea_id"
@@ -369,37 +397,31 @@ pub struct Totals {
     pub receipts: i64,
 }
 
-pub async fn totals(db: &Db, process_id: Uuid) -> Result<Totals> {
-    Ok(read!(db, |c| {
-        let ballots: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM dialogue_ballots WHERE process_id = $1")
-                .bind(process_id)
-                .fetch_one(&mut *c)
-                .await?;
-        let choices: i64 = sqlx::query_scalar(
+/// Ballots cast in a process (`$1`).
+pub(crate) const COUNT_BALLOTS: &str =
+    "SELECT COUNT(*) FROM dialogue_ballots WHERE process_id = $1";
+/// People who voted in a process (`$1`).
+pub(crate) const COUNT_VOTERS: &str =
+    "SELECT COUNT(DISTINCT voter_id) FROM dialogue_ballots WHERE process_id = $1";
+
+pub async fn totals(conn: impl Into<Conn<'_>>, process_id: Uuid) -> Result<Totals> {
+    let [ballots, choices, voters, receipts] = crate::processes::count_each(
+        conn,
+        process_id,
+        [
+            COUNT_BALLOTS,
             "SELECT COUNT(*) FROM dialogue_ballot_choices bc JOIN dialogue_ballots b ON b.id = bc.ballot_id WHERE b.process_id = $1",
-        )
-        .bind(process_id)
-        .fetch_one(&mut *c)
-        .await?;
-        let voters: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT voter_id) FROM dialogue_ballots WHERE process_id = $1",
-        )
-        .bind(process_id)
-        .fetch_one(&mut *c)
-        .await?;
-        let receipts: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM dialogue_receipts WHERE process_id = $1")
-                .bind(process_id)
-                .fetch_one(&mut *c)
-                .await?;
-        Totals {
-            ballots,
-            choices,
-            voters,
-            receipts,
-        }
-    }))
+            COUNT_VOTERS,
+            "SELECT COUNT(*) FROM dialogue_receipts WHERE process_id = $1",
+        ],
+    )
+    .await?;
+    Ok(Totals {
+        ballots,
+        choices,
+        voters,
+        receipts,
+    })
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -418,9 +440,10 @@ pub struct RankedGroup {
 }
 
 /// The ideas accepted for voting, ranked by votes (ties share a rank: 1, 2, 2, 4).
-pub async fn ranked(db: &Db, process: &ProcessFull) -> Result<Vec<RankedGroup>> {
-    let ideas = crate::ideas::in_state(db, process.process.id, IdeaState::Accepted).await?;
-    let tallies = tallies(db, process.process.id).await?;
+pub async fn ranked(conn: impl Into<Conn<'_>>, process: &ProcessFull) -> Result<Vec<RankedGroup>> {
+    let mut conn = conn.into();
+    let ideas = crate::ideas::in_state(&mut conn, process.process.id, IdeaState::Accepted).await?;
+    let tallies = tallies(&mut conn, process.process.id).await?;
     let votes_of = |id: Uuid| {
         tallies
             .iter()
@@ -500,12 +523,13 @@ struct ReceiptRow {
     choices: i64,
 }
 
-pub async fn check_receipt(db: &Db, code: &str) -> Result<Option<ReceiptCheck>> {
+pub async fn check_receipt(conn: impl Into<Conn<'_>>, code: &str) -> Result<Option<ReceiptCheck>> {
     if !plausible_receipt(code) {
         return Ok(None);
     }
+    let mut conn = conn.into();
     let hash = receipt_hash(code);
-    let receipt: Option<(Uuid, OffsetDateTime)> = read!(db, |c| sqlx::query_as(
+    let receipt: Option<(Uuid, OffsetDateTime)> = on!(&mut conn, |c| sqlx::query_as(
         "SELECT process_id, created_at FROM dialogue_receipts WHERE code_hash = $1"
     )
     .bind(&hash)
@@ -514,7 +538,7 @@ pub async fn check_receipt(db: &Db, code: &str) -> Result<Option<ReceiptCheck>> 
     let Some((process_id, issued_at)) = receipt else {
         return Ok(None);
     };
-    let rows = read!(db, |c| {
+    let rows = on!(&mut conn, |c| {
         sqlx::query_as::<_, ReceiptRow>(
         "SELECT b.scope, b.updated_at, (SELECT COUNT(*) FROM dialogue_ballot_choices bc WHERE bc.ballot_id = b.id) AS choices \
          FROM dialogue_ballots b WHERE b.receipt_hash = $1 ORDER BY b.created_at, b.id"
@@ -523,7 +547,7 @@ pub async fn check_receipt(db: &Db, code: &str) -> Result<Option<ReceiptCheck>> 
     .fetch_all(&mut *c)
     .await?
     });
-    let process = crate::processes::find_by_id(db, process_id).await?;
+    let process = crate::processes::find_by_id(conn, process_id).await?;
     let ballots = rows
         .into_iter()
         .map(|r| ReceiptBallot {
@@ -546,7 +570,7 @@ pub async fn check_receipt(db: &Db, code: &str) -> Result<Option<ReceiptCheck>> 
 /// A sample ballot for the demo, cast outside the voting phase by a sample voter; it has its own
 /// receipt like any ballot.
 pub async fn insert_sample_ballot(
-    tx: &mut platform::db::Tx,
+    tx: &mut Tx,
     process: &ProcessFull,
     voter_id: Uuid,
     scope: &str,
@@ -556,38 +580,22 @@ pub async fn insert_sample_ballot(
         stored_scope(process, scope).ok_or_else(|| Error::field("scope", "error-not-in-list"))?;
     let hash = receipt_hash(&new_receipt());
     let at = now();
-    let id = Uuid::now_v7();
-    exec!(tx, |c| {
-        sqlx::query(
-            "INSERT INTO dialogue_receipts (code_hash, process_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(&hash)
-        .bind(process.process.id)
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query(
-            "INSERT INTO dialogue_ballots (id, process_id, voter_id, scope, receipt_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-        )
-        .bind(id)
-        .bind(process.process.id)
-        .bind(voter_id)
-        .bind(&stored)
-        .bind(&hash)
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-        sqlx::query("INSERT INTO dialogue_ballot_choices (ballot_id, idea_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(idea)
-            .execute(&mut *c)
-            .await?;
-    });
-    tx.audit(
-        &platform::Actor::system("demo"),
-        "ballot.cast",
-        "dialogue_ballot",
-        &id.to_string(),
+    let ballot = NewBallot {
+        id: Uuid::now_v7(),
+        process_id: process.process.id,
+        voter_id,
+        scope: &stored,
+        receipt_hash: &hash,
+        at,
+    };
+    insert_receipt(tx, &hash, process.process.id, at).await?;
+    insert_ballot(tx, &ballot).await?;
+    insert_choices(tx, ballot.id, &[idea]).await?;
+    tx.audit_as(
+        &Actor::system("demo"),
+        BALLOT,
+        "cast",
+        ballot.id,
         None::<&()>,
         Some(&serde_json::json!({"process": process.process.slug, "scope": scope, "sample": true})),
     )

@@ -116,19 +116,22 @@ async fn signup(
 /// Creates the account and queues the verification e-mail in one transaction: the mail goes out
 /// after the commit, and only if the account was kept.
 async fn create_account(platform: &Platform, lang: Lang, form: &SignupForm) -> Result<()> {
-    let mut tx = platform.db.begin().await?;
-    let new = NewUser {
-        email: &form.email,
-        display_name: &form.display_name,
-        password: &form.password,
-        role: Role::Participant,
-        verified: false,
-        locale: lang.code(),
-    };
-    let user = auth::create_user(&mut tx, &Actor::system("sign-up"), new).await?;
-    let token = auth::issue_email_token(&mut tx, user.id, Purpose::Verify).await?;
-    queue_verification(&mut tx, platform, lang, &user.email, &token).await?;
-    tx.commit().await
+    platform
+        .db
+        .write(async |tx| {
+            let new = NewUser {
+                email: &form.email,
+                display_name: &form.display_name,
+                password: &form.password,
+                role: Role::Participant,
+                verified: false,
+                locale: lang.code(),
+            };
+            let user = auth::create_user(tx, &Actor::system("sign-up"), new).await?;
+            let token = auth::issue_email_token(tx, user.id, Purpose::Verify).await?;
+            queue_verification(tx, platform, lang, &user.email, &token).await
+        })
+        .await
 }
 
 async fn queue_verification(
@@ -178,37 +181,40 @@ struct MessagePage {
 }
 
 async fn verify(platform: Platform, page: Page, Query(q): Query<TokenQuery>) -> Result<Response> {
-    let mut tx = platform.db.begin().await?;
-    let user = auth::consume_email_token(&mut tx, &q.token, Purpose::Verify).await?;
+    let verified = platform
+        .db
+        .write(async |tx| {
+            let user = auth::consume_email_token(tx, &q.token, Purpose::Verify).await?;
+            if let Some(user_id) = user {
+                auth::mark_verified(tx, user_id).await?;
+            }
+            Ok(user.is_some())
+        })
+        .await?;
     let page = page.titled("account-verify-title");
-    match user {
-        Some(user_id) => {
-            auth::mark_verified(&mut tx, user_id).await?;
-            tx.commit().await?;
-            let link = if page.user.is_some() {
-                (page.url("/account"), page.t("account-profile"))
-            } else {
-                (page.url("/account/login"), page.t("account-sign-in"))
-            };
-            let message = page.t("account-verified");
-            render(&MessagePage {
+    if verified {
+        let link = if page.user.is_some() {
+            (page.url("/account"), page.t("account-profile"))
+        } else {
+            (page.url("/account/login"), page.t("account-sign-in"))
+        };
+        let message = page.t("account-verified");
+        render(&MessagePage {
+            page,
+            message,
+            link: Some(link),
+        })
+    } else {
+        let message = page.t("account-verify-invalid");
+        let link = Some((page.url("/account"), page.t("account-profile")));
+        render_status(
+            StatusCode::BAD_REQUEST,
+            &MessagePage {
                 page,
                 message,
-                link: Some(link),
-            })
-        }
-        None => {
-            let message = page.t("account-verify-invalid");
-            let link = Some((page.url("/account"), page.t("account-profile")));
-            render_status(
-                StatusCode::BAD_REQUEST,
-                &MessagePage {
-                    page,
-                    message,
-                    link,
-                },
-            )
-        }
+                link,
+            },
+        )
     }
 }
 
@@ -224,10 +230,13 @@ async fn resend_verification(
 ) -> Result<Response> {
     if !user.verified {
         throttle.check(Action::VerificationResend).await?;
-        let mut tx = platform.db.begin().await?;
-        let token = auth::issue_email_token(&mut tx, user.id, Purpose::Verify).await?;
-        queue_verification(&mut tx, &platform, page.lang, &user.email, &token).await?;
-        tx.commit().await?;
+        platform
+            .db
+            .write(async |tx| {
+                let token = auth::issue_email_token(tx, user.id, Purpose::Verify).await?;
+                queue_verification(tx, &platform, page.lang, &user.email, &token).await
+            })
+            .await?;
     }
     Ok(see_other(&format!(
         "{}?notice=notice-check-email",
@@ -419,27 +428,27 @@ async fn forgot(
         .await?
         .filter(|u| u.blocked_at.is_none())
     {
-        let mut tx = platform.db.begin().await?;
-        let token = auth::issue_email_token(&mut tx, user.id, Purpose::Reset).await?;
-        let link = format!(
-            "{}/{}/account/password/reset?token={}",
-            platform.settings.base_url(),
-            page.lang.code(),
-            token
-        );
-        mail::queue(
-            &mut tx,
-            Email {
-                to: user.email.clone(),
-                subject: page.t1("email-reset-subject", "site", &page.site_name),
-                body: page.lang.t_args(
-                    "email-reset-body",
-                    &[("site", page.site_name.clone()), ("link", link)],
-                ),
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        platform
+            .db
+            .write(async |tx| {
+                let token = auth::issue_email_token(tx, user.id, Purpose::Reset).await?;
+                let link = format!(
+                    "{}/{}/account/password/reset?token={}",
+                    platform.settings.base_url(),
+                    page.lang.code(),
+                    token
+                );
+                let email = Email {
+                    to: user.email.clone(),
+                    subject: page.t1("email-reset-subject", "site", &page.site_name),
+                    body: page.lang.t_args(
+                        "email-reset-body",
+                        &[("site", page.site_name.clone()), ("link", link)],
+                    ),
+                };
+                mail::queue(tx, email).await
+            })
+            .await?;
     }
     Ok(see_other(&format!(
         "{}?notice=notice-reset-sent",
@@ -486,41 +495,39 @@ async fn reset(
         &form.password,
         Some(&form.password_confirm),
     );
-    let mut tx = platform.db.begin().await?;
-    let user = if problems.is_empty() {
-        auth::consume_email_token(&mut tx, &form.token, Purpose::Reset).await?
-    } else {
-        None
-    };
-    match user {
-        Some(user_id) => {
-            auth::set_password(
-                &mut tx,
-                &Actor::user(user_id, "self"),
-                user_id,
-                &form.password,
-            )
+    // The token is used and the password set in one transaction: both, or neither.
+    let changed = problems.is_empty()
+        && platform
+            .db
+            .write(async |tx| {
+                let Some(user_id) =
+                    auth::consume_email_token(tx, &form.token, Purpose::Reset).await?
+                else {
+                    return Ok(false);
+                };
+                let actor = Actor::user(user_id, "self");
+                auth::set_password(tx, &actor, user_id, &form.password).await?;
+                Ok(true)
+            })
             .await?;
-            tx.commit().await?;
-            Ok(see_other(&format!(
-                "{}?notice=notice-password-changed",
-                page.url("/account/login")
-            )))
+    if changed {
+        Ok(see_other(&format!(
+            "{}?notice=notice-password-changed",
+            page.url("/account/login")
+        )))
+    } else {
+        if problems.is_empty() {
+            problems.push(crate::FieldError::new("password", "account-reset-invalid"));
         }
-        None => {
-            if problems.is_empty() {
-                problems.push(crate::FieldError::new("password", "account-reset-invalid"));
-            }
-            let errors = page.errors(&Error::Validation(problems));
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ResetPage {
-                    page,
-                    token: form.token,
-                    errors,
-                },
-            )
-        }
+        let errors = page.errors(&Error::Validation(problems));
+        render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetPage {
+                page,
+                token: form.token,
+                errors,
+            },
+        )
     }
 }
 
@@ -569,13 +576,13 @@ async fn create_token(
             .map_err(|_| Error::field("expires", "error-not-a-number")),
     };
     let created = match expires {
-        Ok(days) => {
-            let mut tx = platform.db.begin().await?;
-            match auth::create_api_token(&mut tx, &user.actor(), user.id, &form.name, days).await {
-                Ok((secret, _)) => tx.commit().await.map(|_| secret),
-                Err(e) => Err(e),
-            }
-        }
+        Ok(days) => platform
+            .db
+            .write(async |tx| {
+                auth::create_api_token(tx, &user.actor(), user.id, &form.name, days).await
+            })
+            .await
+            .map(|(secret, _)| secret),
         Err(e) => Err(e),
     };
     let tokens_after =
@@ -619,9 +626,10 @@ async fn revoke_token(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response> {
-    let mut tx = platform.db.begin().await?;
-    auth::revoke_api_token(&mut tx, &user.actor(), user.id, id).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| auth::revoke_api_token(tx, &user.actor(), user.id, id).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-token-revoked",
         page.url("/account")

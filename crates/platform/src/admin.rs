@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use crate::Platform;
 use crate::auth::{self, Role, UserRow};
-use crate::db::Db;
+use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::read;
 use crate::web::{Admin, CsrfForm, Page, Pager, render, see_other};
+use crate::{on, sql};
 
 pub fn pages() -> Router {
     Router::new()
@@ -77,9 +77,13 @@ pub struct AuditFilter {
     pub entity_id: String,
 }
 
+/// The filter of [`list_audit`]: actor (`LIKE`), action prefix, entity type and id; `''` is any.
+const AUDIT_WHERE: &str = "WHERE ($1 = '' OR LOWER(actor_label) LIKE $1 ESCAPE '\\') AND ($2 = '' OR action LIKE $2 ESCAPE '\\') \
+    AND ($3 = '' OR entity_type = $3) AND ($4 = '' OR entity_id = $4)";
+
 /// The audit log, newest first, filtered by actor, action prefix, entity type and id.
 pub async fn list_audit(
-    db: &Db,
+    conn: impl Into<Conn<'_>>,
     f: &AuditFilter,
     limit: i64,
     offset: i64,
@@ -90,15 +94,15 @@ pub async fn list_audit(
     } else {
         format!("{}%", escape_like(f.action.trim()))
     };
-    let where_ = "WHERE ($1 = '' OR LOWER(actor_label) LIKE $1 ESCAPE '\\') AND ($2 = '' OR action LIKE $2 ESCAPE '\\') \
-                  AND ($3 = '' OR entity_type = $3) AND ($4 = '' OR entity_id = $4)";
-    let list_sql = format!(
-        "SELECT id, at, actor_label, action, entity_type, entity_id, before_state, after_state FROM audit_log {where_} ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6"
+    const PAGE: &str = sql!(
+        "SELECT id, at, actor_label, action, entity_type, entity_id, before_state, after_state FROM audit_log ",
+        AUDIT_WHERE,
+        " ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6"
     );
-    let count_sql = format!("SELECT COUNT(*) FROM audit_log {where_}");
+    const COUNT: &str = sql!("SELECT COUNT(*) FROM audit_log ", AUDIT_WHERE);
     let (entity_type, entity_id) = (f.entity_type.trim(), f.entity_id.trim());
-    Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(list_sql.as_str()))
+    Ok(on!(conn, |c| {
+        let rows = sqlx::query_as::<_, AuditEntry>(PAGE)
             .bind(&actor)
             .bind(&action)
             .bind(entity_type)
@@ -107,7 +111,7 @@ pub async fn list_audit(
             .bind(offset)
             .fetch_all(&mut *c)
             .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+        let total: i64 = sqlx::query_scalar(COUNT)
             .bind(&actor)
             .bind(&action)
             .bind(entity_type)
@@ -208,9 +212,10 @@ async fn change_role(
     if user.id == admin.id && role != Role::Admin {
         return Err(Error::forbidden("error-cannot-demote-self"));
     }
-    let mut tx = platform.db.begin().await?;
-    auth::set_role(&mut tx, &admin.actor(), &user, role).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| auth::set_role(tx, &admin.actor(), &user, role).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-saved",
         page.url("/admin/users")
@@ -235,9 +240,11 @@ async fn block(
     if user.id == admin.id {
         return Err(Error::forbidden("error-cannot-block-self"));
     }
-    let mut tx = platform.db.begin().await?;
-    auth::set_blocked(&mut tx, &admin.actor(), &user, form.blocked == "true").await?;
-    tx.commit().await?;
+    let blocked = form.blocked == "true";
+    platform
+        .db
+        .write(async |tx| auth::set_blocked(tx, &admin.actor(), &user, blocked).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-saved",
         page.url("/admin/users")

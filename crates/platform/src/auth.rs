@@ -13,9 +13,9 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::db::{Actor, Db, Tx, now};
-use crate::error::{Error, FieldError, Msg, Result, is_unique_violation};
-use crate::{exec, read};
+use crate::db::{Actor, Audited, Conn, Db, OnViolation, Tx, now};
+use crate::error::{Error, FieldError, Msg, Result};
+use crate::{exec, on, sql};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -288,6 +288,12 @@ pub fn hash_secret(secret: &str) -> String {
 const USER_COLUMNS: &str =
     "id, email, display_name, password_hash, role, locale, verified_at, blocked_at, created_at";
 
+/// How the audit log names an account (`user.create`, `user.role`, …).
+const USER: Audited = Audited::new("user", "user");
+/// An account's editor membership of an organization, logged against the account.
+const MEMBERSHIP: Audited = Audited::new("membership", "user");
+const API_TOKEN: Audited = Audited::new("token", "api_token");
+
 pub async fn create_user(tx: &mut Tx, actor: &Actor, new: NewUser<'_>) -> Result<UserRow> {
     let errors = validate_new_user(new.email, new.display_name, new.password, None);
     if !errors.is_empty() {
@@ -306,7 +312,7 @@ pub async fn create_user(tx: &mut Tx, actor: &Actor, new: NewUser<'_>) -> Result
         blocked_at: None,
         created_at: at,
     };
-    let inserted = exec!(tx, |c| {
+    exec!(tx, |c| {
         sqlx::query(
             "INSERT INTO users (id, email, display_name, password_hash, role, locale, verified_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -322,51 +328,42 @@ pub async fn create_user(tx: &mut Tx, actor: &Actor, new: NewUser<'_>) -> Result
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
-    });
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(Error::field("email", "error-email-taken"));
-        }
-        return Err(e.into());
-    }
-    tx.audit(
-        actor,
-        "user.create",
-        "user",
-        &user.id.to_string(),
-        None::<&()>,
-        Some(&UserSummary::from(&user)),
-    )
-    .await?;
+    })
+    .on_unique(|_| Error::field("email", "error-email-taken"))?;
+    tx.audit_created(actor, USER, user.id, &UserSummary::from(&user))
+        .await?;
     Ok(user)
 }
 
-pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>> {
+pub async fn find_user_by_email(conn: impl Into<Conn<'_>>, email: &str) -> Result<Option<UserRow>> {
+    const BY_EMAIL: &str = sql!("SELECT ", USER_COLUMNS, " FROM users WHERE email = $1");
     let email = normalize_email(email);
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(&email)
-    .fetch_optional(&mut *c)
-    .await?))
+    Ok(on!(conn, |c| sqlx::query_as::<_, UserRow>(BY_EMAIL)
+        .bind(&email)
+        .fetch_optional(&mut *c)
+        .await?))
 }
 
-pub async fn find_user(db: &Db, id: Uuid) -> Result<Option<UserRow>> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, UserRow>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?))
+pub async fn find_user(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<UserRow>> {
+    const BY_ID: &str = sql!("SELECT ", USER_COLUMNS, " FROM users WHERE id = $1");
+    Ok(on!(conn, |c| sqlx::query_as::<_, UserRow>(BY_ID)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?))
 }
 
-pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<(Vec<UserRow>, i64)> {
-    let sql =
-        format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2");
-    Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str()))
+pub async fn list_users(
+    conn: impl Into<Conn<'_>>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<UserRow>, i64)> {
+    const PAGE: &str = sql!(
+        "SELECT ",
+        USER_COLUMNS,
+        " FROM users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
+    );
+    Ok(on!(conn, |c| {
+        let rows = sqlx::query_as::<_, UserRow>(PAGE)
             .bind(limit)
             .bind(offset)
             .fetch_all(&mut *c)
@@ -379,7 +376,7 @@ pub async fn list_users(db: &Db, limit: i64, offset: i64) -> Result<(Vec<UserRow
 }
 
 async fn current_user(db: &Db, user: UserRow) -> Result<CurrentUser> {
-    let organizations: Vec<Uuid> = read!(db, |c| sqlx::query_scalar(
+    let organizations: Vec<Uuid> = on!(db, |c| sqlx::query_scalar(
         "SELECT organization_id FROM memberships WHERE user_id = $1"
     )
     .bind(user.id)
@@ -405,11 +402,11 @@ pub async fn set_role(tx: &mut Tx, actor: &Actor, user: &UserRow, role: Role) ->
     .execute(&mut *c)
     .await?
     .rows_affected());
-    tx.audit(
+    tx.audit_as(
         actor,
-        "user.role",
-        "user",
-        &user.id.to_string(),
+        USER,
+        "role",
+        user.id,
         Some(&user.role),
         Some(&role.as_str()),
     )
@@ -432,19 +429,9 @@ pub async fn set_blocked(tx: &mut Tx, actor: &Actor, user: &UserRow, blocked: bo
                 .await?;
         }
     });
-    tx.audit(
-        actor,
-        if blocked {
-            "user.block"
-        } else {
-            "user.unblock"
-        },
-        "user",
-        &user.id.to_string(),
-        None::<&()>,
-        None::<&()>,
-    )
-    .await
+    let verb = if blocked { "block" } else { "unblock" };
+    tx.audit_as(actor, USER, verb, user.id, None::<&()>, None::<&()>)
+        .await
 }
 
 /// Makes a person an editor for an organization.
@@ -465,11 +452,11 @@ pub async fn add_membership(
     .await?
     .rows_affected()
     });
-    tx.audit(
+    tx.audit_as(
         actor,
-        "membership.add",
-        "user",
-        &user_id.to_string(),
+        MEMBERSHIP,
+        "add",
+        user_id,
         None::<&()>,
         Some(&organization_id),
     )
@@ -497,15 +484,8 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, user_id: Uuid, password: &
         .execute(&mut *c)
         .await?;
     });
-    tx.audit(
-        actor,
-        "user.password",
-        "user",
-        &user_id.to_string(),
-        None::<&()>,
-        None::<&()>,
-    )
-    .await
+    tx.audit_as(actor, USER, "password", user_id, None::<&()>, None::<&()>)
+        .await
 }
 
 // ---- sessions ----
@@ -514,8 +494,8 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, user_id: Uuid, password: &
 pub async fn create_session(db: &Db, user_id: Uuid) -> Result<String> {
     let secret = new_secret();
     let at = now();
-    let mut tx = db.begin().await?;
-    exec!(tx, |c| {
+    db.write(async |tx| {
+        exec!(tx, |c| {
         // Sweep this person's expired sessions while we are here.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
             .bind(user_id)
@@ -529,28 +509,27 @@ pub async fn create_session(db: &Db, user_id: Uuid) -> Result<String> {
             .bind(at + Duration::days(SESSION_DAYS))
             .execute(&mut *c)
             .await?;
-    });
-    tx.commit().await?;
+        });
+        Ok(())
+    })
+    .await?;
     Ok(secret)
 }
 
 pub async fn session_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>> {
-    let sql = format!(
-        "SELECT {} FROM users u JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.blocked_at IS NULL",
-        USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+    // `id_hash` is the sessions' key, so the subquery names one account at most.
+    const BY_SESSION: &str = sql!(
+        "SELECT ",
+        USER_COLUMNS,
+        " FROM users WHERE id IN (SELECT user_id FROM sessions WHERE id_hash = $1 AND expires_at > $2) \
+         AND blocked_at IS NULL"
     );
     let hash = hash_secret(secret);
-    let row = read!(db, |c| sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(
-        sql.as_str()
-    ))
-    .bind(&hash)
-    .bind(now())
-    .fetch_optional(&mut *c)
-    .await?);
+    let row = on!(db, |c| sqlx::query_as::<_, UserRow>(BY_SESSION)
+        .bind(&hash)
+        .bind(now())
+        .fetch_optional(&mut *c)
+        .await?);
     match row {
         Some(user) => Ok(Some(current_user(db, user).await?)),
         None => Ok(None),
@@ -558,15 +537,17 @@ pub async fn session_user(db: &Db, secret: &str) -> Result<Option<CurrentUser>> 
 }
 
 pub async fn end_session(db: &Db, secret: &str) -> Result<()> {
-    let mut tx = db.begin().await?;
-    exec!(tx, |c| sqlx::query(
-        "DELETE FROM sessions WHERE id_hash = $1"
-    )
-    .bind(hash_secret(secret))
-    .execute(&mut *c)
-    .await?
-    .rows_affected());
-    tx.commit().await
+    db.write(async |tx| {
+        exec!(tx, |c| sqlx::query(
+            "DELETE FROM sessions WHERE id_hash = $1"
+        )
+        .bind(hash_secret(secret))
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    })
+    .await
 }
 
 // ---- one-time e-mail tokens ----
@@ -651,11 +632,11 @@ pub async fn mark_verified(tx: &mut Tx, user_id: Uuid) -> Result<()> {
     .execute(&mut *c)
     .await?
     .rows_affected());
-    tx.audit(
+    tx.audit_as(
         &Actor::user(user_id, "self"),
-        "user.verify",
-        "user",
-        &user_id.to_string(),
+        USER,
+        "verify",
+        user_id,
         None::<&()>,
         None::<&()>,
     )
@@ -763,31 +744,23 @@ pub async fn create_api_token(
         .await?
         .rows_affected()
     });
-    tx.audit(
-        actor,
-        "token.create",
-        "api_token",
-        &token.id.to_string(),
-        None::<&()>,
-        Some(&token),
-    )
-    .await?;
+    tx.audit_created(actor, API_TOKEN, token.id, &token).await?;
     Ok((secret, token))
 }
 
 const TOKEN_COLUMNS: &str =
     "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at";
 
-pub async fn list_api_tokens(db: &Db, user_id: Uuid) -> Result<Vec<ApiToken>> {
-    let sql = format!(
-        "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC"
+pub async fn list_api_tokens(conn: impl Into<Conn<'_>>, user_id: Uuid) -> Result<Vec<ApiToken>> {
+    const OF_USER: &str = sql!(
+        "SELECT ",
+        TOKEN_COLUMNS,
+        " FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC"
     );
-    Ok(read!(db, |c| sqlx::query_as::<_, ApiToken>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(user_id)
-    .fetch_all(&mut *c)
-    .await?))
+    Ok(on!(conn, |c| sqlx::query_as::<_, ApiToken>(OF_USER)
+        .bind(user_id)
+        .fetch_all(&mut *c)
+        .await?))
 }
 
 pub async fn revoke_api_token(
@@ -811,11 +784,11 @@ pub async fn revoke_api_token(
     if done == 0 {
         return Err(Error::NotFound);
     }
-    tx.audit(
+    tx.audit_as(
         actor,
-        "token.revoke",
-        "api_token",
-        &token_id.to_string(),
+        API_TOKEN,
+        "revoke",
+        token_id,
         None::<&()>,
         None::<&()>,
     )
@@ -827,14 +800,17 @@ pub async fn authenticate_token(
     db: &Db,
     secret: &str,
 ) -> Result<Result<CurrentUser, TokenProblem>> {
-    let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+    const BY_HASH: &str = sql!(
+        "SELECT ",
+        TOKEN_COLUMNS,
+        " FROM api_tokens WHERE token_hash = $1"
+    );
     let hash = hash_secret(secret.trim());
-    let Some(token) = read!(db, |c| sqlx::query_as::<_, ApiToken>(sqlx::AssertSqlSafe(
-        sql.as_str()
-    ))
-    .bind(&hash)
-    .fetch_optional(&mut *c)
-    .await?) else {
+    let Some(token) = on!(db, |c| sqlx::query_as::<_, ApiToken>(BY_HASH)
+        .bind(&hash)
+        .fetch_optional(&mut *c)
+        .await?)
+    else {
         return Ok(Err(TokenProblem::Unknown));
     };
     if token.revoked_at.is_some() {
@@ -854,16 +830,18 @@ pub async fn authenticate_token(
         .last_used_at
         .is_none_or(|t| now() - t > Duration::minutes(1))
     {
-        let mut tx = db.begin().await?;
-        exec!(tx, |c| sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"
-        )
-        .bind(now())
-        .bind(token.id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
-        tx.commit().await?;
+        db.write(async |tx| {
+            exec!(tx, |c| sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"
+            )
+            .bind(now())
+            .bind(token.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+            Ok(())
+        })
+        .await?;
     }
     Ok(Ok(current_user(db, user).await?))
 }
@@ -896,24 +874,26 @@ pub async fn login(
     // that record is committed: of N guesses sent at once, the k-th to commit sees at least k
     // records, so no more than the limit get past however they interleave.
     let attempt_at = now();
-    let mut tx = db.begin().await?;
-    let attempt: i64 = exec!(tx, |c| {
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(attempt_at - Duration::days(1))
-            .execute(&mut *c)
-            .await?;
-        sqlx::query_scalar(
-            "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(&email)
-        .bind(address)
-        .bind(attempt_at)
-        .fetch_one(&mut *c)
-        .await?
-    });
-    tx.commit().await?;
+    let attempt: i64 = db
+        .write(async |tx| {
+            Ok(exec!(tx, |c| {
+                sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                    .bind(attempt_at - Duration::days(1))
+                    .execute(&mut *c)
+                    .await?;
+                sqlx::query_scalar(
+                    "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(&email)
+                .bind(address)
+                .bind(attempt_at)
+                .fetch_one(&mut *c)
+                .await?
+            }))
+        })
+        .await?;
     let since = attempt_at - limits.window;
-    let (by_account, by_address): (i64, i64) = read!(db, |c| {
+    let (by_account, by_address): (i64, i64) = on!(db, |c| {
         let a: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
                 .bind(&email)
@@ -962,26 +942,30 @@ pub async fn login(
 }
 
 async fn forget_attempt(db: &Db, id: i64) -> Result<()> {
-    let mut tx = db.begin().await?;
-    exec!(tx, |c| sqlx::query(
-        "DELETE FROM login_failures WHERE id = $1"
-    )
-    .bind(id)
-    .execute(&mut *c)
-    .await?
-    .rows_affected());
-    tx.commit().await
+    db.write(async |tx| {
+        exec!(tx, |c| sqlx::query(
+            "DELETE FROM login_failures WHERE id = $1"
+        )
+        .bind(id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    })
+    .await
 }
 
 /// Clears an account's failure count after a successful log-in.
 pub async fn clear_login_failures(db: &Db, email: &str) -> Result<()> {
-    let mut tx = db.begin().await?;
-    exec!(tx, |c| sqlx::query(
-        "DELETE FROM login_failures WHERE email = $1"
-    )
-    .bind(normalize_email(email))
-    .execute(&mut *c)
-    .await?
-    .rows_affected());
-    tx.commit().await
+    db.write(async |tx| {
+        exec!(tx, |c| sqlx::query(
+            "DELETE FROM login_failures WHERE email = $1"
+        )
+        .bind(normalize_email(email))
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    })
+    .await
 }

@@ -28,12 +28,11 @@ pub fn small_limit(limits: &Limits, path: &str) -> usize {
 
 /// The small limit of the request's route, from the settings the request carries.
 pub fn limit_of(req: &Request) -> usize {
-    let limits = req
-        .extensions()
-        .get::<Platform>()
-        .map(|p| p.settings.limits.clone())
-        .unwrap_or_default();
-    small_limit(&limits, req.uri().path())
+    let path = req.uri().path();
+    match req.extensions().get::<Platform>() {
+        Some(platform) => small_limit(&platform.settings.limits, path),
+        None => small_limit(&Limits::default(), path),
+    }
 }
 
 /// Reads a whole body, up to `limit` bytes; a larger one is refused with 413 and the limit

@@ -19,7 +19,7 @@ use crate::config::{Settings, SmtpSettings};
 use crate::db::{Actor, Tx, now};
 use crate::error::{Error, Result};
 use crate::jobs::{self, EnqueueOptions, JobContext, Registry};
-use crate::{Platform, exec};
+use crate::{Platform, exec, on};
 
 /// The job kind that sends one queued e-mail.
 pub const JOB_KIND: &str = "mail.send";
@@ -128,7 +128,7 @@ struct QueuedRef {
 async fn send_queued(ctx: JobContext) -> anyhow::Result<()> {
     let QueuedRef { mail } = ctx.payload_as()?;
     let platform: &Platform = ctx.platform();
-    let row: Option<(String, String, String)> = crate::read!(&platform.db, |c| {
+    let row: Option<(String, String, String)> = on!(&platform.db, |c| {
         sqlx::query_as("SELECT recipient, subject, body FROM mail_queue WHERE id = $1")
             .bind(mail)
             .fetch_optional(&mut *c)
@@ -141,15 +141,19 @@ async fn send_queued(ctx: JobContext) -> anyhow::Result<()> {
         .send_email(Email { to, subject, body })
         .await
         .map_err(|e| anyhow::anyhow!("cannot send e-mail {mail}: {e}"))?;
-    let mut tx = platform.db.begin().await?;
-    exec!(tx, |c| {
-        sqlx::query("DELETE FROM mail_queue WHERE id = $1")
-            .bind(mail)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| {
+            exec!(tx, |c| {
+                sqlx::query("DELETE FROM mail_queue WHERE id = $1")
+                    .bind(mail)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected()
+            });
+            Ok(())
+        })
+        .await?;
     Ok(())
 }
 

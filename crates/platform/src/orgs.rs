@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::{Actor, Db, Tx, now};
-use crate::error::{Error, Result, is_unique_violation};
+use crate::db::{Actor, Audited, BindBilingual, Conn, OnViolation, Tx, now};
+use crate::error::{Error, Result};
 use crate::i18n::Bilingual;
-use crate::{exec, read};
+use crate::{exec, on, sql};
 
 #[derive(Clone, Debug, sqlx::FromRow, Serialize, Deserialize)]
 pub struct Organization {
@@ -68,6 +68,9 @@ fn fold_accent(c: char) -> Vec<char> {
     }
 }
 
+/// How the audit log names an organization (`organization.create`).
+const ORGANIZATION: Audited = Audited::new("organization", "organization");
+
 pub struct NewOrganization {
     pub slug: String,
     pub title: Bilingual,
@@ -106,72 +109,52 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: NewOrganization) -> Result<
         created_at: at,
         updated_at: at,
     };
-    let result = exec!(tx, |c| {
-        sqlx::query(
-        "INSERT INTO organizations (id, slug, title_en, title_fr, description_en, description_fr, jurisdiction, category, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
-    )
-    .bind(org.id)
-    .bind(&org.slug)
-    .bind(&org.title_en)
-    .bind(&org.title_fr)
-    .bind(&org.description_en)
-    .bind(&org.description_fr)
-    .bind(&org.jurisdiction)
-    .bind(&org.category)
-    .bind(at)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected())
-    });
-    if let Err(e) = result {
-        if is_unique_violation(&e) {
-            return Err(Error::field("slug", "error-slug-taken"));
-        }
-        return Err(e.into());
-    }
-    tx.audit(
-        actor,
-        "organization.create",
-        "organization",
-        &org.id.to_string(),
-        None::<&()>,
-        Some(&org),
-    )
-    .await?;
+    exec!(tx, |c| {
+        sqlx::query(sql!(
+            "INSERT INTO organizations (",
+            COLUMNS,
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+        ))
+        .bind(org.id)
+        .bind(&org.slug)
+        .bind_bilingual((&org.title_en, &org.title_fr))
+        .bind_bilingual((&org.description_en, &org.description_fr))
+        .bind(&org.jurisdiction)
+        .bind(&org.category)
+        .bind(at)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    })
+    .on_unique(|_| Error::field("slug", "error-slug-taken"))?;
+    tx.audit_created(actor, ORGANIZATION, org.id, &org).await?;
     tx.changed("organization", &org.id.to_string()).await?;
     Ok(org)
 }
 
 const COLUMNS: &str = "id, slug, title_en, title_fr, description_en, description_fr, jurisdiction, category, created_at, updated_at";
 
-pub async fn find_by_slug(db: &Db, slug: &str) -> Result<Option<Organization>> {
-    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE slug = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(slug)
-    .fetch_optional(&mut *c)
-    .await?))
+pub async fn find_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Organization>> {
+    const BY_SLUG: &str = sql!("SELECT ", COLUMNS, " FROM organizations WHERE slug = $1");
+    Ok(on!(conn, |c| sqlx::query_as::<_, Organization>(BY_SLUG)
+        .bind(slug)
+        .fetch_optional(&mut *c)
+        .await?))
 }
 
-pub async fn find(db: &Db, id: Uuid) -> Result<Option<Organization>> {
-    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?))
+pub async fn find(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Organization>> {
+    const BY_ID: &str = sql!("SELECT ", COLUMNS, " FROM organizations WHERE id = $1");
+    Ok(on!(conn, |c| sqlx::query_as::<_, Organization>(BY_ID)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?))
 }
 
-pub async fn list(db: &Db) -> Result<Vec<Organization>> {
-    let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY title_en");
-    Ok(read!(db, |c| sqlx::query_as::<_, Organization>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .fetch_all(&mut *c)
-    .await?))
+pub async fn list(conn: impl Into<Conn<'_>>) -> Result<Vec<Organization>> {
+    const ALL: &str = sql!("SELECT ", COLUMNS, " FROM organizations ORDER BY title_en");
+    Ok(on!(conn, |c| sqlx::query_as::<_, Organization>(ALL)
+        .fetch_all(&mut *c)
+        .await?))
 }
 
 #[cfg(test)]

@@ -6,16 +6,28 @@
 //! A hit is counted in its own short transaction before the action runs, so a refused or failed
 //! attempt counts too. Over the limit the answer is 429 with `Retry-After`: a page in the visitor's
 //! language or the API's error shape.
+//!
+//! A hit removes the expired counters of its own keys; every [`SWEEP_EVERY`]th hit of a process
+//! also sweeps the expired counters of every key, so the table stays small without a full-table
+//! delete on every hit.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
 use crate::config::{RateLimit, RateLimits};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{Error, Msg, Result};
 use crate::web::RequestContext;
 use crate::{Platform, exec};
+
+/// One hit in this many (per process) also deletes every expired counter.
+pub const SWEEP_EVERY: u64 = 100;
+
+/// Hits counted by this process, to pick the ones that sweep.
+static HITS: AtomicU64 = AtomicU64::new(0);
 
 /// The actions that are limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +116,7 @@ impl Throttle {
                 limit.per_account,
             ));
         }
-        let window = limit.window_minutes.max(1) * 60;
+        let window = limit.window_seconds();
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         match hit(&self.platform.db, &keys, window, now).await? {
             None => Ok(()),
@@ -118,6 +130,14 @@ impl Throttle {
                 })
             }
         }
+    }
+}
+
+impl RateLimit {
+    /// The window in seconds: at least a minute, and at most what an `i64` holds, however large
+    /// the configured number of minutes.
+    pub fn window_seconds(&self) -> i64 {
+        self.window_minutes.max(1).saturating_mul(60)
     }
 }
 
@@ -143,30 +163,67 @@ pub async fn hit(db: &Db, keys: &[(String, i64)], window: i64, now: i64) -> Resu
     }
     let window = window.max(1);
     let start = now - now.rem_euclid(window);
-    let expires = start + window;
-    let mut over = false;
-    let mut tx = db.begin().await?;
-    exec!(tx, |c| {
+    let expires = start.saturating_add(window);
+    let sweep = HITS
+        .fetch_add(1, Ordering::Relaxed)
+        .is_multiple_of(SWEEP_EVERY);
+    let over = db
+        .write(async |tx| {
+            if sweep {
+                sweep_expired(tx, now).await?;
+            }
+            let mut over = false;
+            for (key, max) in keys {
+                let hits: i64 = exec!(tx, |c| {
+                    sqlx::query("DELETE FROM rate_limits WHERE key = $1 AND expires_at <= $2")
+                        .bind(key)
+                        .bind(now)
+                        .execute(&mut *c)
+                        .await?;
+                    sqlx::query_scalar(
+                        "INSERT INTO rate_limits (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3) \
+                         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
+                    )
+                    .bind(key)
+                    .bind(start)
+                    .bind(expires)
+                    .fetch_one(&mut *c)
+                    .await?
+                });
+                over |= hits > *max;
+            }
+            Ok(over)
+        })
+        .await?;
+    Ok(over.then(|| (expires - now).max(1) as u64))
+}
+
+/// Deletes the counters of every key whose window ended by `now` (Unix seconds); how many.
+pub async fn sweep_expired(tx: &mut Tx, now: i64) -> Result<u64> {
+    Ok(exec!(tx, |c| {
         sqlx::query("DELETE FROM rate_limits WHERE expires_at <= $1")
             .bind(now)
             .execute(&mut *c)
             .await?
             .rows_affected()
-    });
-    for (key, max) in keys {
-        let hits: i64 = exec!(tx, |c| {
-            sqlx::query_scalar(
-                "INSERT INTO rate_limits (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3) \
-                 ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
-            )
-            .bind(key)
-            .bind(start)
-            .bind(expires)
-            .fetch_one(&mut *c)
-            .await?
-        });
-        over |= hits > *max;
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_is_at_least_a_minute_and_saturates() {
+        let limit = |window_minutes| RateLimit {
+            per_address: 1,
+            per_account: 1,
+            window_minutes,
+        };
+        assert_eq!(limit(10).window_seconds(), 600);
+        assert_eq!(limit(0).window_seconds(), 60);
+        assert_eq!(limit(-5).window_seconds(), 60);
+        assert_eq!(limit(i64::MAX / 60 + 1).window_seconds(), i64::MAX);
+        assert_eq!(limit(i64::MAX).window_seconds(), i64::MAX);
     }
-    tx.commit().await?;
-    Ok(over.then(|| (expires - now).max(1) as u64))
 }

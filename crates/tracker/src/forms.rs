@@ -551,10 +551,10 @@ async fn item_create(
     let outcome = async {
         check_organization(&platform, &user, &form).await?;
         let input = item_input(&form, kind, &themes)?;
-        let mut tx = platform.db.begin().await?;
-        let item = store::create_item(&mut tx, &user.actor(), input).await?;
-        tx.commit().await?;
-        Ok::<Item, Error>(item)
+        platform
+            .db
+            .write(async |tx| store::create_item(tx, &user.actor(), input).await)
+            .await
     }
     .await;
     match outcome {
@@ -626,10 +626,10 @@ async fn item_save(
         if item.kind == Kind::Project {
             input.ogp_id = item.ogp_id.clone();
         }
-        let mut tx = platform.db.begin().await?;
-        let saved = store::update_item(&mut tx, &user.actor(), &item, input).await?;
-        tx.commit().await?;
-        Ok::<Item, Error>(saved)
+        platform
+            .db
+            .write(async |tx| store::update_item(tx, &user.actor(), &item, input).await)
+            .await
     }
     .await;
     match outcome {
@@ -795,10 +795,10 @@ async fn plan_create(
     require_admin(&user)?;
     let outcome = async {
         let input = plan_input(&form)?;
-        let mut tx = platform.db.begin().await?;
-        let plan = store::create_plan(&mut tx, &user.actor(), input).await?;
-        tx.commit().await?;
-        Ok::<Plan, Error>(plan)
+        platform
+            .db
+            .write(async |tx| store::create_plan(tx, &user.actor(), input).await)
+            .await
     }
     .await;
     match outcome {
@@ -854,10 +854,10 @@ async fn plan_save(
     let plan = find_plan(&platform, &slug).await?;
     let outcome = async {
         let input = plan_input(&form)?;
-        let mut tx = platform.db.begin().await?;
-        let saved = store::update_plan(&mut tx, &user.actor(), &plan, input).await?;
-        tx.commit().await?;
-        Ok::<Plan, Error>(saved)
+        platform
+            .db
+            .write(async |tx| store::update_plan(tx, &user.actor(), &plan, input).await)
+            .await
     }
     .await;
     match outcome {
@@ -891,9 +891,10 @@ async fn milestone_delete(
     let item = find_item(&platform, &kind, &slug).await?;
     require_team(&user, &item)?;
     let m = find_milestone(&platform, &item, position(&n)?).await?;
-    let mut tx = platform.db.begin().await?;
-    store::delete_milestone(&mut tx, &user.actor(), &item, &m).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| store::delete_milestone(tx, &user.actor(), &item, &m).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-tracker-milestone-deleted#milestones",
         page.url(&item.path())
@@ -915,9 +916,10 @@ async fn milestone_move(
         .trim()
         .parse::<i64>()
         .map_err(|_| Error::field("to", "error-not-a-number"))?;
-    let mut tx = platform.db.begin().await?;
-    store::move_milestone(&mut tx, &user.actor(), &item, &m, to).await?;
-    tx.commit().await?;
+    platform
+        .db
+        .write(async |tx| store::move_milestone(tx, &user.actor(), &item, &m, to).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-tracker-milestone-moved#milestone-{to}",
         page.url(&item.path())

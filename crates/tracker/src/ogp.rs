@@ -7,11 +7,14 @@ use std::collections::HashMap;
 
 use platform::error::{FieldError, Msg};
 use platform::orgs::{self, NewOrganization};
-use platform::{Actor, Bilingual, Db, Lang, Result, Tx, exec};
+use platform::{Actor, Bilingual, Db, Lang, Result, Tx};
 use uuid::Uuid;
 
 use crate::model::{Completion, Impact, Kind, OgpValue, OpenedGovernment, Specificity};
-use crate::store::{self, AssessmentInput, Filter, ItemInput, PlanInput, Summary, ValueRelevance};
+use crate::store::{
+    self, AssessmentInput, AssessmentScale, Filter, ImportedCommitment, ItemInput, Named,
+    PlanInput, Summary, ValueRelevance,
+};
 
 /// OGP's commitment data columns, in OGP's order.
 pub const COLUMNS: [&str; 21] = [
@@ -579,6 +582,8 @@ pub async fn import(
         Ok(rows) => rows,
         Err(e) => return Ok(Err(e)),
     };
+    // Not `Db::write`: a file with problems is a refusal, not an error, and must be rolled back
+    // (the transaction dropped uncommitted) all the same.
     let mut tx = db.begin().await?;
     let mut report = ImportReport::default();
     match import_rows(&mut tx, actor, &rows, lang, base_url, &mut report).await {
@@ -611,9 +616,14 @@ async fn import_rows(
                 p
             }
         };
-        let existing = find_commitment(tx, row, plan_id).await?;
+        let by_id = Uuid::parse_str(&row.identifier).ok();
+        let existing =
+            store::find_commitment(&mut *tx, &row.identifier, by_id, plan_id, &row.number).await?;
         let (current_org, current_themes) = match existing {
-            Some(id) => current_links(tx, id).await?,
+            Some(id) => (
+                store::lead_organization_slug(&mut *tx, id).await?,
+                store::theme_slugs_by_title(&mut *tx, id).await?,
+            ),
             None => (None, Vec::new()),
         };
         let org_slug = ensure_org(tx, actor, &row.lead, lang, current_org, report).await?;
@@ -732,24 +742,9 @@ async fn ensure_plan(
     row: &Row,
     report: &mut ImportReport,
 ) -> Result<(Uuid, String)> {
-    let found: Option<(Uuid, String)> = exec!(tx, |c| {
-        sqlx::query_as("SELECT id, slug FROM tracker_plans WHERE country = $1 AND plan_number = $2")
-            .bind(&row.country)
-            .bind(row.plan_number)
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    if let Some((id, slug)) = found {
-        exec!(tx, |c| {
-            sqlx::query("UPDATE tracker_plans SET region = $2, year_submitted = $3, updated_at = $4 WHERE id = $1")
-                .bind(id)
-                .bind(&row.region)
-                .bind(row.year)
-                .bind(platform::db::now())
-                .execute(&mut *c)
-                .await?
-                .rows_affected()
-        });
+    if let Some((id, slug)) = store::plan_by_number(&mut *tx, &row.country, row.plan_number).await?
+    {
+        store::set_plan_submission(tx, id, &row.region, row.year).await?;
         return Ok((id, slug));
     }
     let title = Bilingual::new(
@@ -774,35 +769,6 @@ async fn ensure_plan(
     Ok((plan.id, plan.slug))
 }
 
-/// The lead organization and the themes (ordered as exports list them) of a commitment.
-async fn current_links(tx: &mut Tx, item: Uuid) -> Result<(Option<String>, Vec<String>)> {
-    let org: Option<String> = exec!(tx, |c| {
-        sqlx::query_scalar(
-            "SELECT o.slug FROM tracker_items i JOIN organizations o ON o.id = i.organization_id WHERE i.id = $1",
-        )
-        .bind(item)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    let themes: Vec<String> = exec!(tx, |c| {
-        sqlx::query_scalar(
-            "SELECT th.slug FROM tracker_item_themes t JOIN tracker_themes th ON th.slug = t.theme_slug WHERE t.item_id = $1 ORDER BY th.title_en",
-        )
-        .bind(item)
-        .fetch_all(&mut *c)
-        .await?
-    });
-    Ok((org, themes))
-}
-
-/// The title column of `lang`; the name comes from this fixed list, never from a file.
-fn title_column(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "title_en",
-        Lang::Fr => "title_fr",
-    }
-}
-
 /// The slug of the organization named `title` (in either language, any case). A commitment
 /// being updated keeps its organization when that has no name in this language yet (the file
 /// is the other language's version of the same plan); otherwise a new organization is made.
@@ -814,32 +780,19 @@ async fn ensure_org(
     current: Option<String>,
     report: &mut ImportReport,
 ) -> Result<String> {
-    let wanted = title.trim().to_lowercase();
     let slug_guess = orgs::slugify(title);
-    let found: Option<String> = exec!(tx, |c| {
-        sqlx::query_scalar(
-            "SELECT slug FROM organizations WHERE LOWER(title_en) = $1 OR LOWER(title_fr) = $1 OR slug = $2 ORDER BY slug LIMIT 1",
-        )
-        .bind(&wanted)
-        .bind(&slug_guess)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    if let Some(slug) = found {
+    if let Some(slug) = store::slug_named(&mut *tx, Named::Organization, title, &slug_guess).await?
+    {
         return Ok(slug);
     }
     if let Some(current) = current {
-        let sql = format!(
-            "SELECT COUNT(*) FROM organizations WHERE slug = $1 AND {} = ''",
-            title_column(lang)
-        );
-        let untitled: i64 = exec!(tx, |c| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(&current)
-                .fetch_one(&mut *c)
-                .await?
-        });
-        if untitled > 0 {
+        let untitled = orgs::find_by_slug(&mut *tx, &current)
+            .await?
+            .is_some_and(|o| match lang {
+                Lang::En => o.title_en.is_empty(),
+                Lang::Fr => o.title_fr.is_empty(),
+            });
+        if untitled {
             return Ok(current);
         }
     }
@@ -872,36 +825,14 @@ async fn ensure_theme(
     current: Option<&str>,
     report: &mut ImportReport,
 ) -> Result<String> {
-    let wanted = title.trim().to_lowercase();
     let slug_guess = orgs::slugify(title);
-    let found: Option<String> = exec!(tx, |c| {
-        sqlx::query_scalar(
-            "SELECT slug FROM tracker_themes WHERE LOWER(title_en) = $1 OR LOWER(title_fr) = $1 OR slug = $2 ORDER BY slug LIMIT 1",
-        )
-        .bind(&wanted)
-        .bind(&slug_guess)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    if let Some(slug) = found {
+    if let Some(slug) = store::slug_named(&mut *tx, Named::Theme, title, &slug_guess).await? {
         return Ok(slug);
     }
-    if let Some(current) = current {
-        let sql = format!(
-            "UPDATE tracker_themes SET {0} = $2 WHERE slug = $1 AND {0} = ''",
-            title_column(lang)
-        );
-        let filled = exec!(tx, |c| {
-            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(current)
-                .bind(title.trim())
-                .execute(&mut *c)
-                .await?
-                .rows_affected()
-        });
-        if filled > 0 {
-            return Ok(current.to_string());
-        }
+    if let Some(current) = current
+        && store::title_untitled_theme(tx, current, lang, title.trim()).await?
+    {
+        return Ok(current.to_string());
     }
     let slug = if slug_guess.len() >= 2 {
         slug_guess
@@ -911,24 +842,6 @@ async fn ensure_theme(
     store::upsert_theme(tx, &slug, &in_lang(lang, title.trim())).await?;
     report.themes_created.push(slug.clone());
     Ok(slug)
-}
-
-async fn find_commitment(tx: &mut Tx, row: &Row, plan_id: Uuid) -> Result<Option<Uuid>> {
-    let by_id = Uuid::parse_str(&row.identifier).ok();
-    let found: Option<Uuid> = exec!(tx, |c| {
-        sqlx::query_scalar(
-            "SELECT id FROM tracker_items WHERE kind = 'commitment' AND \
-             (($1 <> '' AND ogp_id = $1) OR id = $2 OR (plan_id = $3 AND number = $4)) \
-             ORDER BY CASE WHEN $1 <> '' AND ogp_id = $1 THEN 0 WHEN id = $2 THEN 1 ELSE 2 END LIMIT 1",
-        )
-        .bind(&row.identifier)
-        .bind(by_id)
-        .bind(plan_id)
-        .bind(&row.number)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    Ok(found)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -948,49 +861,26 @@ async fn update_commitment(
     } else {
         row.identifier.clone()
     };
-    // The text columns of one language; the column names come from this fixed list, never
-    // from the file.
-    let suffix = lang.code();
-    let sql = format!(
-        "UPDATE tracker_items SET ogp_id = $2, organization_id = (SELECT id FROM organizations WHERE slug = $3), \
-         title_{suffix} = $4, short_title_{suffix} = $5, description_{suffix} = $6, actors_government_{suffix} = $7, \
-         actors_civil_society_{suffix} = $8, value_access_information = $9, value_civic_participation = $10, \
-         value_public_accountability = $11, value_technology = $12, source_url = $13, number = $14, updated_at = $15 WHERE id = $1"
-    );
-    exec!(tx, |c| {
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(id)
-            .bind(&ogp_id)
-            .bind(org_slug)
-            .bind(&row.title)
-            .bind(&row.short_title)
-            .bind(&row.full_text)
-            .bind(government)
-            .bind(civil)
-            .bind(row.values[0])
-            .bind(row.values[1])
-            .bind(row.values[2])
-            .bind(row.values[3])
-            .bind(source_url)
-            .bind(&row.number)
-            .bind(platform::db::now())
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
+    let imported = ImportedCommitment {
+        ogp_id: &ogp_id,
+        number: &row.number,
+        organization: org_slug,
+        title: &row.title,
+        short_title: &row.short_title,
+        description: &row.full_text,
+        actors_government: government,
+        actors_civil_society: civil,
+        values: row.values,
+        source_url,
+    };
+    store::update_imported(tx, id, lang, &imported).await?;
     store::set_themes(tx, id, themes).await?;
-    tx.audit(
-        actor,
-        "tracker.item.import",
-        "tracker_item",
-        &id.to_string(),
-        None::<&()>,
-        Some(&serde_json::json!({
-            "line": row.line, "lang": lang, "title": row.title, "number": row.number,
-            "organization": org_slug, "themes": themes,
-        })),
-    )
-    .await?;
+    let after = serde_json::json!({
+        "line": row.line, "lang": lang, "title": row.title, "number": row.number,
+        "organization": org_slug, "themes": themes,
+    });
+    tx.audit_as(actor, store::ITEM, "import", id, None::<&()>, Some(&after))
+        .await?;
     tx.changed("tracker_item", &id.to_string()).await?;
     Ok(())
 }
@@ -1002,23 +892,8 @@ async fn add_assessment_if_new(
     row: &Row,
     report: &mut ImportReport,
 ) -> Result<()> {
-    type Latest = (
-        Option<String>,
-        Option<bool>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let latest: Option<Latest> = exec!(tx, |c| {
-        sqlx::query_as(
-            "SELECT specificity, verifiable, potential_impact, completion, opened_government FROM tracker_assessments \
-             WHERE item_id = $1 ORDER BY assessed_on DESC, created_at DESC LIMIT 1",
-        )
-        .bind(item_id)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    let wanted: Latest = (
+    let latest = store::latest_scale(&mut *tx, item_id).await?;
+    let wanted: AssessmentScale = (
         row.specificity.map(|s| s.as_str().to_string()),
         row.verifiable,
         row.impact.map(|s| s.as_str().to_string()),

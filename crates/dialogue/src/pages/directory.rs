@@ -308,15 +308,15 @@ pub async fn publish_results(
         results_url: form.results_url.clone(),
         published_on,
     };
-    let mut tx = platform.db.begin().await?;
-    match consultations::publish_results(&mut tx, &user.actor(), &c, &results).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(see_other(&format!(
-                "{}?notice=notice-dialogue-results-published",
-                page.url(&format!("/consultations/{}", c.slug))
-            )))
-        }
+    let published = platform
+        .db
+        .write(async |tx| consultations::publish_results(tx, &user.actor(), &c, &results).await)
+        .await;
+    match published {
+        Ok(()) => Ok(see_other(&format!(
+            "{}?notice=notice-dialogue-results-published",
+            page.url(&format!("/consultations/{}", c.slug))
+        ))),
         Err(e @ Error::Validation(_)) => {
             let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
             render_status(

@@ -142,7 +142,11 @@ pub async fn submit(
             },
         );
     }
-    match ideas::submit(&platform.db, &p, &user, new).await {
+    match platform
+        .db
+        .write(async |tx| ideas::submit(tx, &p, &user, new).await)
+        .await
+    {
         Ok(id) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-idea-submitted",
             page.url(&format!("/ideas/{id}"))
@@ -331,7 +335,11 @@ pub async fn comment(
     let p = processes::find_by_id(&platform.db, idea.process_id)
         .await?
         .ok_or(Error::NotFound)?;
-    match ideas::add_comment(&platform.db, &p, &idea, &user, &form.comment, page.lang).await {
+    match platform
+        .db
+        .write(async |tx| ideas::add_comment(tx, &p, &idea, &user, &form.comment, page.lang).await)
+        .await
+    {
         Ok(comment_id) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-commented#comment-{comment_id}",
             page.url(&format!("/ideas/{id}"))
@@ -356,7 +364,10 @@ pub async fn follow(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response> {
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
-    let now_following = ideas::toggle_follow(&platform.db, &user, &idea).await?;
+    let now_following = platform
+        .db
+        .write(async |tx| ideas::toggle_follow(tx, &user, &idea).await)
+        .await?;
     let notice = if now_following {
         "notice-dialogue-following"
     } else {
@@ -382,7 +393,11 @@ pub async fn object(
     CsrfForm(form): CsrfForm<ObjectionForm>,
 ) -> Result<Response> {
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
-    match ideas::object(&platform.db, &user, &idea, &form.objection).await {
+    match platform
+        .db
+        .write(async |tx| ideas::object(tx, &user, &idea, &form.objection).await)
+        .await
+    {
         Ok(()) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-objection-recorded",
             page.url(&format!("/ideas/{id}"))
@@ -424,7 +439,10 @@ pub async fn report(
         .await?
         .ok_or(Error::NotFound)?;
     let counting = moderation::ReportCounting::from_settings(&platform.settings);
-    let hidden = moderation::report(&platform.db, &user, kind, id, reason, counting).await?;
+    let hidden = platform
+        .db
+        .write(async |tx| moderation::report(tx, &user, kind, id, reason, counting).await)
+        .await?;
     let notice = if hidden {
         "notice-dialogue-reported-hidden"
     } else {

@@ -18,19 +18,19 @@ use crate::moderation::{self, Decision, QueueItem};
 use crate::processes;
 use crate::web::FIELD_LABELS;
 
-fn staff_for(user: &CurrentUser, p: &ProcessFull) -> Result<()> {
-    if user.can_edit_for(p.process.organization_id) {
-        Ok(())
-    } else {
-        Err(Error::forbidden("dialogue-error-staff-only"))
-    }
-}
-
-async fn idea_and_process(platform: &Platform, id: Uuid) -> Result<(Idea, ProcessFull)> {
+/// An idea and its process, for someone who edits for the process's organization.
+async fn staff_idea(
+    platform: &Platform,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<(Idea, ProcessFull)> {
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
     let p = processes::find_by_id(&platform.db, idea.process_id)
         .await?
         .ok_or(Error::NotFound)?;
+    if !user.can_edit_for(p.process.organization_id) {
+        return Err(Error::forbidden("dialogue-error-staff-only"));
+    }
     Ok((idea, p))
 }
 
@@ -134,14 +134,29 @@ async fn assess_page(
     })
 }
 
+/// The assessment page again after a refused rewrite or note: the form's errors, and what was
+/// typed in the form that was sent (`keep`).
+async fn assess_again(
+    platform: &Platform,
+    page: Page,
+    idea: Idea,
+    p: ProcessFull,
+    e: &Error,
+    keep: impl FnOnce(&mut AssessValues),
+) -> Result<Response> {
+    let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, e);
+    let mut view = assess_page(platform, page, idea, p, None, errors).await?;
+    keep(&mut view.v);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+}
+
 pub async fn assess_form(
     platform: Platform,
     page: Page,
     SignedIn(user): SignedIn,
     Path(id): Path<Uuid>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let view = assess_page(&platform, page, idea, p, None, FormErrors::default()).await?;
     render(&view)
 }
@@ -177,8 +192,7 @@ pub async fn assess(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let mut v = values_from(&form);
     let state = IdeaState::parse(&v.state);
     let merged_into = if v.merged_into.is_empty() {
@@ -200,7 +214,10 @@ pub async fn assess(
     let result = if state.is_none() {
         Err(Error::field("state", "error-not-in-list"))
     } else {
-        ideas::assess(&platform.db, &user, &p, &idea, &a).await
+        platform
+            .db
+            .write(async |tx| ideas::assess(tx, &user, &p, &idea, &a).await)
+            .await
     };
     match result {
         Ok(_) => Ok(see_other(&format!(
@@ -225,31 +242,24 @@ pub async fn rewrite(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let v = values_from(&form);
-    match ideas::rewrite(&platform.db, &user, &idea, &v.title, &v.body, &v.note).await {
+    match platform
+        .db
+        .write(async |tx| ideas::rewrite(tx, &user, &idea, &v.title, &v.body, &v.note).await)
+        .await
+    {
         Ok(_) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-rewritten",
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
-            let mut keep = values_from(&[]);
-            keep.title = v.title;
-            keep.body = v.body;
-            keep.note = v.note;
-            let view = assess_page(&platform, page, idea, p, None, errors).await?;
-            let view = AssessPage {
-                v: AssessValues {
-                    title: keep.title,
-                    body: keep.body,
-                    note: keep.note,
-                    ..view.v
-                },
-                ..view
-            };
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            assess_again(&platform, page, idea, p, &e, |kept| {
+                kept.title = v.title;
+                kept.body = v.body;
+                kept.note = v.note;
+            })
+            .await
         }
         Err(e) => Err(e),
     }
@@ -262,25 +272,22 @@ pub async fn note(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let (idea, p) = idea_and_process(&platform, id).await?;
-    staff_for(&user, &p)?;
+    let (idea, p) = staff_idea(&platform, &user, id).await?;
     let v = values_from(&form);
-    match ideas::add_note(&platform.db, &user, &idea, &v.note_body).await {
+    match platform
+        .db
+        .write(async |tx| ideas::add_note(tx, &user, &idea, &v.note_body).await)
+        .await
+    {
         Ok(()) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-note-added#notes",
             page.url(&format!("/ideas/{id}/assess"))
         ))),
         Err(e @ Error::Validation(_)) => {
-            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
-            let view = assess_page(&platform, page, idea, p, None, errors).await?;
-            let view = AssessPage {
-                v: AssessValues {
-                    note_body: v.note_body,
-                    ..view.v
-                },
-                ..view
-            };
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            assess_again(&platform, page, idea, p, &e, |kept| {
+                kept.note_body = v.note_body
+            })
+            .await
         }
         Err(e) => Err(e),
     }
@@ -412,7 +419,10 @@ pub async fn moderate(
         "block" => Decision::Block,
         _ => return Err(Error::bad_request("error-form-invalid")),
     };
-    moderation::decide(&platform.db, &user, kind, id, decision).await?;
+    platform
+        .db
+        .write(async |tx| moderation::decide(tx, &user, kind, id, decision).await)
+        .await?;
     Ok(see_other(&format!(
         "{}?notice=notice-dialogue-moderated",
         page.url("/dialogue/moderation")

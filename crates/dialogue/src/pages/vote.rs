@@ -195,7 +195,10 @@ pub async fn cast(
     throttle.check(Action::Vote).await?;
     let (choices, mut problems) = choices_from(&p, &form);
     let result = if problems.is_empty() {
-        votes::vote(&platform.db, &p, &user, &choices).await
+        platform
+            .db
+            .write(async |tx| votes::vote(tx, &p, &user, &choices).await)
+            .await
     } else {
         Err(Error::Validation(std::mem::take(&mut problems)))
     };

@@ -123,7 +123,7 @@ async fn api_reads_writes_and_refuses_clearly() {
         let staff_user = person(db, "staff2@example.org", Role::Editor, true, Some(o.id)).await;
         let id: uuid::Uuid = idea["id"].as_str().unwrap().parse().unwrap();
         let stored = dialogue::ideas::get(db, id).await.unwrap().unwrap();
-        dialogue::ideas::assess(
+        assess_as(
             db,
             &staff_user,
             &p,

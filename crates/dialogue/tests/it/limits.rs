@@ -2,7 +2,7 @@
 //! API answers 429 in its error shape with `Retry-After`, pages in the visitor's language.
 
 use axum::http::{StatusCode, header};
-use dialogue::ideas::{self, NewIdea};
+use dialogue::ideas;
 use dialogue::model::{PhaseKind, VoteRule};
 use platform::auth::Role;
 use platform::config::{RateLimit, Settings};
@@ -50,24 +50,14 @@ async fn votes_and_reports_are_limited_per_account() {
         .await;
         let ada = person(db, "ada@example.org", Role::Participant, true, None).await;
         person(db, "bob@example.org", Role::Participant, true, None).await;
-        let id = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Idea",
-                body: "Text",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let id = submit_idea(db, &p, &ada, "transparency", "Idea", "Text")
+            .await
+            .unwrap();
         let idea = ideas::get(db, id).await.unwrap().unwrap();
         let mut comments = Vec::new();
         for text in ["One", "Two", "Three"] {
             comments.push(
-                ideas::add_comment(db, &p, &idea, &ada, text, Lang::En)
+                comment_as(db, &p, &idea, &ada, text, Lang::En)
                     .await
                     .unwrap(),
             );

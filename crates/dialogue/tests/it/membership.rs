@@ -1,9 +1,7 @@
 //! A membership in an organization grants no staff page without the editor role.
 
 use axum::http::StatusCode;
-use dialogue::ideas::{self, NewIdea};
 use dialogue::model::{PhaseKind, VoteRule};
-use platform::Lang;
 use platform::auth::Role;
 use platform::testing;
 
@@ -32,19 +30,9 @@ async fn staff_pages_need_the_editor_role_not_just_a_membership() {
         )
         .await;
         person(db, "staff@example.org", Role::Editor, true, Some(o.id)).await;
-        let id = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Idea",
-                body: "Text",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let id = submit_idea(db, &p, &ada, "transparency", "Idea", "Text")
+            .await
+            .unwrap();
         let assess = format!("/en/ideas/{id}/assess");
         for (who, expected) in [
             ("member@example.org", StatusCode::FORBIDDEN),

@@ -537,19 +537,23 @@ async fn report_a_comment_until_it_is_hidden_then_moderate() {
         person(db, "cy@example.org", Role::Participant, false, None).await;
         person(db, "dee@example.org", Role::Participant, true, None).await;
         person(db, "mod@example.org", Role::Moderator, true, None).await;
-        let id = dialogue::ideas::submit(
-            db,
-            &p,
-            &ada,
-            dialogue::ideas::NewIdea {
-                theme: "transparency",
-                title: "An idea",
-                body: "Text",
-                lang: platform::Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let id = db
+            .write(async |tx| {
+                dialogue::ideas::submit(
+                    tx,
+                    &p,
+                    &ada,
+                    dialogue::ideas::NewIdea {
+                        theme: "transparency",
+                        title: "An idea",
+                        body: "Text",
+                        lang: platform::Lang::En,
+                    },
+                )
+                .await
+            })
+            .await
+            .unwrap();
 
         let mut bob = Client::new(&t);
         bob.login("bob@example.org").await;

@@ -3,9 +3,9 @@
 
 use dialogue::ideas::{self, NewIdea};
 use dialogue::model::{PhaseKind, ReportReason, TargetKind, VoteRule};
-use dialogue::moderation::{self, Decision, ReportCounting};
+use dialogue::moderation::{Decision, ReportCounting};
 use dialogue::search::{self, CONSULTATION, IDEA, PROCESS};
-use platform::auth::Role;
+use platform::auth::{CurrentUser, Role};
 use platform::search::SearchQuery;
 use platform::{Lang, Platform, testing};
 
@@ -46,48 +46,38 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
         let bob = person(db, "bob@example.org", Role::Participant, true, None).await;
         let eve = person(db, "eve@example.org", Role::Participant, true, None).await;
         let moderator = person(db, "mod@example.org", Role::Moderator, true, None).await;
-        let submit = |title: &'static str, body: &'static str, lang: Lang| NewIdea {
-            theme: "transparency",
-            title,
-            body,
-            lang,
+        let submit = async |author: &CurrentUser, title: &str, body: &str, lang: Lang| {
+            let new = NewIdea {
+                theme: "transparency",
+                title,
+                body,
+                lang,
+            };
+            db.write(async |tx| ideas::submit(tx, &p, author, new).await)
+                .await
+                .unwrap()
         };
-        let contracts = ideas::submit(
-            db,
-            &p,
+        let contracts = submit(
             &ada,
-            submit(
-                "Publish public contracts as open data",
-                "Every contract over ten thousand dollars, with the supplier and the amount.",
-                Lang::En,
-            ),
+            "Publish public contracts as open data",
+            "Every contract over ten thousand dollars, with the supplier and the amount.",
+            Lang::En,
         )
-        .await
-        .unwrap();
-        let contrats = ideas::submit(
-            db,
-            &p,
+        .await;
+        let contrats = submit(
             &ada,
-            submit(
-                "Publier les contrats publics",
-                "Chaque contrat devrait être publié avec le fournisseur et le montant.",
-                Lang::Fr,
-            ),
+            "Publier les contrats publics",
+            "Chaque contrat devrait être publié avec le fournisseur et le montant.",
+            Lang::Fr,
         )
-        .await
-        .unwrap();
-        let library = ideas::submit(
-            db,
-            &p,
+        .await;
+        let library = submit(
             &bob,
-            submit(
-                "Longer library hours",
-                "Open public libraries in the evening and on Sundays.",
-                Lang::En,
-            ),
+            "Longer library hours",
+            "Open public libraries in the evening and on Sundays.",
+            Lang::En,
         )
-        .await
-        .unwrap();
+        .await;
         let mut tx = db.begin().await.unwrap();
         let water = dialogue::consultations::create(
             &mut tx,
@@ -180,7 +170,7 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
         assert!(none.is_empty(), "{none:?}");
 
         // Reported to the threshold (2 here): hidden, so out of the index and of similar ideas.
-        moderation::report(
+        report_as(
             db,
             &bob,
             TargetKind::Idea,
@@ -191,7 +181,7 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
         .await
         .unwrap();
         assert!(
-            moderation::report(
+            report_as(
                 db,
                 &eve,
                 TargetKind::Idea,
@@ -218,12 +208,12 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
             .is_empty()
         );
         // Kept by a moderator: found again; removed: gone for good.
-        moderation::decide(db, &moderator, TargetKind::Idea, contracts, Decision::Keep)
+        decide_as(db, &moderator, TargetKind::Idea, contracts, Decision::Keep)
             .await
             .unwrap();
         index(&t).await;
         assert_eq!(find(&platform, "contract", Lang::En, IDEA).len(), 1);
-        moderation::report(
+        report_as(
             db,
             &eve,
             TargetKind::Idea,
@@ -233,7 +223,7 @@ async fn ideas_and_consultations_are_found_in_both_languages_and_hidden_ones_nev
         )
         .await
         .unwrap();
-        moderation::decide(db, &moderator, TargetKind::Idea, library, Decision::Remove)
+        decide_as(db, &moderator, TargetKind::Idea, library, Decision::Remove)
             .await
             .unwrap();
         index(&t).await;

@@ -256,7 +256,8 @@ async fn ideas_are_submitted_only_while_the_phase_is_open_and_within_limits() {
         };
 
         // Unverified: refused, nothing saved.
-        let err = ideas::submit(db, &p, &unverified, idea("Open data"))
+        let err = db
+            .write(async |tx| ideas::submit(tx, &p, &unverified, idea("Open data")).await)
             .await
             .unwrap_err();
         assert!(
@@ -266,19 +267,9 @@ async fn ideas_are_submitted_only_while_the_phase_is_open_and_within_limits() {
         );
 
         // Bad fields: each named, nothing saved.
-        let err = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "nope",
-                title: "",
-                body: "<script>x</script>",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap_err();
+        let err = submit_idea(db, &p, &ada, "nope", "", "<script>x</script>")
+            .await
+            .unwrap_err();
         let fields: Vec<_> = err
             .field_errors()
             .iter()
@@ -293,28 +284,23 @@ async fn ideas_are_submitted_only_while_the_phase_is_open_and_within_limits() {
             ]
         );
         let long = "x".repeat(5001);
-        let err = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Fine",
-                body: &long,
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap_err();
+        let err = submit_idea(db, &p, &ada, "transparency", "Fine", &long)
+            .await
+            .unwrap_err();
         assert_eq!(err.field_errors()[0].msg.key, "error-too-long");
         assert_eq!(count(db, "dialogue_ideas").await, 0);
         assert_eq!(count(db, "dialogue_idea_versions").await, 0);
 
         // Within the limit of 3 per person, then refused.
         for title in ["One", "Two", "Three"] {
-            ideas::submit(db, &p, &ada, idea(title)).await.unwrap();
+            db.write(async |tx| ideas::submit(tx, &p, &ada, idea(title)).await)
+                .await
+                .unwrap();
         }
-        let err = ideas::submit(db, &p, &ada, idea("Four")).await.unwrap_err();
+        let err = db
+            .write(async |tx| ideas::submit(tx, &p, &ada, idea("Four")).await)
+            .await
+            .unwrap_err();
         assert!(
             matches!(&err, Error::Forbidden(m) if m.key == "dialogue-error-idea-limit"),
             "{err:?}"
@@ -327,7 +313,8 @@ async fn ideas_are_submitted_only_while_the_phase_is_open_and_within_limits() {
         set_phase(db, &p, PhaseKind::Ideas, -10, -1).await;
         let closed = reload(db, &p).await;
         let grace = person(db, "grace@example.org", Role::Participant, true, None).await;
-        let err = ideas::submit(db, &closed, &grace, idea("Late"))
+        let err = db
+            .write(async |tx| ideas::submit(tx, &closed, &grace, idea("Late")).await)
             .await
             .unwrap_err();
         assert!(
@@ -361,19 +348,7 @@ async fn a_flood_of_ideas_is_refused() {
         for n in 0..12 {
             let p = &ps[n % 4];
             let title = format!("Idea {n}");
-            match ideas::submit(
-                db,
-                p,
-                &ada,
-                NewIdea {
-                    theme: "accountability",
-                    title: &title,
-                    body: "Text.",
-                    lang: Lang::En,
-                },
-            )
-            .await
-            {
+            match submit_idea(db, p, &ada, "accountability", &title, "Text.").await {
                 Ok(_) => {}
                 Err(e) => {
                     refused = Some((n, e));
@@ -405,32 +380,19 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         .await;
         let ada = person(db, "ada@example.org", Role::Participant, true, None).await;
         let staff = person(db, "staff@example.org", Role::Editor, true, Some(o.id)).await;
-        let a = ideas::submit(
+        let a = submit_idea(
             db,
             &p,
             &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Open the data",
-                body: "It is my considered view that data ought to be opened forthwith.",
-                lang: Lang::En,
-            },
+            "transparency",
+            "Open the data",
+            "It is my considered view that data ought to be opened forthwith.",
         )
         .await
         .unwrap();
-        let b = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Data in CSV",
-                body: "Use CSV.",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let b = submit_idea(db, &p, &ada, "transparency", "Data in CSV", "Use CSV.")
+            .await
+            .unwrap();
         let idea_a = ideas::get(db, a).await.unwrap().unwrap();
 
         // The queue has both.
@@ -442,14 +404,17 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         );
 
         // A rewrite is a new version; the original stays.
-        ideas::rewrite(
-            db,
-            &staff,
-            &idea_a,
-            "Open the data",
-            "Open the data now.",
-            "shorter",
-        )
+        db.write(async |tx| {
+            ideas::rewrite(
+                tx,
+                &staff,
+                &idea_a,
+                "Open the data",
+                "Open the data now.",
+                "shorter",
+            )
+            .await
+        })
         .await
         .unwrap();
         let now = ideas::get(db, a).await.unwrap().unwrap();
@@ -463,7 +428,10 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         assert_eq!(versions[1].editor_label, "staff");
         assert_eq!(versions[1].note, "shorter");
         // The same text again is refused.
-        let err = ideas::rewrite(db, &staff, &now, "Open the data", "Open the data now.", "")
+        let err = db
+            .write(async |tx| {
+                ideas::rewrite(tx, &staff, &now, "Open the data", "Open the data now.", "").await
+            })
             .await
             .unwrap_err();
         assert_eq!(err.field_errors()[0].msg.key, "dialogue-error-rewrite-same");
@@ -471,20 +439,24 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         // The author objects once; someone else cannot.
         let grace = person(db, "grace@example.org", Role::Participant, true, None).await;
         assert!(matches!(
-            ideas::object(db, &grace, &now, "No").await,
+            db.write(async |tx| ideas::object(tx, &grace, &now, "No").await)
+                .await,
             Err(Error::Forbidden(_))
         ));
-        ideas::object(db, &ada, &now, "The rewrite drops my point about speed.")
-            .await
-            .unwrap();
+        db.write(async |tx| {
+            ideas::object(tx, &ada, &now, "The rewrite drops my point about speed.").await
+        })
+        .await
+        .unwrap();
         assert!(matches!(
-            ideas::object(db, &ada, &now, "Again").await,
+            db.write(async |tx| ideas::object(tx, &ada, &now, "Again").await)
+                .await,
             Err(Error::Conflict(_))
         ));
         assert_eq!(ideas::objections(db, a).await.unwrap()[0].version_number, 2);
 
         // Not retained needs a reason; the checklist and the private note are kept.
-        let err = ideas::assess(
+        let err = assess_as(
             db,
             &staff,
             &p,
@@ -498,7 +470,7 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         .unwrap_err();
         assert_eq!(err.field_errors()[0].field, "answer_en");
         let checks = vec![(p.criteria[0].id, true), (p.criteria[1].id, false)];
-        ideas::assess(
+        assess_as(
             db,
             &staff,
             &p,
@@ -512,7 +484,7 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         )
         .await
         .unwrap();
-        ideas::add_note(db, &staff, &now, "Check with the data office.")
+        db.write(async |tx| ideas::add_note(tx, &staff, &now, "Check with the data office.").await)
             .await
             .unwrap();
         let stored = ideas::checks(db, a).await.unwrap();
@@ -526,7 +498,7 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
 
         // Merge b into a: lineage both ways; merging into itself or into a merged idea is refused.
         let idea_b = ideas::get(db, b).await.unwrap().unwrap();
-        let err = ideas::assess(
+        let err = assess_as(
             db,
             &staff,
             &p,
@@ -540,7 +512,7 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         .await
         .unwrap_err();
         assert_eq!(err.field_errors()[0].msg.key, "dialogue-error-merge-self");
-        ideas::assess(
+        assess_as(
             db,
             &staff,
             &p,
@@ -560,7 +532,7 @@ async fn assessment_rewrites_keep_the_original_and_merges_keep_lineage() {
         );
         assert_eq!(ideas::merged_from(db, a).await.unwrap()[0].id, b);
         let merged_b = ideas::get(db, b).await.unwrap().unwrap();
-        let err = ideas::assess(
+        let err = assess_as(
             db,
             &staff,
             &p,
@@ -607,19 +579,9 @@ async fn one_favourite_per_theme_change_and_receipts() {
         let t2 = accepted_idea(db, &p, &ada, &staff, "transparency", "T two").await;
         let a1 = accepted_idea(db, &p, &ada, &staff, "accountability", "A one").await;
         let voter = person(db, "voter@example.org", Role::Participant, true, None).await;
-        let not_accepted = ideas::submit(
-            db,
-            &p,
-            &voter,
-            NewIdea {
-                theme: "accountability",
-                title: "Pending",
-                body: "x",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let not_accepted = submit_idea(db, &p, &voter, "accountability", "Pending", "x")
+            .await
+            .unwrap();
         let choice = |scope: &str, ideas: Vec<uuid::Uuid>, change: bool| BallotChoice {
             scope: scope.into(),
             ideas,
@@ -627,7 +589,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
         };
 
         // An idea of another theme, or one not accepted, is not on the ballot.
-        let err = votes::vote(db, &p, &voter, &[choice("transparency", vec![a1], false)])
+        let err = cast(db, &p, &voter, &[choice("transparency", vec![a1], false)])
             .await
             .unwrap_err();
         assert_eq!(
@@ -636,7 +598,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
             "{}",
             t.engine
         );
-        let err = votes::vote(
+        let err = cast(
             db,
             &p,
             &voter,
@@ -645,7 +607,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
         .await
         .unwrap_err();
         assert_eq!(err.field_errors()[0].msg.key, "dialogue-error-ballot-idea");
-        let err = votes::vote(
+        let err = cast(
             db,
             &p,
             &voter,
@@ -661,7 +623,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
         assert_eq!(count(db, "dialogue_receipts").await, 0);
 
         // Two themes at once: one receipt for both ballots.
-        let out = votes::vote(
+        let out = cast(
             db,
             &p,
             &voter,
@@ -676,7 +638,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
         assert_eq!((out.cast, out.changed), (2, 0));
 
         // A second ballot in a theme is refused; nothing partial is saved.
-        let err = votes::vote(db, &p, &voter, &[choice("transparency", vec![t2], false)])
+        let err = cast(db, &p, &voter, &[choice("transparency", vec![t2], false)])
             .await
             .unwrap_err();
         assert!(
@@ -687,7 +649,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
         assert_eq!(count(db, "dialogue_receipts").await, 1);
 
         // Changing keeps the ballot and its receipt.
-        let out = votes::vote(db, &p, &voter, &[choice("transparency", vec![t2], true)])
+        let out = cast(db, &p, &voter, &[choice("transparency", vec![t2], true)])
             .await
             .unwrap();
         assert_eq!((out.cast, out.changed, out.receipt), (0, 1, None));
@@ -729,7 +691,7 @@ async fn one_favourite_per_theme_change_and_receipts() {
         assert_eq!((ranked[0].rows[1].rank, ranked[0].rows[1].votes), (2, 0));
         // Voting after the close is refused.
         let late = person(db, "late@example.org", Role::Participant, true, None).await;
-        let err = votes::vote(
+        let err = cast(
             db,
             &closed,
             &late,
@@ -792,26 +754,24 @@ async fn approval_up_to_n_and_unverified_voters() {
                 change,
             }]
         };
-        let err = votes::vote(db, &p, &voter, &all(vec![i1, i2, i3], false))
+        let err = cast(db, &p, &voter, &all(vec![i1, i2, i3], false))
             .await
             .unwrap_err();
         assert_eq!(err.field_errors()[0].field, "ideas", "{}", t.engine);
-        let err = votes::vote(db, &p, &voter, &all(vec![i1, i1], false))
+        let err = cast(db, &p, &voter, &all(vec![i1, i1], false))
             .await
             .unwrap_err();
         assert_eq!(
             err.field_errors()[0].msg.key,
             "dialogue-error-ballot-duplicate"
         );
-        votes::vote(db, &p, &voter, &all(vec![i1, i2], false))
+        cast(db, &p, &voter, &all(vec![i1, i2], false))
             .await
             .unwrap();
-        votes::vote(db, &p, &voter, &all(vec![i3], true))
-            .await
-            .unwrap();
+        cast(db, &p, &voter, &all(vec![i3], true)).await.unwrap();
         assert_eq!(votes::totals(db, p.process.id).await.unwrap().choices, 1);
         let unverified = person(db, "bob@example.org", Role::Participant, false, None).await;
-        let err = votes::vote(db, &p, &unverified, &all(vec![i1], false))
+        let err = cast(db, &p, &unverified, &all(vec![i1], false))
             .await
             .unwrap_err();
         assert!(
@@ -847,7 +807,7 @@ async fn one_ballot_per_person_holds_under_concurrency() {
             .map(|_| {
                 let (db, p, voter) = (db.clone(), p.clone(), voter.clone());
                 tokio::spawn(async move {
-                    votes::vote(
+                    cast(
                         &db,
                         &p,
                         &voter,
@@ -890,7 +850,7 @@ async fn one_ballot_per_person_holds_under_concurrency() {
             .map(|v| {
                 let (db, p) = (db.clone(), p.clone());
                 tokio::spawn(async move {
-                    votes::vote(
+                    cast(
                         &db,
                         &p,
                         &v,
@@ -922,7 +882,7 @@ async fn one_ballot_per_person_holds_under_concurrency() {
             .map(|i| {
                 let (db, p, voter) = (db.clone(), p.clone(), voter.clone());
                 tokio::spawn(async move {
-                    votes::vote(
+                    cast(
                         &db,
                         &p,
                         &voter,
@@ -984,27 +944,17 @@ async fn only_verified_reports_hide_by_default() {
         let bob = person(db, "bob@example.org", Role::Participant, true, None).await;
         let throwaway1 = person(db, "x1@example.org", Role::Participant, false, None).await;
         let throwaway2 = person(db, "x2@example.org", Role::Participant, false, None).await;
-        let id = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Idea",
-                body: "Text",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let id = submit_idea(db, &p, &ada, "transparency", "Idea", "Text")
+            .await
+            .unwrap();
         let idea = ideas::get(db, id).await.unwrap().unwrap();
-        let c = ideas::add_comment(db, &p, &idea, &ada, "A fair point", Lang::En)
+        let c = comment_as(db, &p, &idea, &ada, "A fair point", Lang::En)
             .await
             .unwrap();
         let counting = ReportCounting::VerifiedOnly;
         // Two unverified accounts reach the threshold of 2 in number, but do not count.
         for who in [&throwaway1, &throwaway2] {
-            let hidden = moderation::report(
+            let hidden = report_as(
                 db,
                 who,
                 TargetKind::Comment,
@@ -1027,7 +977,7 @@ async fn only_verified_reports_hide_by_default() {
         assert_eq!(queue[0].reports, 2, "{}", t.engine);
         // One verified report makes one that counts; a second hides it.
         assert!(
-            !moderation::report(
+            !report_as(
                 db,
                 &bob,
                 TargetKind::Comment,
@@ -1040,7 +990,7 @@ async fn only_verified_reports_hide_by_default() {
         );
         let cy = person(db, "cy@example.org", Role::Participant, true, None).await;
         assert!(
-            moderation::report(
+            report_as(
                 db,
                 &cy,
                 TargetKind::Comment,
@@ -1073,27 +1023,17 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         let bob = person(db, "bob@example.org", Role::Participant, true, None).await;
         let cy = person(db, "cy@example.org", Role::Participant, false, None).await;
         let moderator = person(db, "mod@example.org", Role::Moderator, true, None).await;
-        let id = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Idea",
-                body: "Text",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let id = submit_idea(db, &p, &ada, "transparency", "Idea", "Text")
+            .await
+            .unwrap();
         let idea = ideas::get(db, id).await.unwrap().unwrap();
-        let c = ideas::add_comment(db, &p, &idea, &bob, "Buy cheap watches", Lang::En)
+        let c = comment_as(db, &p, &idea, &bob, "Buy cheap watches", Lang::En)
             .await
             .unwrap();
 
         assert!(
             matches!(
-                moderation::report(
+                report_as(
                     db,
                     &bob,
                     TargetKind::Comment,
@@ -1107,7 +1047,7 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
             "own comment"
         );
         assert!(
-            !moderation::report(
+            !report_as(
                 db,
                 &ada,
                 TargetKind::Comment,
@@ -1120,7 +1060,7 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         );
         assert!(
             matches!(
-                moderation::report(
+                report_as(
                     db,
                     &ada,
                     TargetKind::Comment,
@@ -1136,7 +1076,7 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         // The threshold is 2: the second person's report hides it pending review (counting
         // everyone's reports here; cy is not verified).
         assert!(
-            moderation::report(
+            report_as(
                 db,
                 &cy,
                 TargetKind::Comment,
@@ -1158,10 +1098,10 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
 
         // Only moderators decide; keep shows it again and closes the reports.
         assert!(matches!(
-            moderation::decide(db, &ada, TargetKind::Comment, c, Decision::Keep).await,
+            decide_as(db, &ada, TargetKind::Comment, c, Decision::Keep).await,
             Err(Error::Forbidden(_))
         ));
-        moderation::decide(db, &moderator, TargetKind::Comment, c, Decision::Keep)
+        decide_as(db, &moderator, TargetKind::Comment, c, Decision::Keep)
             .await
             .unwrap();
         assert_eq!(
@@ -1171,7 +1111,7 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         assert!(moderation::queue(db).await.unwrap().is_empty());
 
         // Block: removed, and the author is blocked (sessions end, no log-in).
-        moderation::report(
+        report_as(
             db,
             &moderator,
             TargetKind::Comment,
@@ -1181,7 +1121,7 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         )
         .await
         .unwrap();
-        moderation::decide(db, &moderator, TargetKind::Comment, c, Decision::Block)
+        decide_as(db, &moderator, TargetKind::Comment, c, Decision::Block)
             .await
             .unwrap();
         assert_eq!(
@@ -1195,11 +1135,11 @@ async fn reports_hide_at_the_threshold_and_moderators_decide() {
         assert!(blocked.blocked_at.is_some(), "{}", t.engine);
         // Staff cannot be blocked from the queue.
         let staff = person(db, "staff@example.org", Role::Editor, true, Some(o.id)).await;
-        let sc = ideas::add_comment(db, &p, &idea, &staff, "Staff note", Lang::En)
+        let sc = comment_as(db, &p, &idea, &staff, "Staff note", Lang::En)
             .await
             .unwrap();
         assert!(matches!(
-            moderation::decide(db, &moderator, TargetKind::Comment, sc, Decision::Block).await,
+            decide_as(db, &moderator, TargetKind::Comment, sc, Decision::Block).await,
             Err(Error::Forbidden(_))
         ));
         // All of it is audited.
@@ -1237,33 +1177,23 @@ async fn comments_follow_the_phase_and_refuse_floods() {
         .await;
         let ada = person(db, "ada@example.org", Role::Participant, true, None).await;
         let unverified = person(db, "bob@example.org", Role::Participant, false, None).await;
-        let id = ideas::submit(
-            db,
-            &p,
-            &ada,
-            NewIdea {
-                theme: "transparency",
-                title: "Idea",
-                body: "Text",
-                lang: Lang::En,
-            },
-        )
-        .await
-        .unwrap();
+        let id = submit_idea(db, &p, &ada, "transparency", "Idea", "Text")
+            .await
+            .unwrap();
         let idea = ideas::get(db, id).await.unwrap().unwrap();
         assert!(
-            matches!(ideas::add_comment(db, &p, &idea, &unverified, "Hi", Lang::En).await, Err(Error::Forbidden(m)) if m.key == "dialogue-error-verify-first")
+            matches!(comment_as(db, &p, &idea, &unverified, "Hi", Lang::En).await, Err(Error::Forbidden(m)) if m.key == "dialogue-error-verify-first")
         );
-        let err = ideas::add_comment(db, &p, &idea, &ada, "  ", Lang::En)
+        let err = comment_as(db, &p, &idea, &ada, "  ", Lang::En)
             .await
             .unwrap_err();
         assert_eq!(err.field_errors()[0].field, "comment");
         for i in 0..ideas::COMMENTS_PER_TEN_MINUTES {
-            ideas::add_comment(db, &p, &idea, &ada, &format!("Comment {i}"), Lang::En)
+            comment_as(db, &p, &idea, &ada, &format!("Comment {i}"), Lang::En)
                 .await
                 .unwrap();
         }
-        let err = ideas::add_comment(db, &p, &idea, &ada, "One more", Lang::En)
+        let err = comment_as(db, &p, &idea, &ada, "One more", Lang::En)
             .await
             .unwrap_err();
         assert!(
@@ -1273,7 +1203,7 @@ async fn comments_follow_the_phase_and_refuse_floods() {
         );
         set_phase(db, &p, PhaseKind::Ideas, -9, -1).await;
         let closed = reload(db, &p).await;
-        let err = ideas::add_comment(db, &closed, &idea, &ada, "Late", Lang::En)
+        let err = comment_as(db, &closed, &idea, &ada, "Late", Lang::En)
             .await
             .unwrap_err();
         assert!(matches!(&err, Error::Forbidden(m) if m.key == "dialogue-error-comments-closed"));

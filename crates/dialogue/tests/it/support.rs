@@ -185,6 +185,88 @@ pub async fn reload(db: &Db, p: &ProcessFull) -> ProcessFull {
     processes::find(db, &p.process.slug).await.unwrap().unwrap()
 }
 
+/// Submits an idea in English in its own transaction, as the idea form does.
+pub async fn submit_idea(
+    db: &Db,
+    p: &ProcessFull,
+    author: &CurrentUser,
+    theme: &str,
+    title: &str,
+    body: &str,
+) -> platform::Result<Uuid> {
+    let new = dialogue::ideas::NewIdea {
+        theme,
+        title,
+        body,
+        lang: Lang::En,
+    };
+    db.write(async |tx| dialogue::ideas::submit(tx, p, author, new).await)
+        .await
+}
+
+/// Records an assessment in its own transaction, as the assessment page does.
+pub async fn assess_as(
+    db: &Db,
+    staff: &CurrentUser,
+    p: &ProcessFull,
+    idea: &dialogue::model::Idea,
+    a: &dialogue::ideas::Assessment,
+) -> platform::Result<bool> {
+    db.write(async |tx| dialogue::ideas::assess(tx, staff, p, idea, a).await)
+        .await
+}
+
+/// Casts or changes ballots in their own transaction, as the ballot page does.
+pub async fn cast(
+    db: &Db,
+    p: &ProcessFull,
+    voter: &CurrentUser,
+    choices: &[dialogue::votes::BallotChoice],
+) -> platform::Result<dialogue::votes::VoteOutcome> {
+    db.write(async |tx| dialogue::votes::vote(tx, p, voter, choices).await)
+        .await
+}
+
+/// Comments on an idea in its own transaction, as the idea page does.
+pub async fn comment_as(
+    db: &Db,
+    p: &ProcessFull,
+    idea: &dialogue::model::Idea,
+    user: &CurrentUser,
+    body: &str,
+    lang: Lang,
+) -> platform::Result<Uuid> {
+    db.write(async |tx| dialogue::ideas::add_comment(tx, p, idea, user, body, lang).await)
+        .await
+}
+
+/// Reports a contribution in its own transaction, as the report button does.
+pub async fn report_as(
+    db: &Db,
+    reporter: &CurrentUser,
+    kind: dialogue::model::TargetKind,
+    id: Uuid,
+    reason: dialogue::model::ReportReason,
+    counting: dialogue::moderation::ReportCounting,
+) -> platform::Result<bool> {
+    db.write(async |tx| {
+        dialogue::moderation::report(tx, reporter, kind, id, reason, counting).await
+    })
+    .await
+}
+
+/// A moderator's decision in its own transaction, as the moderation page does.
+pub async fn decide_as(
+    db: &Db,
+    moderator: &CurrentUser,
+    kind: dialogue::model::TargetKind,
+    id: Uuid,
+    decision: dialogue::moderation::Decision,
+) -> platform::Result<()> {
+    db.write(async |tx| dialogue::moderation::decide(tx, moderator, kind, id, decision).await)
+        .await
+}
+
 /// Submits an idea and accepts it for voting.
 pub async fn accepted_idea(
     db: &Db,
@@ -194,21 +276,18 @@ pub async fn accepted_idea(
     theme: &str,
     title: &str,
 ) -> Uuid {
-    let id = dialogue::ideas::submit(
+    let id = submit_idea(
         db,
         p,
         author,
-        dialogue::ideas::NewIdea {
-            theme,
-            title,
-            body: "Body of the idea, in plain words.",
-            lang: Lang::En,
-        },
+        theme,
+        title,
+        "Body of the idea, in plain words.",
     )
     .await
     .unwrap();
     let idea = dialogue::ideas::get(db, id).await.unwrap().unwrap();
-    dialogue::ideas::assess(
+    assess_as(
         db,
         staff,
         p,

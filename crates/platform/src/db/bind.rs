@@ -44,41 +44,50 @@ impl<'a> BilingualRef<'a> {
     }
 }
 
+/// `.bind_all(ids)` binds each value in turn: the parameters of an `IN (…)` list numbered with
+/// [`placeholders`](super::placeholders), or several parameters that take one value each.
+pub trait BindAll<'q>: Sized {
+    type Database: Database;
+    fn bind_all<T>(self, values: impl IntoIterator<Item = T>) -> Self
+    where
+        T: 'q + Encode<'q, Self::Database> + Type<Self::Database>;
+}
+
+/// The same `bind_all` for each of sqlx's query builders, which have `bind` but no trait in
+/// common.
+macro_rules! bind_all_for {
+    ($($query:ty => <$($param:ident),*>),+ $(,)?) => {$(
+        impl<'q, DB: Database, $($param),*> BindAll<'q> for $query {
+            type Database = DB;
+            fn bind_all<T>(self, values: impl IntoIterator<Item = T>) -> Self
+            where
+                T: 'q + Encode<'q, DB> + Type<DB>,
+            {
+                values.into_iter().fold(self, |query, value| query.bind(value))
+            }
+        }
+    )+};
+}
+
+bind_all_for! {
+    Query<'q, DB, <DB as Database>::Arguments> => <>,
+    QueryAs<'q, DB, O, <DB as Database>::Arguments> => <O>,
+    QueryScalar<'q, DB, O, <DB as Database>::Arguments> => <O>,
+}
+
 /// `.bind_bilingual(&title)` binds `title.en` then `title.fr`: the query names the two columns
 /// side by side (`title_en, title_fr`), as every bilingual field is stored.
 pub trait BindBilingual<'q>: Sized {
     fn bind_bilingual(self, text: impl Into<BilingualRef<'q>>) -> Self;
 }
 
-impl<'q, DB> BindBilingual<'q> for Query<'q, DB, <DB as Database>::Arguments>
+impl<'q, Q> BindBilingual<'q> for Q
 where
-    DB: Database,
-    &'q str: Encode<'q, DB> + Type<DB>,
+    Q: BindAll<'q>,
+    &'q str: Encode<'q, Q::Database> + Type<Q::Database>,
 {
     fn bind_bilingual(self, text: impl Into<BilingualRef<'q>>) -> Self {
         let text = text.into();
-        self.bind(text.en).bind(text.fr)
-    }
-}
-
-impl<'q, DB, O> BindBilingual<'q> for QueryAs<'q, DB, O, <DB as Database>::Arguments>
-where
-    DB: Database,
-    &'q str: Encode<'q, DB> + Type<DB>,
-{
-    fn bind_bilingual(self, text: impl Into<BilingualRef<'q>>) -> Self {
-        let text = text.into();
-        self.bind(text.en).bind(text.fr)
-    }
-}
-
-impl<'q, DB, O> BindBilingual<'q> for QueryScalar<'q, DB, O, <DB as Database>::Arguments>
-where
-    DB: Database,
-    &'q str: Encode<'q, DB> + Type<DB>,
-{
-    fn bind_bilingual(self, text: impl Into<BilingualRef<'q>>) -> Self {
-        let text = text.into();
-        self.bind(text.en).bind(text.fr)
+        self.bind_all([text.en, text.fr])
     }
 }

@@ -8,7 +8,7 @@
 //! The kit a store is written with (see "How to write a query" in docs/ARCHITECTURE.md):
 //! [`Conn`] and [`on!`](crate::on) for a query that runs on either the read pool or a
 //! transaction, [`sql!`](crate::sql) for SQL built from constants, [`placeholders`] for `IN`
-//! lists, [`BindBilingual`] for bilingual columns, [`OnViolation`] for constraint violations,
+//! lists with [`BindAll`], [`BindBilingual`] for bilingual columns, [`OnViolation`] for constraint violations,
 //! [`Audited`] with `Tx::audit_created`/`audit_updated`/`audit_deleted`, and [`Db::write`].
 
 mod audit;
@@ -18,7 +18,7 @@ mod sql;
 mod violations;
 
 pub use audit::Audited;
-pub use bind::{BilingualRef, BindBilingual};
+pub use bind::{BilingualRef, BindAll, BindBilingual};
 pub use conn::{Conn, Held};
 pub use sql::{concatcp, placeholders};
 pub use violations::OnViolation;

@@ -31,10 +31,10 @@ use time::{OffsetDateTime, UtcOffset};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::db::{Actor, Db, Tx, TxConn, now};
+use crate::db::{Actor, Audited, Conn, Db, Tx, TxConn, now};
 use crate::error::{Error, Msg, Result};
 use crate::web::Page;
-use crate::{Platform, exec, read};
+use crate::{Platform, exec, on, sql};
 
 mod pages;
 mod worker;
@@ -53,6 +53,9 @@ const MAX_ERROR_CHARS: usize = 4000;
 
 const COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, lease_until, locked_by, progress_done, \
                        progress_total, progress_note, last_error, created_at, updated_at, finished_at";
+
+/// How the audit log names a job (`job.enqueue`, `job.retry`, `job.cancel`).
+const JOB: Audited = Audited::new("job", "job");
 
 /// Wakes idle workers of this process.
 static WAKE: Notify = Notify::const_new();
@@ -245,15 +248,8 @@ pub async fn enqueue(
     });
     // The payload stays on the job; the audit log keeps what identifies it.
     let after = json!({ "kind": kind, "run_at": run_at, "max_attempts": max_attempts });
-    tx.audit(
-        actor,
-        "job.enqueue",
-        "job",
-        &id.to_string(),
-        None::<&()>,
-        Some(&after),
-    )
-    .await?;
+    tx.audit_as(actor, JOB, "enqueue", id, None::<&()>, Some(&after))
+        .await?;
     announce(tx).await?;
     Ok(id)
 }
@@ -300,21 +296,31 @@ impl JobFilter {
 }
 
 /// Jobs newest first, with the number that match the filter.
-pub async fn list(db: &Db, filter: &JobFilter, limit: i64, offset: i64) -> Result<(Vec<Job>, i64)> {
+pub async fn list(
+    conn: impl Into<Conn<'_>>,
+    filter: &JobFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Job>, i64)> {
+    const FILTER: &str = "WHERE ($1 = '' OR state = $1) AND ($2 = '' OR kind = $2)";
+    const PAGE: &str = sql!(
+        "SELECT ",
+        COLUMNS,
+        " FROM jobs ",
+        FILTER,
+        " ORDER BY id DESC LIMIT $3 OFFSET $4"
+    );
+    const COUNT: &str = sql!("SELECT COUNT(*) FROM jobs ", FILTER);
     let (state, kind) = (filter.state.trim(), filter.kind.trim());
-    let where_ = "WHERE ($1 = '' OR state = $1) AND ($2 = '' OR kind = $2)";
-    let list_sql =
-        format!("SELECT {COLUMNS} FROM jobs {where_} ORDER BY id DESC LIMIT $3 OFFSET $4");
-    let count_sql = format!("SELECT COUNT(*) FROM jobs {where_}");
-    Ok(read!(db, |c| {
-        let rows = sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(list_sql.as_str()))
+    Ok(on!(conn, |c| {
+        let rows = sqlx::query_as::<_, Job>(PAGE)
             .bind(state)
             .bind(kind)
             .bind(limit)
             .bind(offset)
             .fetch_all(&mut *c)
             .await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+        let total: i64 = sqlx::query_scalar(COUNT)
             .bind(state)
             .bind(kind)
             .fetch_one(&mut *c)
@@ -323,19 +329,17 @@ pub async fn list(db: &Db, filter: &JobFilter, limit: i64, offset: i64) -> Resul
     }))
 }
 
-pub async fn get(db: &Db, id: Uuid) -> Result<Option<Job>> {
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
-    Ok(read!(db, |c| sqlx::query_as::<_, Job>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?))
+pub async fn get(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Job>> {
+    const BY_ID: &str = sql!("SELECT ", COLUMNS, " FROM jobs WHERE id = $1");
+    Ok(on!(conn, |c| sqlx::query_as::<_, Job>(BY_ID)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?))
 }
 
 /// How many jobs are in each state; every known state is present, in [`JobState::ALL`] order.
 pub async fn counts_by_state(db: &Db) -> Result<Vec<(JobState, i64)>> {
-    let rows: Vec<(String, i64)> = read!(db, |c| {
+    let rows: Vec<(String, i64)> = on!(db, |c| {
         sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM jobs GROUP BY state")
             .fetch_all(&mut *c)
             .await?
@@ -359,69 +363,61 @@ pub async fn update_metrics(db: &Db) -> Result<Vec<(JobState, i64)>> {
 /// Queues a failed or cancelled job again, with a fresh count of attempts. The last error stays
 /// until the next run ends.
 pub async fn retry(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Job> {
-    let before = get_in_tx(tx, id).await?.ok_or(Error::NotFound)?;
-    let at = now();
-    let sql = format!(
+    const RETRY: &str = sql!(
         "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, lease_until = NULL, locked_by = NULL, finished_at = NULL, \
-         updated_at = $1 WHERE id = $2 AND state IN ('failed', 'cancelled') RETURNING {COLUMNS}"
+         updated_at = $1 WHERE id = $2 AND state IN ('failed', 'cancelled') RETURNING ",
+        COLUMNS
     );
-    let after = exec!(tx, |c| sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(
-        sql.as_str()
-    ))
-    .bind(at)
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?);
-    let after = after.ok_or_else(|| Error::Conflict(Msg::new("jobs-error-not-retryable")))?;
-    tx.audit(
-        actor,
-        "job.retry",
-        "job",
-        &id.to_string(),
-        Some(&audit_view(&before)),
-        Some(&audit_view(&after)),
-    )
-    .await?;
+    let after = change_state(tx, actor, id, RETRY, "retry", "jobs-error-not-retryable").await?;
     announce(tx).await?;
     Ok(after)
 }
 
 /// Cancels a queued or running job. A running handler is stopped at its next heartbeat.
 pub async fn cancel(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Job> {
-    let before = get_in_tx(tx, id).await?.ok_or(Error::NotFound)?;
-    let at = now();
-    let sql = format!(
+    const CANCEL: &str = sql!(
         "UPDATE jobs SET state = 'cancelled', lease_until = NULL, locked_by = NULL, finished_at = $1, updated_at = $1 \
-         WHERE id = $2 AND state IN ('queued', 'running') RETURNING {COLUMNS}"
+         WHERE id = $2 AND state IN ('queued', 'running') RETURNING ",
+        COLUMNS
     );
-    let after = exec!(tx, |c| sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(
-        sql.as_str()
-    ))
-    .bind(at)
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?);
-    let after = after.ok_or_else(|| Error::Conflict(Msg::new("jobs-error-not-cancellable")))?;
-    tx.audit(
+    change_state(
+        tx,
         actor,
-        "job.cancel",
-        "job",
-        &id.to_string(),
+        id,
+        CANCEL,
+        "cancel",
+        "jobs-error-not-cancellable",
+    )
+    .await
+}
+
+/// Runs `update` (`$1` now, `$2` the job's id, returning the job) and records `job.<verb>` with
+/// the states before and after; a job the update leaves alone is a conflict with `refusal`.
+async fn change_state(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Uuid,
+    update: &'static str,
+    verb: &str,
+    refusal: &'static str,
+) -> Result<Job> {
+    let before = get(&mut *tx, id).await?.ok_or(Error::NotFound)?;
+    let after = exec!(tx, |c| sqlx::query_as::<_, Job>(update)
+        .bind(now())
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?);
+    let after = after.ok_or_else(|| Error::Conflict(Msg::new(refusal)))?;
+    tx.audit_as(
+        actor,
+        JOB,
+        verb,
+        id,
         Some(&audit_view(&before)),
         Some(&audit_view(&after)),
     )
     .await?;
     Ok(after)
-}
-
-async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<Job>> {
-    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
-    Ok(exec!(tx, |c| sqlx::query_as::<_, Job>(
-        sqlx::AssertSqlSafe(sql.as_str())
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?))
 }
 
 fn audit_view(job: &Job) -> Value {

@@ -87,13 +87,12 @@ pub(crate) async fn admin_retry(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response> {
-    let mut tx = platform.db.begin().await?;
-    retry(&mut tx, &admin.actor(), id).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!(
-        "{}?notice=notice-job-retried",
-        page.url(&format!("/admin/jobs/{id}"))
-    )))
+    let actor = admin.actor();
+    platform
+        .db
+        .write(async |tx| retry(tx, &actor, id).await)
+        .await?;
+    Ok(back_to_job(&page, id, "notice-job-retried"))
 }
 
 pub(crate) async fn admin_cancel(
@@ -103,11 +102,18 @@ pub(crate) async fn admin_cancel(
     Path(id): Path<Uuid>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response> {
-    let mut tx = platform.db.begin().await?;
-    cancel(&mut tx, &admin.actor(), id).await?;
-    tx.commit().await?;
-    Ok(see_other(&format!(
-        "{}?notice=notice-job-cancelled",
+    let actor = admin.actor();
+    platform
+        .db
+        .write(async |tx| cancel(tx, &actor, id).await)
+        .await?;
+    Ok(back_to_job(&page, id, "notice-job-cancelled"))
+}
+
+/// To the job's page, with `notice` shown.
+fn back_to_job(page: &Page, id: Uuid, notice: &str) -> Response {
+    see_other(&format!(
+        "{}?notice={notice}",
         page.url(&format!("/admin/jobs/{id}"))
-    )))
+    ))
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::db::{Db, Engine, now};
 use crate::error::Result;
-use crate::{Platform, exec, read};
+use crate::{Platform, exec, on, sql};
 
 use super::*;
 
@@ -252,43 +252,55 @@ pub(super) async fn claim(
     lease: Duration,
     look_first: bool,
 ) -> Result<Option<Job>> {
+    /// Jobs due at `$1`: queued and due, or running on a lease that ran out.
+    const DUE: &str =
+        "(state = 'queued' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)";
+    const ANY_DUE: &str = sql!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE ",
+        DUE,
+        " LIMIT 1) AS due"
+    );
+    const NEXT_DUE: &str = sql!(
+        "SELECT id FROM jobs WHERE ",
+        DUE,
+        " ORDER BY run_at, id LIMIT 1"
+    );
+    const LEASE: &str = "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $2, lease_until = $3, \
+         updated_at = $1 WHERE id = ";
+    const CLAIM_SQLITE: &str = sql!(LEASE, "(", NEXT_DUE, ") RETURNING ", COLUMNS);
+    const CLAIM_POSTGRES: &str = sql!(
+        LEASE,
+        "(",
+        NEXT_DUE,
+        " FOR UPDATE SKIP LOCKED) RETURNING ",
+        COLUMNS
+    );
     let at = now();
     let lease_until = at + lease;
-    let due = "(state = 'queued' AND run_at <= $3) OR (state = 'running' AND lease_until < $3)";
     if let (Db::Sqlite { .. }, true) = (db, look_first) {
-        let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE {} LIMIT 1) AS due",
-            due.replace("$3", "$1")
-        );
-        let found: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(
-            sql.as_str()
-        ))
-        .bind(at)
-        .fetch_one(&mut *c)
-        .await?);
+        let found: i64 = on!(db, |c| sqlx::query_scalar(ANY_DUE)
+            .bind(at)
+            .fetch_one(&mut *c)
+            .await?);
         if found == 0 {
             return Ok(None);
         }
     }
-    let lock = match db.engine() {
-        Engine::Postgres => " FOR UPDATE SKIP LOCKED",
-        Engine::Sqlite => "",
+    let claim = match db.engine() {
+        Engine::Postgres => CLAIM_POSTGRES,
+        Engine::Sqlite => CLAIM_SQLITE,
     };
-    let sql = format!(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1, lease_until = $2, updated_at = $3 \
-         WHERE id = (SELECT id FROM jobs WHERE {due} ORDER BY run_at, id LIMIT 1{lock}) RETURNING {COLUMNS}"
-    );
-    let mut tx = db.begin().await?;
-    let job = exec!(tx, |c| {
-        sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(worker)
-            .bind(lease_until)
-            .bind(at)
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    tx.commit().await?;
-    Ok(job)
+    db.write(async |tx| {
+        Ok(exec!(tx, |c| {
+            sqlx::query_as::<_, Job>(claim)
+                .bind(at)
+                .bind(worker)
+                .bind(lease_until)
+                .fetch_optional(&mut *c)
+                .await?
+        }))
+    })
+    .await
 }
 
 /// How a run ended, as recorded on the job.
@@ -445,24 +457,26 @@ pub(super) async fn heartbeat(
     p: &Progress,
 ) -> Result<bool> {
     let at = now();
-    let mut tx = db.begin().await?;
-    let n = exec!(tx, |c| {
-        sqlx::query(
-            "UPDATE jobs SET lease_until = $1, updated_at = $2, progress_done = $3, progress_total = $4, progress_note = $5 \
-             WHERE id = $6 AND locked_by = $7 AND state = 'running'",
-        )
-        .bind(at + lease)
-        .bind(at)
-        .bind(p.done)
-        .bind(p.total)
-        .bind(&p.note)
-        .bind(id)
-        .bind(worker)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-    });
-    tx.commit().await?;
+    let n = db
+        .write(async |tx| {
+            Ok(exec!(tx, |c| {
+                sqlx::query(
+                    "UPDATE jobs SET lease_until = $1, updated_at = $2, progress_done = $3, progress_total = $4, progress_note = $5 \
+                     WHERE id = $6 AND locked_by = $7 AND state = 'running'",
+                )
+                .bind(at + lease)
+                .bind(at)
+                .bind(p.done)
+                .bind(p.total)
+                .bind(&p.note)
+                .bind(id)
+                .bind(worker)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+            }))
+        })
+        .await?;
     Ok(n == 1)
 }
 
@@ -530,29 +544,31 @@ pub(super) async fn write_finish(
         ),
         Finish::Released => ("queued", at, job.last_error.clone(), None, -1),
     };
-    let mut tx = db.begin().await?;
-    let n = exec!(tx, |c| {
-        sqlx::query(
-            "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, finished_at = $4, attempts = attempts + $5, \
-             lease_until = NULL, locked_by = NULL, progress_done = $6, progress_total = $7, progress_note = $8, updated_at = $9 \
-             WHERE id = $10 AND locked_by = $11 AND state = 'running'",
-        )
-        .bind(state)
-        .bind(run_at)
-        .bind(error)
-        .bind(finished_at)
-        .bind(attempts_delta)
-        .bind(p.done)
-        .bind(p.total)
-        .bind(&p.note)
-        .bind(at)
-        .bind(job.id)
-        .bind(worker)
-        .execute(&mut *c)
-        .await?
-        .rows_affected()
-    });
-    tx.commit().await?;
+    let n = db
+        .write(async |tx| {
+            Ok(exec!(tx, |c| {
+                sqlx::query(
+                    "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, finished_at = $4, attempts = attempts + $5, \
+                     lease_until = NULL, locked_by = NULL, progress_done = $6, progress_total = $7, progress_note = $8, updated_at = $9 \
+                     WHERE id = $10 AND locked_by = $11 AND state = 'running'",
+                )
+                .bind(state)
+                .bind(run_at)
+                .bind(&error)
+                .bind(finished_at)
+                .bind(attempts_delta)
+                .bind(p.done)
+                .bind(p.total)
+                .bind(&p.note)
+                .bind(at)
+                .bind(job.id)
+                .bind(worker)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+            }))
+        })
+        .await?;
     Ok(n == 1)
 }
 

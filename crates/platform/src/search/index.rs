@@ -191,6 +191,12 @@ impl Search {
                 }
                 (_, e) => internal(e),
             })?;
+            // A process killed between writing a commit's files and its meta.json leaves those
+            // files behind, and the next commit would write the same names and fail: they are
+            // not part of the index, so they go before anything is written.
+            if let Err(e) = writer.garbage_collect_files().wait() {
+                tracing::warn!(error = %e, "cannot remove the search index's unused files");
+            }
             *guard = Some(writer);
         }
         f(guard.as_mut().expect("writer just opened")).map_err(internal)

@@ -1614,3 +1614,79 @@ fn vocabulary_word(i: usize) -> String {
         SYLLABLES[(i / 576) % 24]
     )
 }
+
+/// A process killed in the middle of a commit (its segment and delete files written, meta.json
+/// not) must not stop the next process from writing: found by `bench/crash`, where a restart
+/// failed with `FileAlreadyExists("….del")`. The kill is played back exactly: a whole commit,
+/// then meta.json as it was before it.
+#[test]
+fn a_commit_cut_short_by_a_kill_does_not_stop_the_next_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let payload = |seq| Payload {
+        v: SCHEMA_VERSION,
+        seq,
+        gaps: Vec::new(),
+    };
+    {
+        let search = Search::open(dir.path()).unwrap();
+        index(
+            &search,
+            &[
+                doc("dataset", "a", "Aspen", "Tremble", "", ""),
+                doc("dataset", "b", "Birch", "Bouleau", "", ""),
+            ],
+        );
+    }
+    // Every file as the first commit left it, and the list of files tantivy manages.
+    let before: Vec<(std::ffi::OsString, Vec<u8>)> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| !e.file_name().to_string_lossy().ends_with(".lock"))
+        .map(|e| (e.file_name(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    let managed = |dir: &std::path::Path| -> Vec<String> {
+        serde_json::from_slice(&std::fs::read(dir.join(".managed.json")).unwrap()).unwrap()
+    };
+    let managed_before = managed(dir.path());
+    {
+        let search = Search::open(dir.path()).unwrap();
+        search
+            .write(
+                &["dataset:a".into()],
+                &[doc("dataset", "c", "Cedar", "Cèdre", "", "")],
+            )
+            .unwrap();
+        search.commit(&payload(1)).unwrap();
+    }
+    // The kill: the second commit's files are there and managed, its meta.json is not, and
+    // nothing of the first commit was removed yet.
+    let mut managed_all = managed(dir.path());
+    managed_all.extend(managed_before);
+    managed_all.sort();
+    managed_all.dedup();
+    for (name, bytes) in before {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    std::fs::write(
+        dir.path().join(".managed.json"),
+        serde_json::to_vec(&managed_all).unwrap(),
+    )
+    .unwrap();
+
+    let search = Search::open(dir.path()).unwrap();
+    search
+        .write(
+            &["dataset:a".into()],
+            &[doc("dataset", "d", "Douglas fir", "Douglas", "", "")],
+        )
+        .unwrap();
+    search.commit(&payload(1)).unwrap();
+    let found: Vec<Vec<String>> = ["aspen", "birch", "cedar", "douglas"]
+        .iter()
+        .map(|w| ids(&search, w, Lang::En))
+        .collect();
+    assert_eq!(
+        found,
+        [vec![], vec!["b".to_string()], vec![], vec!["d".to_string()]]
+    );
+}

@@ -53,6 +53,94 @@ async fn the_counter_is_exact_under_concurrency_and_windows_roll_over() {
     }
 }
 
+#[tokio::test]
+async fn a_window_too_large_for_seconds_saturates_instead_of_overflowing() {
+    let hostile = RateLimit {
+        per_address: 1,
+        per_account: 0,
+        window_minutes: i64::MAX,
+    };
+    assert_eq!(hostile.window_seconds(), i64::MAX);
+    for t in testing::engines().await {
+        let engine = t.engine;
+        let key = vec![("overflow|address|x".to_string(), 1)];
+        let now = 1_800_000_000;
+        assert_eq!(
+            ratelimit::hit(&t.db, &key, i64::MAX, now).await.unwrap(),
+            None,
+            "{engine}"
+        );
+        assert_eq!(
+            ratelimit::hit(&t.db, &key, i64::MAX, now).await.unwrap(),
+            Some((i64::MAX - now) as u64),
+            "{engine}: the window ends as late as an i64 allows"
+        );
+        // Through the settings: the second sign-up from one address is refused, not a panic.
+        let mut settings = Settings {
+            data_dir: t.dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        settings.limits.rate.signup = hostile.clone();
+        let platform = Platform::with_db(settings, t.db.clone(), Vec::new()).unwrap();
+        let c = Client::new(&platform, None).await;
+        for (email, status) in [
+            ("first@example.org", StatusCode::SEE_OTHER),
+            ("second@example.org", StatusCode::TOO_MANY_REQUESTS),
+        ] {
+            let fields = [
+                ("email", email),
+                ("password", "a good long password"),
+                ("password_confirm", "a good long password"),
+            ];
+            let reply = c.post("/en/account/signup", &fields).await;
+            assert_eq!(reply.status, status, "{engine}: {}", reply.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hit_prunes_its_own_expired_counters_and_a_sweep_every_key() {
+    async fn rows(db: &platform::Db, key: &str) -> i64 {
+        async fn count(db: &platform::Db, key: &str) -> platform::Result<i64> {
+            Ok(platform::read!(db, |c| sqlx::query_scalar(
+                "SELECT COUNT(*) FROM rate_limits WHERE key = $1"
+            )
+            .bind(key)
+            .fetch_one(&mut *c)
+            .await?))
+        }
+        count(db, key).await.unwrap()
+    }
+    for t in testing::engines().await {
+        let engine = t.engine;
+        let (mine, other) = ("prune|mine".to_string(), "prune|other".to_string());
+        let earlier = 1_800_000_000;
+        let later = earlier + 7200;
+        for key in [&mine, &other] {
+            ratelimit::hit(&t.db, &[(key.clone(), 5)], 3600, earlier)
+                .await
+                .unwrap();
+        }
+        ratelimit::hit(&t.db, &[(mine.clone(), 5)], 3600, later)
+            .await
+            .unwrap();
+        assert_eq!(
+            rows(&t.db, &mine).await,
+            1,
+            "{engine}: the ended window is gone"
+        );
+        let mut tx = t.db.begin().await.unwrap();
+        ratelimit::sweep_expired(&mut tx, later).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(rows(&t.db, &other).await, 0, "{engine}: swept");
+        assert_eq!(
+            rows(&t.db, &mine).await,
+            1,
+            "{engine}: the current window stays"
+        );
+    }
+}
+
 struct Client {
     app: App,
     cookies: String,

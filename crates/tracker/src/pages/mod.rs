@@ -543,16 +543,12 @@ async fn post_update(
                 }),
                 ..UpdateInput::default()
             };
-            let mut tx = platform.db.begin().await?;
-            match store::post_update(&mut tx, &user.actor(), &user.display_name, &item, &input)
+            platform
+                .db
+                .write(async |tx| {
+                    store::post_update(tx, &user.actor(), &user.display_name, &item, &input).await
+                })
                 .await
-            {
-                Ok(u) => {
-                    tx.commit().await?;
-                    Ok(u)
-                }
-                Err(e) => Err(e),
-            }
         }
     };
     match outcome {
@@ -731,12 +727,10 @@ async fn milestone_create(
     require_team(&user, &item)?;
     let outcome = match form.input() {
         Ok(input) => {
-            let mut tx = platform.db.begin().await?;
-            let r = store::add_milestone(&mut tx, &user.actor(), &item, &input).await;
-            if r.is_ok() {
-                tx.commit().await?;
-            }
-            r
+            platform
+                .db
+                .write(async |tx| store::add_milestone(tx, &user.actor(), &item, &input).await)
+                .await
         }
         Err(e) => Err(e),
     };
@@ -825,12 +819,10 @@ async fn milestone_save(
     let m = find_milestone(&platform, &item, n).await?;
     let outcome = match form.input() {
         Ok(input) => {
-            let mut tx = platform.db.begin().await?;
-            let r = store::edit_milestone(&mut tx, &user.actor(), &m, &input).await;
-            if r.is_ok() {
-                tx.commit().await?;
-            }
-            r
+            platform
+                .db
+                .write(async |tx| store::edit_milestone(tx, &user.actor(), &m, &input).await)
+                .await
         }
         Err(e) => Err(e),
     };
@@ -994,14 +986,11 @@ async fn assessment_create(
     let item = find_item(&platform, &kind, &slug).await?;
     require_admin(&user)?;
     let outcome = match form.input() {
-        Ok(input) => {
-            let mut tx = platform.db.begin().await?;
-            let r = store::add_assessment(&mut tx, &user.actor(), item.id, &input).await;
-            if r.is_ok() {
-                tx.commit().await?;
-            }
-            r.map(|_| ())
-        }
+        Ok(input) => platform
+            .db
+            .write(async |tx| store::add_assessment(tx, &user.actor(), item.id, &input).await)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match outcome {

@@ -143,27 +143,11 @@ pub(super) async fn import(
     let page = import_page(page);
     let Some(lang) = Lang::from_code(&text_lang) else {
         let problems = vec![page.t("tracker-import-choose-language")];
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ImportPage {
-                page,
-                problems,
-                report: None,
-                text_lang,
-            },
-        );
+        return refused(page, problems, text_lang);
     };
     if bytes.is_empty() {
         let problems = vec![page.t("tracker-import-no-file")];
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ImportPage {
-                page,
-                problems,
-                report: None,
-                text_lang,
-            },
-        );
+        return refused(page, problems, text_lang);
     }
     let base = platform.settings.base_url();
     match ogp::import(&platform.db, &user.actor(), &bytes, lang, &base).await? {
@@ -175,15 +159,20 @@ pub(super) async fn import(
         }),
         Err(e) => {
             let problems = e.describe(page.lang);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ImportPage {
-                    page,
-                    problems,
-                    report: None,
-                    text_lang,
-                },
-            )
+            refused(page, problems, text_lang)
         }
     }
+}
+
+/// The import page again with what is wrong with the upload, nothing imported.
+fn refused(page: Page, problems: Vec<String>, text_lang: String) -> Result<Response> {
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &ImportPage {
+            page,
+            problems,
+            report: None,
+            text_lang,
+        },
+    )
 }

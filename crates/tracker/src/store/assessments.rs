@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use platform::db::{Audited, BindBilingual};
+use platform::db::{Audited, BindBilingual, Conn};
 use platform::error::{FieldError, Msg};
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, read, sql};
+use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, on, read, sql};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -245,4 +245,30 @@ pub async fn latest_assessments(db: &Db) -> Result<HashMap<Uuid, Assessment>> {
         out.entry(r.item_id).or_insert_with(|| Assessment::from(r));
     }
     Ok(out)
+}
+
+/// The scale of an assessment, as stored: specificity, verifiable, potential impact, completion
+/// and opened government.
+pub type AssessmentScale = (
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The scale of an item's latest assessment, which an OGP import compares with its row.
+pub async fn latest_scale(
+    conn: impl Into<Conn<'_>>,
+    item_id: Uuid,
+) -> Result<Option<AssessmentScale>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_as(
+            "SELECT specificity, verifiable, potential_impact, completion, opened_government FROM tracker_assessments \
+             WHERE item_id = $1 ORDER BY assessed_on DESC, created_at DESC LIMIT 1",
+        )
+        .bind(item_id)
+        .fetch_optional(&mut *c)
+        .await?
+    }))
 }

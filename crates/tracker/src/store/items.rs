@@ -1,10 +1,10 @@
 //! Commitments and other items: the records, their validation, creation, edits and deletion,
 //! and reads.
 
-use platform::db::{Audited, BindBilingual, Conn, OnViolation};
+use platform::db::{Audited, BindAll, BindBilingual, Conn, OnViolation};
 use platform::error::{FieldError, Msg};
 use platform::orgs;
-use platform::{Actor, Bilingual, Db, Error, Result, Tx, exec, on, read, sql};
+use platform::{Actor, Bilingual, Db, Error, Lang, Result, Tx, exec, on, read, sql};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -176,7 +176,8 @@ pub(super) struct ItemRow {
     updated_at: OffsetDateTime,
 }
 
-const ITEM: Audited = Audited::new("tracker.item", "tracker_item");
+/// How the audit log names an item (`tracker.item.create`, `tracker.item.import`, …).
+pub const ITEM: Audited = Audited::new("tracker.item", "tracker_item");
 
 pub(super) const ITEM_COLUMNS: &str = "i.id, i.kind, i.slug, i.plan_id, i.number, i.position, i.ogp_id, i.organization_id, \
     i.title_en, i.title_fr, i.short_title_en, i.short_title_fr, i.lead_team_en, i.lead_team_fr, \
@@ -795,4 +796,106 @@ pub async fn count_items(db: &Db) -> Result<i64> {
             .fetch_one(&mut *c)
             .await?
     }))
+}
+
+/// The commitment an OGP import row names: by OGP's identifier, else by our id (`by_id`), else by
+/// its plan and number.
+pub async fn find_commitment(
+    conn: impl Into<Conn<'_>>,
+    identifier: &str,
+    by_id: Option<Uuid>,
+    plan_id: Uuid,
+    number: &str,
+) -> Result<Option<Uuid>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_scalar(
+            "SELECT id FROM tracker_items WHERE kind = 'commitment' AND \
+             (($1 <> '' AND ogp_id = $1) OR id = $2 OR (plan_id = $3 AND number = $4)) \
+             ORDER BY CASE WHEN $1 <> '' AND ogp_id = $1 THEN 0 WHEN id = $2 THEN 1 ELSE 2 END LIMIT 1",
+        )
+        .bind(identifier)
+        .bind(by_id)
+        .bind(plan_id)
+        .bind(number)
+        .fetch_optional(&mut *c)
+        .await?
+    }))
+}
+
+/// The slug of an item's lead organization.
+pub async fn lead_organization_slug(
+    conn: impl Into<Conn<'_>>,
+    item: Uuid,
+) -> Result<Option<String>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_scalar(
+            "SELECT o.slug FROM tracker_items i JOIN organizations o ON o.id = i.organization_id WHERE i.id = $1",
+        )
+        .bind(item)
+        .fetch_optional(&mut *c)
+        .await?
+    }))
+}
+
+/// What an OGP import sets on a commitment that exists: its identifiers, lead organization (by
+/// slug), values and page elsewhere, and its texts in the import's language only.
+pub struct ImportedCommitment<'a> {
+    pub ogp_id: &'a str,
+    pub number: &'a str,
+    pub organization: &'a str,
+    pub title: &'a str,
+    pub short_title: &'a str,
+    pub description: &'a str,
+    pub actors_government: &'a str,
+    pub actors_civil_society: &'a str,
+    /// Access to information, civic participation, public accountability, technology.
+    pub values: [bool; 4],
+    pub source_url: &'a str,
+}
+
+/// The UPDATE of [`update_imported`] for the texts of one language, `$1` being the item's id.
+macro_rules! update_imported_sql {
+    ($lang:literal) => {
+        sql!(
+            "UPDATE tracker_items SET ogp_id = $2, organization_id = (SELECT id FROM organizations WHERE slug = $3), \
+             title_", $lang, " = $4, short_title_", $lang, " = $5, description_", $lang, " = $6, \
+             actors_government_", $lang, " = $7, actors_civil_society_", $lang, " = $8, \
+             value_access_information = $9, value_civic_participation = $10, value_public_accountability = $11, \
+             value_technology = $12, source_url = $13, number = $14, updated_at = $15 WHERE id = $1"
+        )
+    };
+}
+
+/// Writes what an OGP import read for commitment `id`, leaving its texts in the other language
+/// as they are. The caller records it in the audit and change logs.
+pub async fn update_imported(
+    tx: &mut Tx,
+    id: Uuid,
+    lang: Lang,
+    imported: &ImportedCommitment<'_>,
+) -> Result<()> {
+    let update = match lang {
+        Lang::En => update_imported_sql!("en"),
+        Lang::Fr => update_imported_sql!("fr"),
+    };
+    let c = imported;
+    exec!(tx, |conn| {
+        sqlx::query(update)
+            .bind(id)
+            .bind(c.ogp_id)
+            .bind(c.organization)
+            .bind(c.title)
+            .bind(c.short_title)
+            .bind(c.description)
+            .bind(c.actors_government)
+            .bind(c.actors_civil_society)
+            .bind_all(c.values)
+            .bind(c.source_url)
+            .bind(c.number)
+            .bind(platform::db::now())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(())
 }

@@ -24,9 +24,10 @@ pub use themes::*;
 pub use updates::*;
 pub use views::*;
 
+use platform::db::Conn;
 use platform::error::{FieldError, Msg};
 use platform::orgs;
-use platform::{Bilingual, Result, Tx, exec};
+use platform::{Bilingual, Result, Tx, exec, on};
 
 fn is_blank(b: &Bilingual) -> bool {
     b.en.trim().is_empty() && b.fr.trim().is_empty()
@@ -86,4 +87,36 @@ async fn free_slug(tx: &mut Tx, base: &str, plans: bool) -> Result<String> {
         }
     }
     unreachable!("the loop returns")
+}
+
+/// What an import finds by name.
+#[derive(Clone, Copy, Debug)]
+pub enum Named {
+    Organization,
+    Theme,
+}
+
+/// The slug of the organization or theme titled `title` in either language (any case), or with
+/// slug `slug`; the first by slug when several are.
+pub async fn slug_named(
+    conn: impl Into<Conn<'_>>,
+    named: Named,
+    title: &str,
+    slug: &str,
+) -> Result<Option<String>> {
+    let select = match named {
+        Named::Organization => {
+            "SELECT slug FROM organizations WHERE LOWER(title_en) = $1 OR LOWER(title_fr) = $1 OR slug = $2 ORDER BY slug LIMIT 1"
+        }
+        Named::Theme => {
+            "SELECT slug FROM tracker_themes WHERE LOWER(title_en) = $1 OR LOWER(title_fr) = $1 OR slug = $2 ORDER BY slug LIMIT 1"
+        }
+    };
+    Ok(on!(conn, |c| {
+        sqlx::query_scalar(select)
+            .bind(title.trim().to_lowercase())
+            .bind(slug)
+            .fetch_optional(&mut *c)
+            .await?
+    }))
 }

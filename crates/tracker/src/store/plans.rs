@@ -149,26 +149,9 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result
         created_at: at,
         updated_at: at,
     };
-    exec!(tx, |c| {
-        sqlx::query(sql!(
-            "INSERT INTO tracker_plans (",
-            PLAN_COLUMNS,
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)"
-        ))
-        .bind(plan.id)
-        .bind(&plan.slug)
-        .bind_bilingual(&plan.title)
-        .bind_bilingual(&plan.summary)
-        .bind(&plan.country)
-        .bind(&plan.region)
-        .bind(plan.plan_number)
-        .bind(plan.year_submitted)
-        .bind(at)
-        .execute(&mut *c)
+    write_plan(tx, &plan, true)
         .await
-        .map(|r| r.rows_affected())
-    })
-    .on_unique(|_| Error::field("slug", "tracker-error-plan-taken"))?;
+        .on_unique(|_| Error::field("slug", "tracker-error-plan-taken"))?;
     tx.audit_created(actor, PLAN, plan.id, &plan).await?;
     Ok(plan)
 }
@@ -197,27 +180,57 @@ pub async fn update_plan(
         updated_at: platform::db::now(),
         ..before.clone()
     };
-    exec!(tx, |c| {
-        sqlx::query(
-            "UPDATE tracker_plans SET title_en = $2, title_fr = $3, summary_en = $4, summary_fr = $5, country = $6, \
-             region = $7, plan_number = $8, year_submitted = $9, updated_at = $10 WHERE id = $1",
-        )
-        .bind(plan.id)
-        .bind_bilingual(&plan.title)
-        .bind_bilingual(&plan.summary)
-        .bind(&plan.country)
-        .bind(&plan.region)
-        .bind(plan.plan_number)
-        .bind(plan.year_submitted)
-        .bind(plan.updated_at)
-        .execute(&mut *c)
+    write_plan(tx, &plan, false)
         .await
-        .map(|r| r.rows_affected())
-    })
-    .on_unique(|_| Error::field("plan_number", "tracker-error-plan-taken"))?;
+        .on_unique(|_| Error::field("plan_number", "tracker-error-plan-taken"))?;
     tx.audit_updated(actor, PLAN, plan.id, before, &plan)
         .await?;
     Ok(plan)
+}
+
+/// The columns a plan's write sets, in the order [`write_plan`] binds them (`$2` to `$11`, after
+/// the id): one list for the INSERT and the UPDATE. An update leaves the slug as it was.
+const PLAN_WRITE_COLUMNS: &str = "slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, \
+    year_submitted, updated_at";
+const PLAN_WRITE_VALUES: &str = "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11";
+/// A new plan: its `created_at` is its first `updated_at` (`$11`).
+const INSERT_PLAN: &str = sql!(
+    "INSERT INTO tracker_plans (id, ",
+    PLAN_WRITE_COLUMNS,
+    ", created_at) VALUES ($1, ",
+    PLAN_WRITE_VALUES,
+    ", $11)"
+);
+const UPDATE_PLAN: &str = sql!(
+    "UPDATE tracker_plans SET (",
+    PLAN_WRITE_COLUMNS,
+    ") = (",
+    PLAN_WRITE_VALUES,
+    ") WHERE id = $1"
+);
+
+/// Inserts a plan, or replaces every field of the plan with its id.
+async fn write_plan(
+    tx: &mut Tx,
+    plan: &Plan,
+    insert: bool,
+) -> std::result::Result<u64, sqlx::Error> {
+    let write = if insert { INSERT_PLAN } else { UPDATE_PLAN };
+    exec!(tx, |c| {
+        sqlx::query(write)
+            .bind(plan.id)
+            .bind(&plan.slug)
+            .bind_bilingual(&plan.title)
+            .bind_bilingual(&plan.summary)
+            .bind(&plan.country)
+            .bind(&plan.region)
+            .bind(plan.plan_number)
+            .bind(plan.year_submitted)
+            .bind(plan.updated_at)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected())
+    })
 }
 
 pub async fn plans(db: &Db) -> Result<Vec<Plan>> {
@@ -234,17 +247,71 @@ pub async fn plans(db: &Db) -> Result<Vec<Plan>> {
 }
 
 pub async fn plan_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Option<Plan>> {
+    plan_where(conn, PlanKey::Slug(slug)).await
+}
+
+pub async fn plan_by_id(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Plan>> {
+    plan_where(conn, PlanKey::Id(id)).await
+}
+
+#[derive(Clone, Copy)]
+enum PlanKey<'a> {
+    Slug(&'a str),
+    Id(Uuid),
+}
+
+async fn plan_where(conn: impl Into<Conn<'_>>, key: PlanKey<'_>) -> Result<Option<Plan>> {
+    const BY_SLUG: &str = sql!(
+        "SELECT ",
+        PLAN_COLUMNS,
+        " FROM tracker_plans WHERE slug = $1"
+    );
+    const BY_ID: &str = sql!("SELECT ", PLAN_COLUMNS, " FROM tracker_plans WHERE id = $1");
     let row = on!(conn, |c| {
-        sqlx::query_as::<_, PlanRow>(sql!(
-            "SELECT ",
-            PLAN_COLUMNS,
-            " FROM tracker_plans WHERE slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(&mut *c)
-        .await?
+        let query = match key {
+            PlanKey::Slug(slug) => sqlx::query_as::<_, PlanRow>(BY_SLUG).bind(slug),
+            PlanKey::Id(id) => sqlx::query_as::<_, PlanRow>(BY_ID).bind(id),
+        };
+        query.fetch_optional(&mut *c).await?
     });
     Ok(row.map(Plan::from))
+}
+
+/// The id and slug of a country's plan with this number, which an OGP import matches on.
+pub async fn plan_by_number(
+    conn: impl Into<Conn<'_>>,
+    country: &str,
+    plan_number: i64,
+) -> Result<Option<(Uuid, String)>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_as("SELECT id, slug FROM tracker_plans WHERE country = $1 AND plan_number = $2")
+            .bind(country)
+            .bind(plan_number)
+            .fetch_optional(&mut *c)
+            .await?
+    }))
+}
+
+/// Sets a plan's region and year of submission, as an OGP import reads them.
+pub async fn set_plan_submission(
+    tx: &mut Tx,
+    id: Uuid,
+    region: &str,
+    year_submitted: Option<i64>,
+) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+            "UPDATE tracker_plans SET region = $2, year_submitted = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(region)
+        .bind(year_submitted)
+        .bind(platform::db::now())
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
 }
 
 /// How many commitments each plan has.
@@ -257,18 +324,4 @@ pub async fn commitments_per_plan(db: &Db) -> Result<HashMap<Uuid, i64>> {
         .await?
     });
     Ok(rows.into_iter().collect())
-}
-
-pub async fn plan_by_id(db: &Db, id: Uuid) -> Result<Option<Plan>> {
-    let row = read!(db, |c| {
-        sqlx::query_as::<_, PlanRow>(sql!(
-            "SELECT ",
-            PLAN_COLUMNS,
-            " FROM tracker_plans WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    Ok(row.map(Plan::from))
 }

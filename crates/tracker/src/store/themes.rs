@@ -1,7 +1,8 @@
 //! Themes and the items they tag.
 
 use platform::db::BindBilingual;
-use platform::{Bilingual, Db, Result, Tx, exec, read};
+use platform::db::Conn;
+use platform::{Bilingual, Db, Lang, Result, Tx, exec, on, read};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -52,6 +53,42 @@ pub async fn theme_slugs(db: &Db, item_id: Uuid) -> Result<Vec<String>> {
             .fetch_all(&mut *c)
             .await?
     }))
+}
+
+/// The slugs of an item's themes, by English title, as exports list them.
+pub async fn theme_slugs_by_title(conn: impl Into<Conn<'_>>, item_id: Uuid) -> Result<Vec<String>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_scalar(
+            "SELECT th.slug FROM tracker_item_themes t JOIN tracker_themes th ON th.slug = t.theme_slug \
+             WHERE t.item_id = $1 ORDER BY th.title_en",
+        )
+        .bind(item_id)
+        .fetch_all(&mut *c)
+        .await?
+    }))
+}
+
+/// Gives theme `slug` its title in `lang` when it has none in that language yet; false when it
+/// had one, or there is no such theme.
+pub async fn title_untitled_theme(
+    tx: &mut Tx,
+    slug: &str,
+    lang: Lang,
+    title: &str,
+) -> Result<bool> {
+    let update = match lang {
+        Lang::En => "UPDATE tracker_themes SET title_en = $2 WHERE slug = $1 AND title_en = ''",
+        Lang::Fr => "UPDATE tracker_themes SET title_fr = $2 WHERE slug = $1 AND title_fr = ''",
+    };
+    let titled = exec!(tx, |c| {
+        sqlx::query(update)
+            .bind(slug)
+            .bind(title)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    Ok(titled > 0)
 }
 
 /// Replaces an item's themes.

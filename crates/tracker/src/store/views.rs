@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use platform::db::BindAll;
 use platform::orgs::{self, Organization};
 use platform::{Bilingual, Db, Error, Result, read, sql};
 use serde::{Deserialize, Serialize};
@@ -161,35 +162,22 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<Summary>> {
         LIST_WHERE,
         " ORDER BY th.title_en"
     );
-    let (kind, plan, org, theme) = (
+    // `$1` to `$4` of `LIST_WHERE`.
+    let wanted = [
         filter.kind.trim(),
         filter.plan.trim(),
         filter.organization.trim(),
         filter.theme.trim(),
-    );
+    ];
     let (items, milestones, themes) = read!(db, |c| {
-        let items = sqlx::query_as::<_, ItemRow>(ITEMS)
-            .bind(kind)
-            .bind(plan)
-            .bind(org)
-            .bind(theme)
-            .fetch_all(&mut *c)
-            .await?;
-        let milestones = sqlx::query_as::<_, MilestoneRow>(MILESTONES)
-            .bind(kind)
-            .bind(plan)
-            .bind(org)
-            .bind(theme)
-            .fetch_all(&mut *c)
-            .await?;
-        let themes = sqlx::query_as::<_, ItemThemeRow>(THEMES)
-            .bind(kind)
-            .bind(plan)
-            .bind(org)
-            .bind(theme)
-            .fetch_all(&mut *c)
-            .await?;
-        (items, milestones, themes)
+        let items = sqlx::query_as::<_, ItemRow>(ITEMS).bind_all(wanted);
+        let milestones = sqlx::query_as::<_, MilestoneRow>(MILESTONES).bind_all(wanted);
+        let themes = sqlx::query_as::<_, ItemThemeRow>(THEMES).bind_all(wanted);
+        (
+            items.fetch_all(&mut *c).await?,
+            milestones.fetch_all(&mut *c).await?,
+            themes.fetch_all(&mut *c).await?,
+        )
     });
     let wanted_status = Status::parse(filter.status.trim());
     let mut out = assemble(db, items, milestones, themes).await?;
@@ -215,22 +203,15 @@ pub async fn summaries(db: &Db, ids: &[Uuid]) -> Result<Vec<Summary>> {
          WHERE t.item_id IN ({set}) ORDER BY th.title_en"
     );
     let (items, milestones, themes) = read!(db, |c| {
-        let mut q = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(items_sql.as_str()));
-        for id in ids {
-            q = q.bind(id);
-        }
-        let items = q.fetch_all(&mut *c).await?;
-        let mut q = sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(milestones_sql.as_str()));
-        for id in ids {
-            q = q.bind(id);
-        }
-        let milestones = q.fetch_all(&mut *c).await?;
-        let mut q = sqlx::query_as::<_, ItemThemeRow>(sqlx::AssertSqlSafe(themes_sql.as_str()));
-        for id in ids {
-            q = q.bind(id);
-        }
-        let themes = q.fetch_all(&mut *c).await?;
-        (items, milestones, themes)
+        let items = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(items_sql.as_str()));
+        let milestones =
+            sqlx::query_as::<_, MilestoneRow>(sqlx::AssertSqlSafe(milestones_sql.as_str()));
+        let themes = sqlx::query_as::<_, ItemThemeRow>(sqlx::AssertSqlSafe(themes_sql.as_str()));
+        (
+            items.bind_all(ids).fetch_all(&mut *c).await?,
+            milestones.bind_all(ids).fetch_all(&mut *c).await?,
+            themes.bind_all(ids).fetch_all(&mut *c).await?,
+        )
     });
     assemble(db, items, milestones, themes).await
 }
