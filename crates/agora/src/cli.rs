@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
+use platform::area::Area;
 use platform::auth::{self, NewUser, Role};
 use platform::config::{Overrides, Settings};
 use platform::db::{Actor, Engine};
@@ -214,24 +215,25 @@ fn settings(common: &Common) -> anyhow::Result<Settings> {
     Ok(Settings::load(&overrides)?)
 }
 
-async fn open(common: &Common) -> anyhow::Result<Platform> {
+async fn open(common: &Common, areas: &[Area]) -> anyhow::Result<Platform> {
     let settings = settings(common)?;
     server::init_tracing(settings.log.json);
     catalogue::licences::configure(&settings.catalogue)
         .map_err(|e| anyhow::anyhow!("settings: {e}"))?;
-    Platform::open(settings, crate::home::nav()).await
+    Platform::open(settings, crate::home::nav(areas)).await
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let areas = crate::home::areas();
     match cli.command {
         Command::Serve(common) => {
-            let platform = open(&common).await?;
-            serve(platform).await?;
+            let platform = open(&common, &areas).await?;
+            serve(platform, &areas).await?;
         }
         Command::Demo(common) => {
-            let platform = open(&common).await?;
-            crate::demo::load(&platform).await?;
-            serve(platform).await?;
+            let platform = open(&common, &areas).await?;
+            crate::demo::load(&platform, &areas).await?;
+            serve(platform, &areas).await?;
         }
         Command::User {
             command:
@@ -243,7 +245,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     common,
                 },
         } => {
-            let platform = open(&common).await?;
+            let platform = open(&common, &areas).await?;
             create_user(&platform, &email, &role, org.as_deref(), &name).await?;
         }
         Command::Token {
@@ -255,7 +257,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     common,
                 },
         } => {
-            let platform = open(&common).await?;
+            let platform = open(&common, &areas).await?;
             let user = auth::find_user_by_email(&platform.db, &email)
                 .await?
                 .with_context(|| format!("no account with e-mail {email}"))?;
@@ -280,7 +282,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{secret}");
         }
         Command::Backup { to, common } => {
-            let platform = open(&common).await?;
+            let platform = open(&common, &areas).await?;
             return crate::backup::backup(&platform.settings, &platform.db, &to).await;
         }
         Command::Restore {
@@ -297,16 +299,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             limit,
             common,
         } => {
-            let platform = open(&common).await?;
+            let platform = open(&common, &areas).await?;
             print_jobs(&platform, state, kind, limit).await?;
         }
         Command::Reindex(common) => {
-            let platform = open(&common).await?;
-            reindex(&platform).await?;
+            let platform = open(&common, &areas).await?;
+            reindex(&platform, &areas).await?;
         }
         Command::Import { command } => match command {
             ImportCommand::OgpCommitments { file, lang, common } => {
-                let platform = open(&common).await?;
+                let platform = open(&common, &areas).await?;
                 return import_ogp(&platform, &file, &lang).await;
             }
             ImportCommand::CanadaNap {
@@ -315,32 +317,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 plan,
                 common,
             } => {
-                let platform = open(&common).await?;
+                let platform = open(&common, &areas).await?;
                 return import_canada(&platform, &codes, &progress, &plan).await;
             }
             ImportCommand::CkanDump { common, file } => {
-                import_catalogue(&common, &file, true).await?
+                import_catalogue(&common, &areas, &file, true).await?
             }
             ImportCommand::OntarioCatalogue { common, file } => {
-                import_catalogue(&common, &file, false).await?
+                import_catalogue(&common, &areas, &file, false).await?
             }
         },
         Command::Harvest {
             command: HarvestCommand::Ckan { url, common },
-        } => harvest_ckan(&common, &url).await?,
+        } => harvest_ckan(&common, &areas, &url).await?,
         #[cfg(feature = "datastore")]
         Command::Ingest {
             resource,
             file,
             common,
         } => {
-            let platform = open(&common).await?;
+            let platform = open(&common, &areas).await?;
             return ingest(&platform, &resource, &file).await;
         }
         #[cfg(feature = "datastore")]
         Command::Validate { file, json } => return validate(&file, json),
         Command::Migrate(common) => {
-            let platform = open(&common).await?;
+            let platform = open(&common, &areas).await?;
             let engine = match platform.db.engine() {
                 Engine::Sqlite => "SQLite",
                 Engine::Postgres => "PostgreSQL",
@@ -354,12 +356,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(platform: Platform) -> anyhow::Result<()> {
+async fn serve(platform: Platform, areas: &[Area]) -> anyhow::Result<()> {
     // Catch the search index up (or build it, the first time) before answering anyone.
-    let caught_up = platform
-        .search
-        .follow(&platform.db, &crate::home::search_sources())
-        .await?;
+    let sources = crate::home::search_sources(areas);
+    let caught_up = platform.search.follow(&platform.db, &sources).await?;
     if caught_up.changes > 0 || caught_up.rebuilt {
         tracing::info!(
             changes = caught_up.changes,
@@ -367,15 +367,12 @@ async fn serve(platform: Platform) -> anyhow::Result<()> {
             "search index up to date"
         );
     }
-    let registry = std::sync::Arc::new(crate::home::job_registry());
+    let registry = std::sync::Arc::new(crate::home::job_registry(areas));
     let workers =
         platform::jobs::spawn_workers(platform.clone(), registry, platform.settings.workers);
-    let follower = platform::search::spawn_follower(
-        &platform,
-        crate::home::search_sources(),
-        std::time::Duration::from_millis(500),
-    );
-    let app = crate::home::app(&platform).await?;
+    let follower =
+        platform::search::spawn_follower(&platform, sources, std::time::Duration::from_millis(500));
+    let app = crate::home::app(&platform, areas).await?;
     let served = server::serve(&platform, app).await;
     workers.shutdown().await;
     follower.abort();
@@ -386,10 +383,11 @@ async fn serve(platform: Platform) -> anyhow::Result<()> {
 /// Imports a catalogue file (a ckanapi dump, or Ontario's inventory CSV) with a progress bar.
 async fn import_catalogue(
     common: &Common,
+    areas: &[Area],
     file: &std::path::Path,
     ckan_dump: bool,
 ) -> anyhow::Result<()> {
-    let platform = open(common).await?;
+    let platform = open(common, areas).await?;
     let reader =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let bar = progress_bar("records");
@@ -407,14 +405,14 @@ async fn import_catalogue(
     // Bring the search index up to date before returning, so the site shows the import.
     platform
         .search
-        .follow(&platform.db, &crate::home::search_sources())
+        .follow(&platform.db, &crate::home::search_sources(areas))
         .await?;
     Ok(())
 }
 
 /// Harvests a CKAN site with a progress bar, then brings the search index up to date.
-async fn harvest_ckan(common: &Common, url: &str) -> anyhow::Result<()> {
-    let platform = open(common).await?;
+async fn harvest_ckan(common: &Common, areas: &[Area], url: &str) -> anyhow::Result<()> {
+    let platform = open(common, areas).await?;
     let bar = progress_bar("packages");
     let tick = |done: u64, total: u64| {
         bar.set_length(total);
@@ -425,7 +423,7 @@ async fn harvest_ckan(common: &Common, url: &str) -> anyhow::Result<()> {
     print!("{}", report?);
     platform
         .search
-        .follow(&platform.db, &crate::home::search_sources())
+        .follow(&platform.db, &crate::home::search_sources(areas))
         .await?;
     Ok(())
 }
@@ -547,14 +545,14 @@ pub(crate) fn progress_bar(unit: &str) -> indicatif::ProgressBar {
     bar
 }
 
-async fn reindex(platform: &Platform) -> anyhow::Result<()> {
+async fn reindex(platform: &Platform, areas: &[Area]) -> anyhow::Result<()> {
     let bar = progress_bar("documents");
     let started = std::time::Instant::now();
     let result = platform
         .search
         .reindex(
             &platform.db,
-            &crate::home::search_sources(),
+            &crate::home::search_sources(areas),
             |done, total| {
                 bar.set_length(total);
                 bar.set_position(done);
@@ -598,7 +596,7 @@ async fn print_jobs(
         kind: kind.unwrap_or_default(),
     };
     let (list, total) = jobs::list(&platform.db, &filter, limit, 0).await?;
-    print!("{}", jobs::format_table(&list));
+    print!("{}", crate::jobs_table::format_table(&list));
     if total > list.len() as i64 {
         println!("({} of {total} shown)", list.len());
     }

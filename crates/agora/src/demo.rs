@@ -2,12 +2,13 @@
 //! the administrator's password, which is printed each time.
 
 use platform::Platform;
+use platform::area::Area;
 use platform::auth::{self, NewUser, Role};
 use platform::db::Actor;
 
 pub const DEMO_ADMIN: &str = "admin@agora.example";
 
-pub async fn load(platform: &Platform) -> anyhow::Result<()> {
+pub async fn load(platform: &Platform, areas: &[Area]) -> anyhow::Result<()> {
     let password = crate::cli::generate_password();
     let actor = Actor::system("demo");
     let mut tx = platform.db.begin().await?;
@@ -26,12 +27,10 @@ pub async fn load(platform: &Platform) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
-    catalogue::load_demo(platform, &shared_data()).await?;
-    #[cfg(feature = "datastore")]
-    datastore::load_demo(platform, &shared_data()).await?;
-    // Dialogue first: the tracker's commitments link to the co-creation process and its ideas.
-    dialogue::load_demo(platform).await?;
-    tracker::load_demo(platform).await?;
+    // In the areas' order: the tracker's commitments link to the dialogue's process and ideas.
+    for load_area in areas.iter().filter_map(|a| a.demo.as_ref()) {
+        load_area(platform.clone(), shared_data()).await?;
+    }
     println!("demo administrator: {DEMO_ADMIN}");
     println!("password: {password}");
     println!("site: {}/", platform.settings.base_url());

@@ -4,6 +4,7 @@ mod backup;
 mod cli;
 mod demo;
 mod home;
+mod jobs_table;
 #[cfg(test)]
 mod route_headers;
 mod search;

@@ -119,8 +119,10 @@ async fn every_route_sends_the_security_headers() {
         base_url: Some("https://open.example.org".into()),
         ..Default::default()
     };
-    let platform = platform::Platform::with_db(settings, t.db.clone(), crate::home::nav()).unwrap();
-    let app = crate::home::app(&platform).await.unwrap();
+    let areas = crate::home::areas();
+    let platform =
+        platform::Platform::with_db(settings, t.db.clone(), crate::home::nav(&areas)).unwrap();
+    let app = crate::home::app(&platform, &areas).await.unwrap();
     let send = |method: Method, uri: String| {
         let app = app.clone();
         async move {

@@ -1,39 +1,17 @@
 //! Site search: one box over every area's public documents in the search index (datasets, ideas,
 //! consultations, processes, commitments and projects), in English and French, with a filter by kind.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::response::Response;
+use platform::area::SearchKind;
 use platform::search::{KIND_FACET, SearchQuery};
 use platform::web::{Pager, render};
 use platform::{Page, Platform, Result};
 use serde::Deserialize;
 
 const PER_PAGE: i64 = 20;
-
-/// The kinds people can filter on, in the order shown, with the label keys of the filter and of
-/// one result.
-const KINDS: &[(&str, &str, &str)] = &[
-    ("dataset", "search-kind-dataset", "search-one-dataset"),
-    (
-        dialogue::search::CONSULTATION,
-        "search-kind-consultation",
-        "search-one-consultation",
-    ),
-    (
-        dialogue::search::PROCESS,
-        "search-kind-process",
-        "search-one-process",
-    ),
-    (
-        dialogue::search::IDEA,
-        "search-kind-idea",
-        "search-one-idea",
-    ),
-    (
-        tracker::search::KIND,
-        "search-kind-tracker",
-        "search-one-tracker",
-    ),
-];
 
 #[derive(Deserialize, Default)]
 struct Params {
@@ -72,14 +50,6 @@ struct SearchPage {
     pager: Pager,
 }
 
-fn link(kind: &str, id: &str) -> Option<String> {
-    match kind {
-        "dataset" => Some(format!("/dataset/{id}")),
-        tracker::search::KIND => Some(tracker::search::path(id)),
-        other => dialogue::search::path(other, id),
-    }
-}
-
 fn href(page: &Page, q: &str, kind: &str) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     if !q.is_empty() {
@@ -96,7 +66,12 @@ fn href(page: &Page, q: &str, kind: &str) -> String {
     }
 }
 
-pub async fn search(platform: Platform, page: Page) -> Result<Response> {
+/// The search page; `kinds` are the areas' kinds, in the order of the filters (`home::app`).
+pub async fn search(
+    platform: Platform,
+    Extension(kinds): Extension<Arc<[SearchKind]>>,
+    page: Page,
+) -> Result<Response> {
     let params: Params = page
         .query
         .as_deref()
@@ -104,17 +79,18 @@ pub async fn search(platform: Platform, page: Page) -> Result<Response> {
         .unwrap_or_default();
     let q = params.q.trim().to_string();
     // An unknown kind is ignored rather than refused: a hand-edited link still finds things.
-    let kind = KINDS
+    let kind = kinds
         .iter()
-        .find(|(k, _, _)| *k == params.kind)
-        .map(|(k, _, _)| k.to_string())
+        .find(|k| k.kind == params.kind)
+        .map(|k| k.kind.to_string())
         .unwrap_or_default();
+    let all_kinds = || kinds.iter().map(|k| k.kind.to_string()).collect();
     let pager = Pager::new(&page, PER_PAGE);
     let results = platform.search.query(&SearchQuery {
         text: q.clone(),
         lang: page.lang,
         kinds: if kind.is_empty() {
-            KINDS.iter().map(|(k, _, _)| k.to_string()).collect()
+            all_kinds()
         } else {
             vec![kind.clone()]
         },
@@ -134,7 +110,7 @@ pub async fn search(platform: Platform, page: Page) -> Result<Response> {
             .query(&SearchQuery {
                 text: q.clone(),
                 lang: page.lang,
-                kinds: KINDS.iter().map(|(k, _, _)| k.to_string()).collect(),
+                kinds: all_kinds(),
                 exclude: vec![("state".into(), "draft".into())],
                 facets: vec![KIND_FACET.into()],
                 limit: 0,
@@ -151,27 +127,27 @@ pub async fn search(platform: Platform, page: Page) -> Result<Response> {
             .map(|v| v.count)
             .unwrap_or(0)
     };
-    let mut kinds = vec![KindLink {
+    let mut links = vec![KindLink {
         label: page.t("search-kind-all"),
-        count: KINDS.iter().map(|(k, _, _)| count_of(k)).sum(),
+        count: kinds.iter().map(|k| count_of(k.kind)).sum(),
         href: href(&page, &q, ""),
         current: kind.is_empty(),
     }];
-    kinds.extend(KINDS.iter().map(|(k, label, _)| KindLink {
-        label: page.t(label),
-        count: count_of(k),
-        href: href(&page, &q, k),
-        current: kind == *k,
+    links.extend(kinds.iter().map(|k| KindLink {
+        label: page.t(k.filter_label),
+        count: count_of(k.kind),
+        href: href(&page, &q, k.kind),
+        current: kind == k.kind,
     }));
     let other = |l: platform::Lang| (l != page.lang).then(|| l.code());
     let hits = results
         .hits
         .iter()
         .filter_map(|h| {
-            let label = KINDS.iter().find(|(k, _, _)| *k == h.kind)?.2;
+            let hit_kind = kinds.iter().find(|k| k.kind == h.kind)?;
             Some(Hit {
-                href: page.url(&link(&h.kind, &h.id)?),
-                kind_label: page.t(label),
+                href: page.url(&(hit_kind.path)(&h.id)),
+                kind_label: page.t(hit_kind.hit_label),
                 title_html: h.title_html.clone(),
                 title_lang: other(h.title_lang),
                 body_html: h.body_html.clone(),
@@ -186,7 +162,7 @@ pub async fn search(platform: Platform, page: Page) -> Result<Response> {
         kind,
         total,
         hits,
-        kinds,
+        kinds: links,
         pager: pager.with_total(total as i64),
     })
 }

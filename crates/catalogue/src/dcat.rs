@@ -16,7 +16,7 @@ use time::format_description::well_known::Rfc3339;
 
 use platform::{Error, Platform, Result};
 
-use crate::model::{Dataset, licence};
+use crate::model::{AccessLevel, Dataset, licence};
 use crate::store;
 
 pub const PAGE_SIZE: i64 = 100;
@@ -233,7 +233,7 @@ fn add_dataset(g: &mut Graph, d: &Dataset, base: &str) -> NamedNode {
     g.add(ds.clone(), n(DCT, "publisher"), publisher);
     g.time(&ds, n(DCT, "issued"), r.metadata_created);
     g.time(&ds, n(DCT, "modified"), r.metadata_modified);
-    let rights = if r.access_level == "open" {
+    let rights = if r.access_level == AccessLevel::Open {
         "PUBLIC"
     } else {
         "NON_PUBLIC"
@@ -561,7 +561,7 @@ async fn data_json(platform: Platform) -> Result<Response> {
                 "issued": r.metadata_created.date().to_string(),
                 "publisher": {"@type": "org:Organization", "name": d.organization.title_en},
                 "contactPoint": {"@type": "vcard:Contact", "fn": contact_name, "hasEmail": format!("mailto:{contact_email}")},
-                "accessLevel": if r.access_level == "open" { "public" } else { "non-public" },
+                "accessLevel": if r.access_level == AccessLevel::Open { "public" } else { "non-public" },
                 "rights": if rationale.is_empty() { serde_json::Value::Null } else { json!(rationale) },
                 "license": licence.map(|l| l.url).filter(|u| !u.is_empty()),
                 "landingPage": format!("{base}/en/dataset/{}", r.name),

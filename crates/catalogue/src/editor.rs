@@ -61,7 +61,7 @@ pub fn can_add(user: Option<&CurrentUser>) -> bool {
 async fn editable(platform: &Platform, user: &CurrentUser, name: &str) -> Result<Dataset> {
     let d = store::get(&platform.db, name)
         .await?
-        .filter(|d| d.row.state != "deleted")
+        .filter(|d| d.row.state != State::Deleted)
         .ok_or(Error::NotFound)?;
     if !user.can_edit_for(d.row.organization_id) {
         return Err(Error::forbidden("catalogue-error-not-editor"));
@@ -129,8 +129,8 @@ impl Choices {
             organizations,
             licences,
             frequencies: vocabulary(page, "frequency", &UPDATE_FREQUENCIES),
-            access_levels: vocabulary(page, "access-level", &ACCESS_LEVELS),
-            exemptions: vocabulary(page, "exemption", &EXEMPTIONS),
+            access_levels: vocabulary(page, "access-level", AccessLevel::CODES),
+            exemptions: vocabulary(page, "exemption", Exemption::CODES),
             groups,
         })
     }
@@ -330,8 +330,8 @@ pub struct AccessForm {
 impl AccessForm {
     fn from_row(r: &DatasetRow) -> AccessForm {
         AccessForm {
-            access_level: r.access_level.clone(),
-            exemption: r.exemption.clone(),
+            access_level: r.access_level.to_string(),
+            exemption: r.exemption.to_string(),
             exemption_rationale_en: r.exemption_rationale_en.clone(),
             exemption_rationale_fr: r.exemption_rationale_fr.clone(),
             planned_open_date: day_text(r.planned_open_date),
@@ -418,7 +418,7 @@ impl DatasetForm {
             } else {
                 String::new()
             },
-            state: r.state.clone(),
+            state: r.state.to_string(),
             access: AccessForm::from_row(r),
             opened_date: day_text(r.opened_date),
             current_as_of: day_text(r.current_as_of),
@@ -721,7 +721,7 @@ async fn access_page(
     render_status(
         status,
         &AccessFormPage {
-            current: label(page.lang, "access-level", &d.row.access_level),
+            current: label(page.lang, "access-level", d.row.access_level.as_str()),
             name: d.row.name.clone(),
             page,
             form,

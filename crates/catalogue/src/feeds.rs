@@ -42,7 +42,7 @@ async fn entries(platform: &Platform, organization: Option<uuid::Uuid>) -> Resul
             summary: format!(
                 "{} — {}",
                 d.organization.title_en,
-                label(Lang::En, "access-level", &d.row.access_level)
+                label(Lang::En, "access-level", d.row.access_level.as_str())
             ),
         })
         .collect())
@@ -100,11 +100,14 @@ async fn dataset_history(platform: Platform, Path(file): Path<String>) -> Result
             id: format!("{base}/dataset/{}/access/{}", d.row.id, h.id),
             title: format!(
                 "Access: {}",
-                label(Lang::En, "access-level", &h.access_level)
+                label(Lang::En, "access-level", h.access_level.as_str())
             ),
             link: page.clone(),
             updated: h.at,
-            summary: format!("Exemption: {}", label(Lang::En, "exemption", &h.exemption)),
+            summary: format!(
+                "Exemption: {}",
+                label(Lang::En, "exemption", h.exemption.as_str())
+            ),
         })
         .collect();
     let link = format!("{base}/feeds/dataset/{}.atom", d.row.name);

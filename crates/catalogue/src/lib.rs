@@ -21,7 +21,21 @@ pub mod store;
 pub mod upload;
 
 use platform::Platform;
+use platform::area::Area;
 use platform::web::NavItem;
+
+/// The catalogue as the binary mounts it, with another area's CKAN actions (the datastore's)
+/// when there is one (see [`api_with`]).
+pub fn area(extension: Option<std::sync::Arc<dyn ckan::CkanExtension>>) -> Area {
+    Area::new("catalogue")
+        .pages(pages_with(extension.clone()))
+        .api(api_with(extension))
+        .openapi(openapi())
+        .nav(nav())
+        .search(search::sources(), search::site_kinds())
+        .jobs(requests::notify::register)
+        .demo(|platform, shared_data| async move { load_demo(&platform, &shared_data).await })
+}
 
 /// The pages, relative to the language prefix.
 pub fn pages() -> axum::Router {

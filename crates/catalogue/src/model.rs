@@ -1,23 +1,16 @@
 //! The catalogue's vocabulary: access levels, exemptions, update frequencies, and the
 //! dataset and resource records as stored.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
+use sqlx::error::BoxDynError;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use platform::Bilingual;
 
-/// Whether a holding is published, and if not, why not or when.
-pub const ACCESS_LEVELS: [&str; 4] = ["open", "under_review", "restricted", "to_be_opened"];
-pub const EXEMPTIONS: [&str; 6] = [
-    "none",
-    "privacy",
-    "security",
-    "confidentiality",
-    "commercial_sensitivity",
-    "legal_and_contractual_obligations",
-];
 pub const UPDATE_FREQUENCIES: [&str; 14] = [
     "as_required",
     "biannually",
@@ -42,9 +35,102 @@ pub const RESOURCE_TYPES: [&str; 5] = [
     "application",
 ];
 pub const RESOURCE_LANGUAGES: [&str; 3] = ["english", "french", "english_and_french"];
-pub const STATES: [&str; 3] = ["active", "draft", "deleted"];
 
 pub use crate::licences::{Licence, licence, licence_by_title};
+
+/// Declares a closed list of values stored as TEXT and sent as snake_case codes (the stored
+/// values are the codes, so the enum reads and writes the columns as they are).
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, [$($variant:ident = $code:literal),+ $(,)?]) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stored codes, in the order of [`Self::ALL`].
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(code: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == code)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
+        where
+            &'static str: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, BoxDynError> {
+                <&'static str as sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: <DB as sqlx::Database>::ValueRef<'r>) -> Result<$name, BoxDynError> {
+                let code = <&'r str as sqlx::Decode<'r, DB>>::decode(value)?;
+                $name::parse(code)
+                    .ok_or_else(|| format!("`{code}` is not a {}", stringify!($name)).into())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Whether a holding is published, and if not, why not or when.
+    AccessLevel, [
+        Open = "open",
+        UnderReview = "under_review",
+        Restricted = "restricted",
+        ToBeOpened = "to_be_opened",
+    ]
+);
+
+vocabulary!(
+    /// Why a holding is not open (`none` when it is, or is not yet decided).
+    Exemption, [
+        None = "none",
+        Privacy = "privacy",
+        Security = "security",
+        Confidentiality = "confidentiality",
+        CommercialSensitivity = "commercial_sensitivity",
+        LegalAndContractualObligations = "legal_and_contractual_obligations",
+    ]
+);
+
+vocabulary!(
+    /// Where a dataset or a resource is in its life: a draft is seen only by its editors, a
+    /// deleted one only by administrators (CKAN's states).
+    State, [Active = "active", Draft = "draft", Deleted = "deleted"]
+);
 
 #[derive(Clone, Debug, sqlx::FromRow, Serialize)]
 pub struct DatasetRow {
@@ -70,14 +156,14 @@ pub struct DatasetRow {
     pub geographic_granularity: String,
     pub temporal_start: Option<Date>,
     pub temporal_end: Option<Date>,
-    pub access_level: String,
-    pub exemption: String,
+    pub access_level: AccessLevel,
+    pub exemption: Exemption,
     pub exemption_rationale_en: String,
     pub exemption_rationale_fr: String,
     pub planned_open_date: Option<Date>,
     pub opened_date: Option<Date>,
     pub current_as_of: Option<Date>,
-    pub state: String,
+    pub state: State,
     pub private: bool,
     pub creator_user_id: Option<Uuid>,
     pub extras: Json<Vec<Extra>>,
@@ -112,7 +198,7 @@ impl DatasetRow {
         Bilingual::new(&self.notes_en, &self.notes_fr)
     }
     pub fn is_public(&self) -> bool {
-        self.state == "active" && !self.private
+        self.state == State::Active && !self.private
     }
 }
 
@@ -137,7 +223,7 @@ pub struct ResourceRow {
     pub data_range_start: Option<Date>,
     pub data_range_end: Option<Date>,
     pub data_last_updated: Option<Date>,
-    pub state: String,
+    pub state: State,
     pub datastore_active: bool,
     pub extras: Json<serde_json::Map<String, serde_json::Value>>,
     pub created: OffsetDateTime,
@@ -181,8 +267,8 @@ pub struct AccessChange {
     pub id: Uuid,
     pub dataset_id: Uuid,
     pub at: OffsetDateTime,
-    pub access_level: String,
-    pub exemption: String,
+    pub access_level: AccessLevel,
+    pub exemption: Exemption,
     pub planned_open_date: Option<Date>,
     pub actor_label: String,
 }

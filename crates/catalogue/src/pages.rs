@@ -122,8 +122,8 @@ impl DatasetView {
         };
         let json_ld = crate::standards::schema_org(&d, base_url, lang);
         DatasetView {
-            access_label: label(lang, "access-level", &r.access_level),
-            exemption_label: label(lang, "exemption", &r.exemption),
+            access_label: label(lang, "access-level", r.access_level.as_str()),
+            exemption_label: label(lang, "exemption", r.exemption.as_str()),
             frequency_label: label(lang, "frequency", &r.update_frequency),
             planned: r.planned_open_date.map(|d| lang.date(d)),
             current_as_of: r.current_as_of.map(|d| lang.date(d)),
@@ -173,7 +173,7 @@ async fn dataset_page(
         }
         Lookup::Missing => return Err(Error::NotFound),
     };
-    if d.row.state == "deleted" || !crate::ckan::can_read(ctx.user.as_ref(), &d.row) {
+    if d.row.state == State::Deleted || !crate::ckan::can_read(ctx.user.as_ref(), &d.row) {
         return Err(Error::NotFound);
     }
     let history = store::access_history(&platform.db, d.row.id)
@@ -181,8 +181,8 @@ async fn dataset_page(
         .iter()
         .map(|h| HistoryRow {
             when: page.date(&h.at),
-            access: label(page.lang, "access-level", &h.access_level),
-            exemption: label(page.lang, "exemption", &h.exemption),
+            access: label(page.lang, "access-level", h.access_level.as_str()),
+            exemption: label(page.lang, "exemption", h.exemption.as_str()),
             planned: h.planned_open_date.map(|d| page.lang.date(d)),
         })
         .collect();
@@ -384,8 +384,8 @@ async fn search_page(
                     String::new()
                 },
                 organization: d.organization.title().get(page.lang).to_string(),
-                access_level: d.row.access_level.clone(),
-                access_label: label(page.lang, "access-level", &d.row.access_level),
+                access_level: d.row.access_level.to_string(),
+                access_label: label(page.lang, "access-level", d.row.access_level.as_str()),
                 formats,
             })
         })
@@ -550,7 +550,7 @@ async fn download(
     let d = store::dataset_row(&platform.db, &dataset.to_string())
         .await?
         .ok_or(Error::NotFound)?;
-    if d.state == "deleted" || !crate::ckan::can_read(ctx.user.as_ref(), &d) {
+    if d.state == State::Deleted || !crate::ckan::can_read(ctx.user.as_ref(), &d) {
         return Err(Error::NotFound);
     }
     if !crate::ckan::can_read_data(ctx.user.as_ref(), &d) {

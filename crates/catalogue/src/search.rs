@@ -10,12 +10,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
+use platform::area::SearchKind;
 use platform::auth::CurrentUser;
 use platform::search::{ALL_PRIVATE, SearchDoc, SearchQuery, SearchSource, Sort};
 use platform::{Db, Lang, Platform, Result};
 
 use crate::ckan::{ApiError, package_dict, param_bool, param_int, param_str};
-use crate::model::Dataset;
+use crate::model::{Dataset, State};
 use crate::store;
 
 pub const KIND: &str = "dataset";
@@ -34,8 +35,19 @@ pub const FACETS: &[&str] = &[
 
 pub struct DatasetSource;
 
-pub fn source() -> Arc<dyn SearchSource> {
-    Arc::new(DatasetSource)
+/// The area's search sources, for the binary to register.
+pub fn sources() -> Vec<Arc<dyn SearchSource>> {
+    vec![Arc::new(DatasetSource)]
+}
+
+/// The kinds the site-wide search lists, in the order of its filters.
+pub fn site_kinds() -> Vec<SearchKind> {
+    vec![SearchKind {
+        kind: KIND,
+        filter_label: "search-kind-dataset",
+        hit_label: "search-one-dataset",
+        path: |id| format!("/dataset/{id}"),
+    }]
 }
 
 pub fn document(d: &Dataset) -> SearchDoc {
@@ -63,10 +75,10 @@ pub fn document(d: &Dataset) -> SearchDoc {
     doc = doc
         .facet("organization", &d.organization.slug)
         .facet("license_id", &r.license_id)
-        .facet("access_level", &r.access_level)
+        .facet("access_level", r.access_level.as_str())
         .facet("update_frequency", &r.update_frequency)
-        .facet("exemption", &r.exemption)
-        .facet("state", &r.state);
+        .facet("exemption", r.exemption.as_str())
+        .facet("state", r.state.as_str());
     for k in d.keywords_en.iter().chain(&d.keywords_fr) {
         doc = doc.facet("tags", k);
     }
@@ -99,7 +111,7 @@ impl SearchSource for DatasetSource {
             Ok(store::load_ids(db, &ids)
                 .await?
                 .iter()
-                .filter(|d| d.row.state != "deleted")
+                .filter(|d| d.row.state != State::Deleted)
                 .map(document)
                 .collect())
         })
@@ -520,7 +532,7 @@ pub async fn package_search(
     // The index is derived; the database decides what may be shown.
     let results_json: Vec<Value> = datasets
         .iter()
-        .filter(|d| crate::ckan::can_read(user, &d.row) && d.row.state != "deleted")
+        .filter(|d| crate::ckan::can_read(user, &d.row) && d.row.state != State::Deleted)
         .map(|d| package_dict(d, &base))
         .collect();
     let org_titles: HashMap<String, String> = platform::orgs::list(&platform.db)

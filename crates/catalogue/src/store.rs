@@ -107,14 +107,14 @@ impl DatasetInput {
             geographic_granularity: r.geographic_granularity.clone(),
             temporal_start: r.temporal_start,
             temporal_end: r.temporal_end,
-            access_level: r.access_level.clone(),
-            exemption: r.exemption.clone(),
+            access_level: r.access_level.to_string(),
+            exemption: r.exemption.to_string(),
             exemption_rationale_en: r.exemption_rationale_en.clone(),
             exemption_rationale_fr: r.exemption_rationale_fr.clone(),
             planned_open_date: r.planned_open_date,
             opened_date: r.opened_date,
             current_as_of: r.current_as_of,
-            state: r.state.clone(),
+            state: r.state.to_string(),
             private: r.private,
             keywords_en: d.keywords_en.clone(),
             keywords_fr: d.keywords_fr.clone(),
@@ -200,13 +200,13 @@ impl DatasetInput {
         if !UPDATE_FREQUENCIES.contains(&self.update_frequency.as_str()) {
             e.push(FieldError::new("update_frequency", "error-not-in-list"));
         }
-        if !ACCESS_LEVELS.contains(&self.access_level.as_str()) {
+        if !AccessLevel::CODES.contains(&self.access_level.as_str()) {
             e.push(FieldError::new("access_level", "error-not-in-list"));
         }
-        if !EXEMPTIONS.contains(&self.exemption.as_str()) {
+        if !Exemption::CODES.contains(&self.exemption.as_str()) {
             e.push(FieldError::new("exemption", "error-not-in-list"));
         }
-        if !STATES.contains(&self.state.as_str()) {
+        if !State::CODES.contains(&self.state.as_str()) {
             e.push(FieldError::new("state", "error-not-in-list"));
         }
         match self.access_level.as_str() {
@@ -882,8 +882,8 @@ pub async fn update(
         });
     }
     write_children(tx, id, &input).await?;
-    let access_changed = input.access_level != before.row.access_level
-        || input.exemption != before.row.exemption
+    let access_changed = input.access_level != before.row.access_level.as_str()
+        || input.exemption != before.row.exemption.as_str()
         || input.planned_open_date != before.row.planned_open_date;
     if access_changed {
         record_access(tx, actor, id, &input, at).await?;

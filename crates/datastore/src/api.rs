@@ -103,7 +103,7 @@ pub async fn readable(
     let uuid = Uuid::parse_str(id).map_err(|_| not_found(id))?;
     let r = catalogue::store::resource(&platform.db, uuid)
         .await?
-        .filter(|r| r.state != "deleted")
+        .filter(|r| r.state != catalogue::model::State::Deleted)
         .ok_or_else(|| not_found(id))?;
     let d = catalogue::store::dataset_row(&platform.db, &r.dataset_id.to_string())
         .await?

@@ -26,7 +26,17 @@ pub mod write;
 pub use demo::load_demo;
 pub use pages::pages;
 
+/// The datastore as the binary mounts it. Its CKAN actions are served by the catalogue's Action
+/// API, which the binary hands [`api::Datastore`] (`catalogue::area`).
+pub fn area() -> platform::area::Area {
+    platform::area::Area::new("datastore")
+        .pages(pages())
+        .api(api())
+        .jobs(load::register)
+        .demo(|platform, shared_data| async move { load_demo(&platform, &shared_data).await })
+}
+
 /// The datastore's routes at absolute paths: the dumps and the Table Schemas.
-pub fn routes() -> axum::Router {
+pub fn api() -> axum::Router {
     dump::routes().merge(dictionary::routes())
 }

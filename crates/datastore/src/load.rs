@@ -86,7 +86,7 @@ async fn run_job(ctx: JobContext) -> anyhow::Result<()> {
     let r = catalogue::store::resource(&platform.db, job.resource_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("resource {} no longer exists", job.resource_id))?;
-    if r.state == "deleted" {
+    if r.state == catalogue::model::State::Deleted {
         return Ok(());
     }
     let tmp = tmp_dir(&platform)?;

@@ -142,7 +142,7 @@ async fn new_resource(call: &ActionCall, spec: &Value) -> Result<(ResourceRow, A
         .ok_or_else(|| invalid("package_id", "Missing value"))?;
     let dataset = catalogue::store::get(&call.platform.db, package)
         .await?
-        .filter(|d| d.row.state != "deleted")
+        .filter(|d| d.row.state != catalogue::model::State::Deleted)
         .ok_or_else(|| ApiError::NotFound("Dataset not found".into()))?;
     if !ckan::can_read(call.user.as_ref(), &dataset.row) {
         return Err(ApiError::NotFound("Dataset not found".into()));

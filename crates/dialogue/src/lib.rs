@@ -2,7 +2,7 @@
 //! ideas by theme, staff assessment with visible plain-language rewrites, one-person-one-vote
 //! ballots with receipts, ranked results, comments and moderation.
 //!
-//! The area plugs into Agora through [`pages`], [`api`], [`openapi`], [`nav`] and [`load_demo`].
+//! The area plugs into Agora through [`area`].
 
 pub mod api;
 pub mod consultations;
@@ -22,9 +22,22 @@ pub mod text;
 pub mod votes;
 pub mod web;
 
+use platform::area::Area;
 use platform::web::NavItem;
 
 pub use demo::load_demo;
+
+/// The dialogue as the binary mounts it.
+pub fn area() -> Area {
+    Area::new("dialogue")
+        .pages(pages())
+        .api(api())
+        .openapi(openapi())
+        .nav(nav())
+        .search(search::sources(), search::site_kinds())
+        .jobs(notify::register)
+        .demo(|platform, _shared_data| async move { load_demo(&platform).await })
+}
 
 /// The area's pages, relative to the language prefix.
 pub fn pages() -> axum::Router {

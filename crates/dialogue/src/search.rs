@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use platform::area::SearchKind;
 use platform::db::Conn;
 use platform::markdown::to_plain;
 use platform::search::{SearchDoc, SearchQuery, SearchSource};
@@ -30,14 +31,36 @@ pub fn sources() -> Vec<Arc<dyn SearchSource>> {
     ]
 }
 
+/// The kinds the site-wide search lists, in the order of its filters.
+pub fn site_kinds() -> Vec<SearchKind> {
+    vec![
+        SearchKind {
+            kind: CONSULTATION,
+            filter_label: "search-kind-consultation",
+            hit_label: "search-one-consultation",
+            path: |id| format!("/consultations/{id}"),
+        },
+        SearchKind {
+            kind: PROCESS,
+            filter_label: "search-kind-process",
+            hit_label: "search-one-process",
+            path: |id| format!("/processes/{id}"),
+        },
+        SearchKind {
+            kind: IDEA,
+            filter_label: "search-kind-idea",
+            hit_label: "search-one-idea",
+            path: |id| format!("/ideas/{id}"),
+        },
+    ]
+}
+
 /// The page of an indexed entity, relative to the language prefix.
 pub fn path(kind: &str, id: &str) -> Option<String> {
-    match kind {
-        IDEA => Some(format!("/ideas/{id}")),
-        CONSULTATION => Some(format!("/consultations/{id}")),
-        PROCESS => Some(format!("/processes/{id}")),
-        _ => None,
-    }
+    site_kinds()
+        .into_iter()
+        .find(|k| k.kind == kind)
+        .map(|k| (k.path)(id))
 }
 
 fn ids(ids: &[String]) -> Vec<Uuid> {

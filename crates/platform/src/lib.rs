@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod area;
 pub mod assets;
 pub mod auth;
 pub mod body;
@@ -92,6 +93,12 @@ impl Platform {
     pub async fn send_email(&self, email: mail::Email) -> Result<()> {
         self.mailer.send(&self.settings.site.mail_from, email).await
     }
+}
+
+/// The platform's own part of the site, registered by the binary like an area's: it sends the
+/// queued mail. (Its pages and `/api/v1/me` are mounted by [`server::app`] itself.)
+pub fn area() -> area::Area {
+    area::Area::new("platform").jobs(mail::register)
 }
 
 /// The process-wide Prometheus recorder behind `/metrics`.

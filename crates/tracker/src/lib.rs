@@ -17,7 +17,19 @@ pub mod search;
 pub mod store;
 
 use axum::Router;
+use platform::area::Area;
 use platform::web::NavItem;
+
+/// The tracker as the binary mounts it.
+pub fn area() -> Area {
+    Area::new("tracker")
+        .pages(pages())
+        .api(api())
+        .openapi(openapi())
+        .nav(nav())
+        .search(search::sources(), search::site_kinds())
+        .demo(|platform, _shared_data| async move { load_demo(&platform).await })
+}
 
 /// The tracker's pages, relative to the language prefix.
 pub fn pages() -> Router {
@@ -33,11 +45,6 @@ pub fn api() -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     api::TrackerDoc::openapi()
-}
-
-/// Commitments and projects for the site's search index.
-pub fn search_source() -> std::sync::Arc<dyn platform::search::SearchSource> {
-    search::source()
 }
 
 pub fn nav() -> Vec<NavItem> {

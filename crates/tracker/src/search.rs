@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use platform::area::SearchKind;
 use platform::search::{SearchDoc, SearchQuery, SearchSource};
 use platform::{Bilingual, Db, Lang, Platform, Result};
 use uuid::Uuid;
@@ -23,8 +24,19 @@ const MAX_MATCHES: usize = 1000;
 
 pub struct ItemSource;
 
-pub fn source() -> Arc<dyn SearchSource> {
-    Arc::new(ItemSource)
+/// The area's search sources, for the binary to register.
+pub fn sources() -> Vec<Arc<dyn SearchSource>> {
+    vec![Arc::new(ItemSource)]
+}
+
+/// The kinds the site-wide search lists, in the order of its filters.
+pub fn site_kinds() -> Vec<SearchKind> {
+    vec![SearchKind {
+        kind: KIND,
+        filter_label: "search-kind-tracker",
+        hit_label: "search-one-tracker",
+        path,
+    }]
 }
 
 /// What the index knows of an item: its title, the template's texts, the lead organization and

@@ -526,11 +526,12 @@ fn required<'a>(params: &'a Map<String, Value>, key: &str) -> Result<&'a str, Ap
 /// Whether the caller may see this dataset: public ones to all, private and draft ones to the
 /// organization's editors and admins.
 pub fn can_read(user: Option<&CurrentUser>, d: &DatasetRow) -> bool {
-    if d.state == "active" && !d.private {
+    if d.state == State::Active && !d.private {
         return true;
     }
     user.is_some_and(|u| {
-        u.can_edit_for(d.organization_id) || (d.state == "draft" && d.creator_user_id == Some(u.id))
+        u.can_edit_for(d.organization_id)
+            || (d.state == State::Draft && d.creator_user_id == Some(u.id))
     })
 }
 
@@ -540,7 +541,8 @@ pub fn can_read(user: Option<&CurrentUser>, d: &DatasetRow) -> bool {
 /// path that serves data: file downloads, the datastore's actions, dumps and pages.
 pub fn can_read_data(user: Option<&CurrentUser>, d: &DatasetRow) -> bool {
     can_read(user, d)
-        && (d.access_level == "open" || user.is_some_and(|u| u.can_edit_for(d.organization_id)))
+        && (d.access_level == AccessLevel::Open
+            || user.is_some_and(|u| u.can_edit_for(d.organization_id)))
 }
 
 pub fn require_editor(

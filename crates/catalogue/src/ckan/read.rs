@@ -45,7 +45,7 @@ pub(super) async fn find_dataset(call: &Call, key: &str) -> Result<Dataset, ApiE
             .ok_or_else(|| ApiError::NotFound("Not found".into()))?,
         Lookup::Missing => return Err(ApiError::NotFound("Not found".into())),
     };
-    if d.row.state == "deleted" && !call.user.as_ref().is_some_and(|u| u.is_admin()) {
+    if d.row.state == State::Deleted && !call.user.as_ref().is_some_and(|u| u.is_admin()) {
         return Err(ApiError::NotFound("Not found".into()));
     }
     if !can_read(call.user.as_ref(), &d.row) {

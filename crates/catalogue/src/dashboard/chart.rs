@@ -5,7 +5,7 @@
 use platform::Lang;
 
 use super::{ProgressPoint, Step};
-use crate::model::ACCESS_LEVELS;
+use crate::model::AccessLevel;
 
 pub const WIDTH: f64 = 960.0;
 pub const HEIGHT: f64 = 340.0;
@@ -91,7 +91,7 @@ pub fn draw(lang: Lang, step: Step, points: &[ProgressPoint]) -> Chart {
         }
     };
     let y = |v: i64| TOP + plot_h - plot_h * v as f64 / ceiling;
-    let series = ACCESS_LEVELS
+    let series = AccessLevel::CODES
         .iter()
         .enumerate()
         .map(|(l, level)| {

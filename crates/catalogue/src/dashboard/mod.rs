@@ -18,23 +18,23 @@ use uuid::Uuid;
 use platform::db::Db;
 use platform::{Result, read};
 
-use crate::model::{ACCESS_LEVELS, EXEMPTIONS};
+use crate::model::{AccessLevel, Exemption};
 
-/// Counts in the order of [`ACCESS_LEVELS`]: open, under review, restricted, to be opened.
+/// Counts in the order of [`AccessLevel::ALL`]: open, under review, restricted, to be opened.
 pub type LevelCounts = [i64; 4];
 
 /// Level counts in JSON: `{"open": 831, "under_review": 1091, …}`.
 fn levels_object<S: serde::Serializer>(levels: &LevelCounts, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(levels.len()))?;
-    for (level, n) in ACCESS_LEVELS.iter().zip(levels) {
+    for (level, n) in AccessLevel::CODES.iter().zip(levels) {
         map.serialize_entry(level, n)?;
     }
     map.end()
 }
 
 pub fn level_index(level: &str) -> Option<usize> {
-    ACCESS_LEVELS.iter().position(|l| *l == level)
+    AccessLevel::CODES.iter().position(|l| *l == level)
 }
 
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -84,7 +84,7 @@ pub async fn inventory(db: &Db) -> Result<Inventory> {
         .await?
     });
     let mut inv = Inventory {
-        exemptions: EXEMPTIONS
+        exemptions: Exemption::CODES
             .iter()
             .map(|e| ExemptionCounts {
                 exemption: e.to_string(),

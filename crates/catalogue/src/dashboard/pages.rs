@@ -18,7 +18,7 @@ use super::chart::{self, Chart};
 use super::targets::{self, NewTarget, TargetProgress};
 use super::{Inventory, Planned, percent};
 use crate::forms::{OrgChoice, organization_choices, parse_date, today};
-use crate::model::{ACCESS_LEVELS, DATASET_COLUMNS, DatasetRow};
+use crate::model::{AccessLevel, DATASET_COLUMNS, DatasetRow};
 use crate::pages::label;
 use crate::requests::pages::RequestView;
 
@@ -47,7 +47,7 @@ pub fn percent_text(page: &Page, n: i64) -> String {
 }
 
 fn level_views(page: &Page, inv: &Inventory) -> Vec<LevelView> {
-    ACCESS_LEVELS
+    AccessLevel::CODES
         .iter()
         .enumerate()
         .map(|(i, level)| LevelView {
@@ -117,9 +117,9 @@ async fn home(platform: Platform, page: Page) -> Result<Response> {
                 title: title.get(page.lang).to_string(),
                 foreign_lang: title.missing(page.lang).then(|| page.lang.other().code()),
                 organization: titles.get(&d.organization_id).cloned().unwrap_or_default(),
-                access_label: label(page.lang, "access-level", &d.access_level),
+                access_label: label(page.lang, "access-level", d.access_level.as_str()),
                 created: page.date(&d.metadata_created),
-                access_level: d.access_level,
+                access_level: d.access_level.to_string(),
                 name: d.name,
             }
         })
@@ -297,7 +297,7 @@ async fn dashboard(platform: Platform, page: Page) -> Result<Response> {
         &DashboardPage {
             total: inv.total,
             levels: level_views(&page, &inv),
-            level_labels: ACCESS_LEVELS
+            level_labels: AccessLevel::CODES
                 .iter()
                 .map(|l| label(page.lang, "access-level", l))
                 .collect(),

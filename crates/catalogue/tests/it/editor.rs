@@ -286,7 +286,7 @@ async fn editors_add_and_change_datasets_on_every_engine() {
         assert_eq!(d.keywords_en, ["fish", "lakes"]);
         assert_eq!(d.keywords_fr, ["lacs", "poissons"]);
         assert_eq!(d.groups[0].name, "health-care");
-        assert_eq!(d.row.access_level, "to_be_opened");
+        assert_eq!(d.row.access_level.as_str(), "to_be_opened");
         assert_eq!(d.row.planned_open_date.unwrap().to_string(), "2027-03-31");
         assert_eq!(d.row.temporal_end.unwrap().to_string(), "2025-12-31");
         assert_eq!(d.row.maintainer_branch_fr, "Pêches");
@@ -473,7 +473,7 @@ async fn editors_add_and_change_datasets_on_every_engine() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         let d = store::get(db, "fish-stocking").await.unwrap().unwrap();
-        assert_eq!(d.row.access_level, "restricted");
+        assert_eq!(d.row.access_level.as_str(), "restricted");
         assert_eq!(
             d.row.planned_open_date, None,
             "{engine}: a planned date belongs to data to be opened"
@@ -572,7 +572,8 @@ async fn editors_add_and_change_datasets_on_every_engine() {
                 .unwrap()
                 .unwrap()
                 .row
-                .access_level,
+                .access_level
+                .as_str(),
             "open"
         );
         let admin = client(t.platform());
@@ -590,7 +591,8 @@ async fn editors_add_and_change_datasets_on_every_engine() {
                 .unwrap()
                 .unwrap()
                 .row
-                .access_level,
+                .access_level
+                .as_str(),
             "under_review"
         );
     }

@@ -80,7 +80,7 @@ async fn source(n: usize) -> (TestDb, Platform, String) {
 async fn catch_up(platform: &Platform) {
     platform
         .search
-        .follow(&platform.db, &[catalogue::search::source()])
+        .follow(&platform.db, &catalogue::search::sources())
         .await
         .unwrap();
 }
@@ -120,8 +120,8 @@ async fn harvests_pages_then_only_what_changed_on_every_engine() {
             .unwrap()
             .unwrap();
         assert_eq!(ours.row.title_fr, "Stations météo 4");
-        assert_eq!(ours.row.access_level, "restricted");
-        assert_eq!(ours.row.exemption, "security");
+        assert_eq!(ours.row.access_level.as_str(), "restricted");
+        assert_eq!(ours.row.exemption.as_str(), "security");
         assert_eq!(
             ours.row.exemption_rationale_en,
             theirs.row.exemption_rationale_en

@@ -73,7 +73,7 @@ async fn a_membership_without_the_editor_role_grants_nothing_on_every_engine() {
         }
         api.platform
             .search
-            .follow(&api.platform.db, &[catalogue::search::source()])
+            .follow(&api.platform.db, &catalogue::search::sources())
             .await
             .unwrap();
         let (member_token, member_session) = member(&api).await;

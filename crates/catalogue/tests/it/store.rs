@@ -113,7 +113,7 @@ async fn datasets_on_every_engine() {
             ["open", "restricted"],
             "{engine}"
         );
-        assert_eq!(history[1].exemption, "privacy");
+        assert_eq!(history[1].exemption.as_str(), "privacy");
 
         // The old name can't be taken by another dataset.
         let mut tx = db.begin().await.unwrap();

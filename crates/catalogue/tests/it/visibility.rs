@@ -51,7 +51,7 @@ async fn hidden_datasets_never_leak_on_every_engine() {
         assert_eq!(status, StatusCode::OK);
         api.platform
             .search
-            .follow(&api.platform.db, &[catalogue::search::source()])
+            .follow(&api.platform.db, &catalogue::search::sources())
             .await
             .unwrap();
 

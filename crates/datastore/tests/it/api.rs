@@ -67,7 +67,7 @@ pub async fn setup_on(t: &TestDb, platform: Platform) -> Api {
     let app = platform::server::app(
         platform.clone(),
         catalogue::pages_with(Some(extension.clone())).merge(datastore::pages()),
-        catalogue::api_with(Some(extension)).merge(datastore::routes()),
+        catalogue::api_with(Some(extension)).merge(datastore::api()),
     );
     Api {
         app,

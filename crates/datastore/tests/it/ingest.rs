@@ -656,8 +656,7 @@ mod on_a_store {
         platform::server::app(
             platform.clone(),
             catalogue::pages().merge(datastore::pages()),
-            catalogue::api_with(Some(Arc::new(datastore::api::Datastore)))
-                .merge(datastore::routes()),
+            catalogue::api_with(Some(Arc::new(datastore::api::Datastore))).merge(datastore::api()),
         )
     }
 

@@ -572,7 +572,8 @@ pub(super) async fn write_finish(
     Ok(n == 1)
 }
 
-pub(super) fn truncate(s: &str, max_chars: usize) -> String {
+/// `s` cut to `max_chars` characters, with an ellipsis when something was cut.
+pub fn truncate(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),

@@ -672,9 +672,6 @@ async fn enqueue_checks_its_input_and_waits_for_commit() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(jobs::get(&db, id).await.unwrap().unwrap().state, "queued");
         workers.shutdown().await;
-
-        let text = jobs::format_table(&[job]);
-        assert!(text.contains("test.ok") && text.contains("0/2"), "{text}");
     }
 }
 

@@ -270,7 +270,7 @@ async fn the_team_writes_commitments_with_every_field_and_bad_input_is_named() {
     // Search finds it in English and French.
     platform
         .search
-        .follow(db, &[tracker::search::source()])
+        .follow(db, &tracker::search::sources())
         .await
         .unwrap();
     let en = text(&team.get("/en/tracker?q=second").await.body);
@@ -549,7 +549,7 @@ async fn the_site_search_finds_commitments_and_projects_in_both_languages() {
     for t in testing::engines().await {
         let platform = t.platform();
         tracker::load_demo(&platform).await.unwrap();
-        let sources = [tracker::search_source()];
+        let sources = tracker::search::sources();
         let n = platform
             .search
             .reindex(&t.db, &sources, |_, _| {})
