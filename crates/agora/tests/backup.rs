@@ -284,7 +284,10 @@ fn postgres_is_backed_up_with_pg_dump_and_pg_restore() {
         format!("{server}/agora_backup_dst"),
     );
     for name in ["agora_backup_src", "agora_backup_dst"] {
-        psql(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        psql(
+            &admin,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
         psql(&admin, &format!("CREATE DATABASE {name}"));
     }
     let dir = tempfile::tempdir().unwrap();
@@ -333,7 +336,11 @@ fn postgres_is_backed_up_with_pg_dump_and_pg_restore() {
         ],
     );
     let reindexed = run(&["reindex"], &dst);
-    assert!(text(&reindexed.stdout).contains("indexed"), "{}", text(&reindexed.stdout));
+    assert!(
+        text(&reindexed.stdout).contains("indexed"),
+        "{}",
+        text(&reindexed.stdout)
+    );
     // Plain dumps open and close with a random `\restrict` key (PostgreSQL 15.14 and later).
     let rows = |url: &str| -> Vec<u8> {
         let dump = tool("pg_dump", &["--data-only", "--no-comments", url]);
@@ -347,6 +354,9 @@ fn postgres_is_backed_up_with_pg_dump_and_pg_restore() {
     assert!(before.len() > 100_000, "the catalogue was imported");
     assert!(before == after, "the restored database holds other rows");
     for name in ["agora_backup_src", "agora_backup_dst"] {
-        psql(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        psql(
+            &admin,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
     }
 }
