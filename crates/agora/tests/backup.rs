@@ -164,7 +164,21 @@ fn a_restored_backup_exports_the_same_bytes() {
         assert!(Instant::now() < deadline, "the demo's jobs did not finish");
         std::thread::sleep(Duration::from_millis(500));
     }
-    let before = exports(&site);
+    // The search index follows the database a moment behind (the loads just finished change
+    // datasets): the live site's exports are taken once two readings a few seconds apart agree.
+    let mut before = exports(&site);
+    loop {
+        std::thread::sleep(Duration::from_secs(3));
+        let again = exports(&site);
+        if again == before {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the live site's exports keep changing"
+        );
+        before = again;
+    }
     assert!(
         before
             .iter()
@@ -211,11 +225,19 @@ fn a_restored_backup_exports_the_same_bytes() {
     let after = exports(&site);
     assert_eq!(before.len(), after.len());
     for ((path, a), (_, b)) in before.iter().zip(&after) {
+        let at = a.iter().zip(b).position(|(x, y)| x != y);
+        let around = |v: &[u8], i: usize| text(&v[i.saturating_sub(200)..(i + 200).min(v.len())]);
         assert!(
             a == b,
-            "{path} differs after the restore ({} bytes before, {} after)",
+            "{path} differs after the restore ({} bytes before, {} after){}",
             a.len(),
-            b.len()
+            b.len(),
+            at.map(|i| format!(
+                " from byte {i}:\nbefore: {}\nafter:  {}",
+                around(a, i),
+                around(b, i)
+            ))
+            .unwrap_or_default()
         );
     }
     drop(site);
