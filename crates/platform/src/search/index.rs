@@ -252,8 +252,12 @@ impl Search {
         for who in &d.visible_to {
             doc.add_text(f.visible_to, who);
         }
-        doc.add_text(f.sort_en, sort_key(d.title.get(Lang::En)));
-        doc.add_text(f.sort_fr, sort_key(d.title.get(Lang::Fr)));
+        // Titles that sort alike are ordered by their key, so that an order never depends on
+        // where documents sit in the index (a rebuilt index answers as the one it replaces).
+        let key = d.key();
+        for (field, lang) in [(f.sort_en, Lang::En), (f.sort_fr, Lang::Fr)] {
+            doc.add_text(field, format!("{}\u{1}{key}", sort_key(d.title.get(lang))));
+        }
         Ok(doc)
     }
 

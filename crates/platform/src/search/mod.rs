@@ -46,7 +46,7 @@ use schema::Fields;
 
 /// Bump when the analyzers or the meaning of a field change without the schema changing: an index
 /// written with another version is discarded and rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// In [`SearchQuery::include_private_for`]: every private document (for administrators).
 pub const ALL_PRIVATE: &str = "*";

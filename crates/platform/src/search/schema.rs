@@ -139,7 +139,7 @@ static SORT_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| {
 pub(super) fn sort_key(title: &str) -> String {
     let mut analyzer = SORT_ANALYZER.clone();
     let mut out = String::new();
-    let trimmed: String = title.trim().chars().take(64).collect();
+    let trimmed: String = title.trim().chars().take(128).collect();
     analyzer
         .token_stream(&trimmed)
         .process(&mut |t| out.push_str(&t.text));

@@ -1690,3 +1690,29 @@ fn a_commit_cut_short_by_a_kill_does_not_stop_the_next_writer() {
         [vec![], vec!["b".to_string()], vec![], vec!["d".to_string()]]
     );
 }
+
+/// Titles that sort alike come in the order of their keys, whatever order they were written in:
+/// a rebuilt index pages through them as the one it replaces.
+#[tokio::test]
+async fn titles_that_sort_alike_are_ordered_by_key() {
+    let long = "Correctional Services Oversight & Investigations - Investigation";
+    for order in [["b", "a", "c"], ["c", "a", "b"]] {
+        let search = Search::open_in_ram();
+        for id in order {
+            index(&search, &[doc("dataset", id, long, long, "", "")]);
+        }
+        let found: Vec<String> = run(
+            &search,
+            SearchQuery {
+                sort: Sort::TitleAsc,
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+        assert_eq!(found, ["a", "b", "c"], "written as {order:?}");
+    }
+}
