@@ -44,7 +44,7 @@ const WORDS = {
     notice: 'Votre mise à jour est publiée.',
     missing: "Il n'y a aucune page à l'adresse",
     addMilestone: 'Ajouter un jalon',
-    endBeforeStart: 'Date de fin\u00a0: La date de fin précède la date de début.',
+    endBeforeStart: 'Date de fin : La date de fin précède la date de début.',
     milestoneSaved: 'Le jalon est enregistré.',
     editDetails: 'Modifier les renseignements',
     fromProcess: 'Issu du processus de cocréation',
