@@ -49,27 +49,32 @@ struct Entry {
 }
 
 fn entry(path: &Path) -> anyhow::Result<Entry> {
-    let mut file =
+    let file =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    hashed_copy(file, std::io::sink())
+}
+
+/// Copies `from` into `to` and measures it in the same pass.
+fn hashed_copy(mut from: impl Read, mut to: impl std::io::Write) -> anyhow::Result<Entry> {
     let mut hash = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut bytes = 0u64;
     loop {
-        let n = file.read(&mut buf)?;
+        let n = from.read(&mut buf)?;
         if n == 0 {
             break;
         }
         hash.update(&buf[..n]);
+        to.write_all(&buf[..n])?;
         bytes += n as u64;
     }
+    to.flush()?;
     Ok(Entry {
         bytes,
         sha256: hex::encode(hash.finalize()),
     })
 }
 
-/// The stored files below `root`, as keys. Files still being written (the object store's
-/// `name#n` staging files) and uploads not yet accepted (`uploads/incoming/`) are not data.
 fn stored_files(root: &Path) -> anyhow::Result<Vec<String>> {
     let mut keys = Vec::new();
     if !root.exists() {
@@ -91,7 +96,9 @@ fn stored_files(root: &Path) -> anyhow::Result<Vec<String>> {
                     .to_str()
                     .with_context(|| format!("{} is not valid UTF-8", path.display()))?
                     .replace(std::path::MAIN_SEPARATOR, "/");
-                if !key.contains('#') && !key.starts_with("uploads/incoming/") {
+                if !key.contains('#')
+                    && !key.starts_with(&format!("{}/", platform::files::INCOMING))
+                {
                     keys.push(key);
                 }
             }
@@ -158,9 +165,13 @@ pub async fn backup(settings: &Settings, db: &Db, to: &Path) -> anyhow::Result<E
             let from = root.join(&key);
             let target = partial.join(FILES).join(&key);
             std::fs::create_dir_all(target.parent().expect("a key has a folder"))?;
-            match std::fs::copy(&from, &target) {
-                Ok(_) => {
-                    files.insert(key, entry(&target)?);
+            match std::fs::File::open(&from) {
+                Ok(source) => {
+                    let copy = std::fs::File::create(&target)
+                        .with_context(|| format!("cannot write {}", target.display()))?;
+                    let measured = hashed_copy(source, std::io::BufWriter::new(copy))
+                        .with_context(|| format!("cannot copy {}", from.display()))?;
+                    files.insert(key, measured);
                 }
                 // Removed since it was listed (an old data version pruned): not in the snapshot's
                 // future either way.

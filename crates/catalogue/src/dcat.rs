@@ -307,7 +307,7 @@ fn add_dataset(g: &mut Graph, d: &Dataset, base: &str) -> NamedNode {
     for res in &d.resources {
         let dist = NamedNode::new_unchecked(format!("{base}/dataset/{}/resource/{}", r.id, res.id));
         g.typed(dist.clone(), n(DCAT, "Distribution"));
-        let url = crate::ckan::resource_url(res, base);
+        let url = crate::ckan::public_resource_url(res, r.access_level, base).unwrap_or_default();
         let access_url = iri(&url).unwrap_or_else(|| landing.clone());
         // The shapes check classes without inference: say what the address is.
         g.typed(
@@ -566,7 +566,7 @@ async fn data_json(platform: Platform) -> Result<Response> {
                 "license": licence.map(|l| l.url).filter(|u| !u.is_empty()),
                 "landingPage": format!("{base}/en/dataset/{}", r.name),
                 "accrualPeriodicity": r.update_frequency,
-                "distribution": d.resources.iter().map(|res| json!({"@type": "dcat:Distribution", "title": res.name().get(platform::Lang::En), "downloadURL": crate::ckan::resource_url(res, &base), "format": res.format, "mediaType": if res.mimetype.is_empty() { serde_json::Value::Null } else { json!(res.mimetype) }})).collect::<Vec<_>>(),
+                "distribution": d.resources.iter().map(|res| json!({"@type": "dcat:Distribution", "title": res.name().get(platform::Lang::En), "downloadURL": crate::ckan::public_resource_url(res, r.access_level, &base), "format": res.format, "mediaType": if res.mimetype.is_empty() { serde_json::Value::Null } else { json!(res.mimetype) }})).collect::<Vec<_>>(),
             }));
         }
         if page * PAGE_SIZE >= total {

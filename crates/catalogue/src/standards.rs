@@ -37,7 +37,7 @@ pub fn schema_org(d: &Dataset, base_url: &str, lang: Lang) -> String {
             "@type": "DataDownload",
             "name": res.name().get(lang),
             "encodingFormat": res.format,
-            "contentUrl": crate::ckan::resource_url(res, base_url),
+            "contentUrl": crate::ckan::public_resource_url(res, r.access_level, base_url),
         })).collect::<Vec<_>>(),
     });
     if let Some(l) = licence(&r.license_id).filter(|l| !l.url.is_empty()) {

@@ -71,7 +71,7 @@ impl Upload {
         content_type: String,
     ) -> Result<Upload> {
         let limit = platform.settings.limits.max_upload_bytes;
-        let key = format!("uploads/incoming/{}", Uuid::now_v7());
+        let key = format!("{}/{}", platform::files::INCOMING, Uuid::now_v7());
         let chunks = field.map_err(|e| multipart_error(e, limit));
         let stored = platform
             .files

@@ -290,7 +290,10 @@ async fn login(
     let limits = LoginLimits {
         per_account: platform.settings.limits.login_failures_per_account,
         per_address: platform.settings.limits.login_failures_per_address,
-        window: time::Duration::minutes(platform.settings.limits.login_window_minutes),
+        window: time::Duration::minutes(
+            (platform.settings.limits.login_window_minutes)
+                .clamp(1, crate::config::MAX_WINDOW_MINUTES),
+        ),
     };
     let mut problems = Vec::new();
     if form.email.trim().is_empty() {
@@ -363,7 +366,7 @@ async fn logout(
     jar: axum_extra::extract::CookieJar,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response> {
-    if let Some(c) = jar.get(auth::SESSION_COOKIE) {
+    if let Some(c) = jar.get(auth::session_cookie_name(&platform.settings)) {
         auth::end_session(&platform.db, c.value()).await?;
     }
     let mut res = see_other(&format!("{}?notice=notice-signed-out", page.url("/")));

@@ -154,6 +154,18 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 pub const MAX_PASSWORD_LEN: usize = 1024;
 pub const SESSION_DAYS: i64 = 14;
 pub const SESSION_COOKIE: &str = "agora_session";
+/// The session cookie's name when cookies are secure (an https base URL); see
+/// `web::CSRF_COOKIE_SECURE` for why there are two names.
+pub const SESSION_COOKIE_SECURE: &str = "__Host-agora_session";
+
+/// The session cookie's name under these settings.
+pub fn session_cookie_name(settings: &crate::config::Settings) -> &'static str {
+    if settings.secure_cookies() {
+        SESSION_COOKIE_SECURE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()

@@ -161,6 +161,7 @@ pub struct Limits {
     pub login_failures_per_account: i64,
     /// Failed log-ins allowed per client address within `login_window_minutes`.
     pub login_failures_per_address: i64,
+    #[serde(deserialize_with = "window_minutes")]
     pub login_window_minutes: i64,
     /// Seconds a request may take before it is answered with 503.
     pub request_timeout_seconds: u64,
@@ -206,6 +207,7 @@ impl Default for DialogueSettings {
 pub struct RateLimit {
     pub per_address: i64,
     pub per_account: i64,
+    #[serde(deserialize_with = "window_minutes")]
     pub window_minutes: i64,
 }
 
@@ -222,6 +224,21 @@ impl RateLimit {
 impl Default for RateLimit {
     fn default() -> Self {
         RateLimit::new(0, 0, 60)
+    }
+}
+
+/// The longest counting window: a year. Longer values would overflow time arithmetic.
+pub const MAX_WINDOW_MINUTES: i64 = 366 * 24 * 60;
+
+/// A counting window in minutes, 1 to [`MAX_WINDOW_MINUTES`].
+fn window_minutes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let minutes = i64::deserialize(d)?;
+    if (1..=MAX_WINDOW_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "a window of {minutes} minutes: it must be 1 to {MAX_WINDOW_MINUTES} (a year)"
+        )))
     }
 }
 
@@ -648,6 +665,24 @@ mod tests {
                 .unwrap();
             assert!(err.contains(bad) && err.contains("line 2"), "{err}");
         }
+    }
+
+    #[test]
+    fn windows_out_of_range_are_refused_with_their_line() {
+        for bad in ["0", "-5", "9223372036854775807"] {
+            let err = Settings::from_toml(&format!("[limits]\nlogin_window_minutes = {bad}\n"))
+                .err()
+                .unwrap();
+            assert!(err.contains("line 2") && err.contains(bad), "{err}");
+            let err = Settings::from_toml(&format!(
+                "[limits.rate.vote]\nper_address = 1\nwindow_minutes = {bad}\n"
+            ))
+            .err()
+            .unwrap();
+            assert!(err.contains("line 3"), "{err}");
+        }
+        let s = Settings::from_toml("[limits]\nlogin_window_minutes = 527040\n").unwrap();
+        assert_eq!(s.limits.login_window_minutes, MAX_WINDOW_MINUTES);
     }
 
     #[test]

@@ -14,6 +14,13 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
+/// Where uploads wait while their form is checked; kept only when the form is accepted.
+pub const INCOMING: &str = "uploads/incoming";
+
+/// How old a waiting upload must be before a sweep removes it: far longer than any request may
+/// take (`request_timeout_seconds`), so nothing still being received is touched.
+pub const INCOMING_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
 #[derive(Clone)]
 pub struct Files {
     store: Arc<dyn ObjectStore>,
@@ -140,6 +147,45 @@ impl Files {
         self.store.delete(&path(key)?).await?;
         Ok(())
     }
+
+    /// Removes the files under `prefix` last written more than `older_than` ago: what a killed
+    /// process left behind. Answers how many went.
+    pub async fn sweep(&self, prefix: &str, older_than: std::time::Duration) -> Result<usize> {
+        let older_than = i64::try_from(older_than.as_secs()).unwrap_or(i64::MAX);
+        let cutoff = time::OffsetDateTime::now_utc()
+            .unix_timestamp()
+            .saturating_sub(older_than);
+        let mut stale = Vec::new();
+        let mut listing = self.store.list(Some(&path(prefix)?));
+        while let Some(meta) = listing.next().await.transpose()? {
+            if meta.last_modified.timestamp() <= cutoff {
+                stale.push(meta.location);
+            }
+        }
+        for location in &stale {
+            match self.store.delete(location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(stale.len())
+    }
+
+    /// Sweeps waiting uploads now and every hour after, for as long as the runtime runs.
+    pub fn spawn_incoming_sweeper(&self) {
+        let files = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                match files.sweep(INCOMING, INCOMING_MAX_AGE).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "swept uploads left waiting"),
+                    Err(e) => tracing::warn!(error = %e, "cannot sweep uploads left waiting"),
+                }
+            }
+        });
+    }
 }
 
 /// What [`Files::put_stream`] stored.
@@ -185,6 +231,44 @@ mod tests {
             Err(Error::NotFound)
         ));
         assert!(files.put("../escape", Bytes::new()).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn sweep_removes_only_old_files_under_the_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = Files {
+            store: Arc::new(LocalFileSystem::new_with_prefix(dir.path()).unwrap()),
+        };
+        files
+            .put("uploads/incoming/a", Bytes::from_static(b"a"))
+            .await
+            .unwrap();
+        files
+            .put("resources/d/r/kept.csv", Bytes::from_static(b"k"))
+            .await
+            .unwrap();
+        assert_eq!(files.sweep(INCOMING, INCOMING_MAX_AGE).await.unwrap(), 0);
+        assert!(files.get("uploads/incoming/a").await.is_ok());
+        assert_eq!(
+            files
+                .sweep(INCOMING, std::time::Duration::ZERO)
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(matches!(
+            files.get("uploads/incoming/a").await,
+            Err(Error::NotFound)
+        ));
+        assert!(files.get("resources/d/r/kept.csv").await.is_ok());
+        // An empty or missing folder is not an error.
+        assert_eq!(
+            files
+                .sweep(INCOMING, std::time::Duration::ZERO)
+                .await
+                .unwrap(),
+            0
+        );
     }
 
     async fn streamed(files: Files) {

@@ -180,6 +180,7 @@ pub async fn serve(platform: &Platform, app: App) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let _ = &*crate::METRICS;
+    platform.files.spawn_incoming_sweeper();
     tracing::info!(%addr, base_url = %platform.settings.base_url(), "serving");
     let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         SocketAddr,

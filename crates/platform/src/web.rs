@@ -18,7 +18,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::de::DeserializeOwned;
 
 use crate::Platform;
-use crate::auth::{self, CurrentUser, SESSION_COOKIE, TokenProblem};
+use crate::auth::{self, CurrentUser, TokenProblem};
 use crate::error::{Error, ErrorExt, Result};
 use crate::i18n::Lang;
 
@@ -297,7 +297,7 @@ async fn identify(
             },
         );
     }
-    if let Some(secret) = jar.get(SESSION_COOKIE) {
+    if let Some(secret) = jar.get(auth::session_cookie_name(&platform.settings)) {
         let user = auth::session_user(&platform.db, secret.value()).await?;
         let session = user.as_ref().map(|_| secret.value().to_string());
         return Ok((user, None, session));
@@ -783,7 +783,7 @@ pub fn see_other(to: &str) -> Response {
 }
 
 pub fn session_cookie(platform: &Platform, secret: String) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, secret))
+    Cookie::build((auth::session_cookie_name(&platform.settings), secret))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)

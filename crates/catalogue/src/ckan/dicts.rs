@@ -126,6 +126,20 @@ pub fn resource_url(r: &ResourceRow, base_url: &str) -> String {
     }
 }
 
+/// A resource's address in what the public catalogue publishes (DCAT, data.json, schema.org):
+/// none for a file Agora holds of a dataset that is not open, since its download is refused to
+/// the public (`can_read_data`). A link the publisher gave stays: it is theirs to serve.
+pub fn public_resource_url(
+    r: &ResourceRow,
+    access_level: AccessLevel,
+    base_url: &str,
+) -> Option<String> {
+    if r.file_key.is_some() && access_level != AccessLevel::Open {
+        return None;
+    }
+    Some(resource_url(r, base_url)).filter(|u| !u.is_empty())
+}
+
 pub fn package_dict(d: &Dataset, base_url: &str) -> Value {
     let r = &d.row;
     let licence = licence(&r.license_id);

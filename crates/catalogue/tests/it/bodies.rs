@@ -225,6 +225,18 @@ async fn uploads_of_several_mib_are_stored_intact_and_served_only_while_public()
             .await
             .body;
         assert!(page.contains(&link), "{engine}: its editors have the link");
+        // What the public catalogue publishes names no address the public would be refused.
+        let url = resource["url"].as_str().unwrap();
+        for path in ["/dataset/scans.ttl", "/catalog.ttl", "/data.json"] {
+            let (status, body) = api.get(path).await;
+            assert_eq!(status, StatusCode::OK, "{engine}: {path}");
+            let body = body.to_string();
+            assert!(body.contains("scans"), "{engine}: {path} lists the dataset");
+            assert!(
+                !body.contains(url),
+                "{engine}: {path} names the refused file"
+            );
+        }
         for token in [None, Some(api.other_token.as_str())] {
             let (status, _, served) = download(&api, &resource, token).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{engine}");

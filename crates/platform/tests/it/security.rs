@@ -178,8 +178,19 @@ async fn cookies_are_host_only_and_secure_over_https() {
             assert!(cookie.contains(flag), "{cookie}");
         }
     }
+    assert!(
+        login
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("__Host-agora_session=")),
+        "the session cookie is __Host- over https"
+    );
+    assert!(b.cookie("agora_session").is_none());
     let session_token = b.cookie("__Host-agora_csrf").unwrap();
     assert_ne!(session_token, token);
+    // The session is read back under its __Host- name: the account page is served, not the log-in.
+    let account = b.get("/en/account").await;
+    assert_eq!(account.status, StatusCode::OK, "{}", account.body);
     let out = b
         .post("/en/account/logout", &[("_csrf", &session_token)])
         .await;
