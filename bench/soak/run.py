@@ -102,8 +102,13 @@ def parse_wrk(out):
     p99 = latency_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non_ok.group(1)) if non_ok else 0) + (sum(map(int, sock.groups())) if sock else 0)
-    return {"rate": rate, "requests": total, "p50_ms": p50, "p99_ms": p99, "errors": errors}
+    non_ok = int(non_ok.group(1)) if non_ok else 0
+    broken = sum(map(int, sock.groups()[:3])) if sock else 0
+    timeouts = int(sock.group(4)) if sock else 0
+    return {
+        "rate": rate, "requests": total, "p50_ms": p50, "p99_ms": p99,
+        "errors": non_ok + broken + timeouts, "non_ok": non_ok, "broken": broken, "timeouts": timeouts,
+    }
 
 
 def main():
@@ -111,6 +116,7 @@ def main():
     ap.add_argument("--minutes", type=int, default=30)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--timeout", default="10s", help="a request slower than this counts as an error (wrk --timeout)")
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
     if not shutil.which("wrk"):
@@ -182,7 +188,7 @@ def main():
         minutes = []
         for m in range(1, a.minutes + 1):
             out = subprocess.run(
-                ["wrk", f"-t{a.threads}", f"-c{a.connections}", "-d60s", "--latency", "-s", lua, base, "--", paths],
+                ["wrk", f"-t{a.threads}", f"-c{a.connections}", "-d60s", f"--timeout={a.timeout}", "--latency", "-s", lua, base, "--", paths],
                 capture_output=True, text=True, check=True,
             ).stdout
             if server.poll() is not None:
@@ -190,7 +196,8 @@ def main():
             row = parse_wrk(out)
             row["rss_mib"] = rss_kib(server.pid) / 1024
             minutes.append(row)
-            log(f"{m:>4} {row['rate']:>8.0f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['errors']:>7} {row['rss_mib']:>8.1f}")
+            log(f"{m:>4} {row['rate']:>8.0f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['errors']:>7} {row['rss_mib']:>8.1f}"
+                + (f"   (non-2xx/3xx {row['non_ok']}, broken {row['broken']}, timeouts {row['timeouts']})" if row["errors"] else ""))
         stop.set()
         sampler.join()
         requests = sum(r["requests"] for r in minutes)
