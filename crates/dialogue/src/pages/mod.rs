@@ -3,6 +3,7 @@
 mod directory;
 mod ideas;
 mod process;
+mod process_edit;
 mod staff;
 mod vote;
 
@@ -23,6 +24,14 @@ pub fn router() -> Router {
         )
         .route("/processes", get(process::processes))
         .route("/processes/{slug}", get(process::process))
+        .route(
+            "/processes/{slug}/edit",
+            get(process_edit::edit_form).post(process_edit::edit),
+        )
+        .route(
+            "/dialogue/processes/new",
+            get(process_edit::new_form).post(process_edit::create),
+        )
         .route("/processes/{slug}/ideas", get(process::ideas))
         .route(
             "/processes/{slug}/ideas/new",

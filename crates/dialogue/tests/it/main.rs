@@ -6,6 +6,7 @@ mod limits;
 mod membership;
 mod pages;
 mod search;
+mod setup;
 mod store;
 mod support;
 mod writes;
