@@ -24,7 +24,10 @@ const SUMMARY_MAX: usize = 5_000;
 /// [`processes::create`]: clean texts, and phases that follow each other without overlapping.
 pub fn check(new: &NewProcess) -> Vec<FieldError> {
     let mut errors = processes::validate(new);
-    if errors.iter().any(|e| e.msg.key == "dialogue-error-too-many") {
+    if errors
+        .iter()
+        .any(|e| e.msg.key == "dialogue-error-too-many")
+    {
         return errors;
     }
     let e = &mut errors;
@@ -37,14 +40,34 @@ pub fn check(new: &NewProcess) -> Vec<FieldError> {
     for (i, p) in new.phases.iter().enumerate() {
         clean(e, &format!("phases[{i}].title_en"), &p.title_en, TITLE_MAX);
         clean(e, &format!("phases[{i}].title_fr"), &p.title_fr, TITLE_MAX);
-        clean(e, &format!("phases[{i}].description_en"), &p.description_en, SUMMARY_MAX);
-        clean(e, &format!("phases[{i}].description_fr"), &p.description_fr, SUMMARY_MAX);
+        clean(
+            e,
+            &format!("phases[{i}].description_en"),
+            &p.description_en,
+            SUMMARY_MAX,
+        );
+        clean(
+            e,
+            &format!("phases[{i}].description_fr"),
+            &p.description_fr,
+            SUMMARY_MAX,
+        );
     }
     for (i, t) in new.themes.iter().enumerate() {
         clean(e, &format!("themes[{i}].title_en"), &t.title_en, TITLE_MAX);
         clean(e, &format!("themes[{i}].title_fr"), &t.title_fr, TITLE_MAX);
-        clean(e, &format!("themes[{i}].description_en"), &t.description_en, SUMMARY_MAX);
-        clean(e, &format!("themes[{i}].description_fr"), &t.description_fr, SUMMARY_MAX);
+        clean(
+            e,
+            &format!("themes[{i}].description_en"),
+            &t.description_en,
+            SUMMARY_MAX,
+        );
+        clean(
+            e,
+            &format!("themes[{i}].description_fr"),
+            &t.description_fr,
+            SUMMARY_MAX,
+        );
     }
     for (i, c) in new.criteria.iter().enumerate() {
         if c.label_en.trim().is_empty() && c.label_fr.trim().is_empty() {
@@ -53,8 +76,18 @@ pub fn check(new: &NewProcess) -> Vec<FieldError> {
                 "error-required",
             ));
         }
-        clean(e, &format!("criteria[{i}].label_en"), &c.label_en, TITLE_MAX);
-        clean(e, &format!("criteria[{i}].label_fr"), &c.label_fr, TITLE_MAX);
+        clean(
+            e,
+            &format!("criteria[{i}].label_en"),
+            &c.label_en,
+            TITLE_MAX,
+        );
+        clean(
+            e,
+            &format!("criteria[{i}].label_fr"),
+            &c.label_fr,
+            TITLE_MAX,
+        );
     }
     if new.phases.is_empty() {
         errors.push(FieldError::new("phases", "dialogue-error-no-phase"));
@@ -334,7 +367,8 @@ pub async fn update(
         return Err(Error::Validation(errors));
     }
     let at = now();
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "UPDATE dialogue_processes SET title_en = $1, title_fr = $2, summary_en = $3, summary_fr = $4, \
          guidance_en = $5, guidance_fr = $6, vote_rule = $7, vote_max = $8, hide_tallies = $9, \
          ideas_per_person = $10, report_threshold = $11, updated_at = $12 WHERE id = $13"
@@ -354,7 +388,8 @@ pub async fn update(
     .bind(process_id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     replace_phases(tx, &current, &edit.phases).await?;
     replace_themes(tx, &current, &edit.themes).await?;
     replace_criteria(tx, &current, &edit.criteria).await?;
@@ -375,11 +410,13 @@ pub async fn update(
 /// Nothing points at phases, so they are written again, in the order of their dates.
 async fn replace_phases(tx: &mut Tx, current: &ProcessFull, phases: &[NewPhase]) -> Result<()> {
     let process_id = current.process.id;
-    exec!(tx, |c| sqlx::query("DELETE FROM dialogue_phases WHERE process_id = $1")
-        .bind(process_id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM dialogue_phases WHERE process_id = $1"
+    )
+    .bind(process_id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     let mut ordered: Vec<&NewPhase> = phases.iter().collect();
     ordered.sort_by_key(|p| (p.opens_on, p.closes_on));
     for (position, p) in ordered.into_iter().enumerate() {
@@ -387,7 +424,8 @@ async fn replace_phases(tx: &mut Tx, current: &ProcessFull, phases: &[NewPhase])
             .phase(p.kind)
             .map(|old| old.id)
             .unwrap_or_else(Uuid::now_v7);
-        exec!(tx, |c| sqlx::query(
+        exec!(tx, |c| {
+            sqlx::query(
             "INSERT INTO dialogue_phases (id, process_id, position, kind, title_en, title_fr, description_en, description_fr, \
              opens_on, closes_on, submit_audience, comment_audience, vote_audience) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -407,7 +445,8 @@ async fn replace_phases(tx: &mut Tx, current: &ProcessFull, phases: &[NewPhase])
         .bind(p.vote.as_str())
         .execute(&mut *c)
         .await?
-        .rows_affected());
+        .rows_affected()
+        });
     }
     Ok(())
 }
@@ -417,16 +456,19 @@ async fn replace_themes(tx: &mut Tx, current: &ProcessFull, themes: &[NewTheme])
     let process_id = current.process.id;
     for old in &current.themes {
         if !themes.iter().any(|t| t.slug == old.slug) {
-            exec!(tx, |c| sqlx::query("DELETE FROM dialogue_themes WHERE id = $1")
-                .bind(old.id)
-                .execute(&mut *c)
-                .await?
-                .rows_affected());
+            exec!(tx, |c| sqlx::query(
+                "DELETE FROM dialogue_themes WHERE id = $1"
+            )
+            .bind(old.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
         }
     }
     for (position, t) in themes.iter().enumerate() {
         match current.theme_by_slug(&t.slug) {
-            Some(old) => exec!(tx, |c| sqlx::query(
+            Some(old) => exec!(tx, |c| {
+                sqlx::query(
                 "UPDATE dialogue_themes SET position = $1, title_en = $2, title_fr = $3, description_en = $4, description_fr = $5 \
                  WHERE id = $6"
             )
@@ -438,8 +480,10 @@ async fn replace_themes(tx: &mut Tx, current: &ProcessFull, themes: &[NewTheme])
             .bind(old.id)
             .execute(&mut *c)
             .await?
-            .rows_affected()),
-            None => exec!(tx, |c| sqlx::query(
+            .rows_affected()
+            }),
+            None => exec!(tx, |c| {
+                sqlx::query(
                 "INSERT INTO dialogue_themes (id, process_id, slug, position, title_en, title_fr, description_en, description_fr) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             )
@@ -453,7 +497,8 @@ async fn replace_themes(tx: &mut Tx, current: &ProcessFull, themes: &[NewTheme])
             .bind(t.description_fr.trim())
             .execute(&mut *c)
             .await?
-            .rows_affected()),
+            .rows_affected()
+            }),
         };
     }
     Ok(())
@@ -468,16 +513,19 @@ async fn replace_criteria(
     let process_id = current.process.id;
     for old in &current.criteria {
         if !criteria.iter().any(|c| c.id == Some(old.id)) {
-            exec!(tx, |c| sqlx::query("DELETE FROM dialogue_criteria WHERE id = $1")
-                .bind(old.id)
-                .execute(&mut *c)
-                .await?
-                .rows_affected());
+            exec!(tx, |c| sqlx::query(
+                "DELETE FROM dialogue_criteria WHERE id = $1"
+            )
+            .bind(old.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
         }
     }
     for (position, k) in criteria.iter().enumerate() {
         match k.id {
-            Some(id) => exec!(tx, |c| sqlx::query(
+            Some(id) => exec!(tx, |c| {
+                sqlx::query(
                 "UPDATE dialogue_criteria SET position = $1, label_en = $2, label_fr = $3 WHERE id = $4 AND process_id = $5"
             )
             .bind(position as i64)
@@ -487,8 +535,10 @@ async fn replace_criteria(
             .bind(process_id)
             .execute(&mut *c)
             .await?
-            .rows_affected()),
-            None => exec!(tx, |c| sqlx::query(
+            .rows_affected()
+            }),
+            None => exec!(tx, |c| {
+                sqlx::query(
                 "INSERT INTO dialogue_criteria (id, process_id, position, label_en, label_fr) VALUES ($1, $2, $3, $4, $5)"
             )
             .bind(Uuid::now_v7())
@@ -498,19 +548,24 @@ async fn replace_criteria(
             .bind(k.label_fr.trim())
             .execute(&mut *c)
             .await?
-            .rows_affected()),
+            .rows_affected()
+            }),
         };
     }
     Ok(())
 }
 
 /// Every process whose setup staff may copy: all of them; a setup is public.
-pub async fn sources(conn: impl Into<platform::db::Conn<'_>>) -> Result<Vec<(String, String, String)>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, (String, String, String)>(
-        "SELECT slug, title_en, title_fr FROM dialogue_processes ORDER BY created_at DESC"
-    )
-    .fetch_all(&mut *c)
-    .await?))
+pub async fn sources(
+    conn: impl Into<platform::db::Conn<'_>>,
+) -> Result<Vec<(String, String, String)>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT slug, title_en, title_fr FROM dialogue_processes ORDER BY created_at DESC",
+        )
+        .fetch_all(&mut *c)
+        .await?
+    }))
 }
 
 /// The first day of the copy when staff do not say: a week from today.

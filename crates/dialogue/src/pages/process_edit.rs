@@ -296,10 +296,11 @@ impl Setup {
         self.themes.retain(|t| !t.is_blank());
         self.criteria.retain(|c| !c.is_blank());
         let next = self.themes.iter().map(|t| t.row + 1).max().unwrap_or(0);
-        self.themes.extend((next..next + BLANK_ROWS).map(|row| ThemeRow {
-            row,
-            ..Default::default()
-        }));
+        self.themes
+            .extend((next..next + BLANK_ROWS).map(|row| ThemeRow {
+                row,
+                ..Default::default()
+            }));
         let next = self.criteria.iter().map(|c| c.row + 1).max().unwrap_or(0);
         self.criteria
             .extend((next..next + BLANK_ROWS).map(|row| CriterionRow {
@@ -630,7 +631,10 @@ pub struct CopyQuery {
 /// The organizations `user` may create a process for.
 async fn organizations_of(platform: &Platform, user: &CurrentUser) -> Result<Vec<Organization>> {
     let all = orgs::list(&platform.db).await?;
-    Ok(all.into_iter().filter(|o| user.can_edit_for(o.id)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|o| user.can_edit_for(o.id))
+        .collect())
 }
 
 async fn new_page(
@@ -650,7 +654,9 @@ async fn new_page(
         .await?
         .into_iter()
         .map(|(slug, en, fr)| {
-            let title = platform::Bilingual::new(&en, &fr).get(page.lang).to_string();
+            let title = platform::Bilingual::new(&en, &fr)
+                .get(page.lang)
+                .to_string();
             (slug, title)
         })
         .collect();
@@ -691,8 +697,10 @@ pub async fn new_form(
             Err(e) => return Err(e),
         }
     }
-    if let Some(first) = organizations_of(&platform, &user).await?.first()
-        && v.organization_id.is_empty()
+    // A copy keeps its source's organization only for staff of that organization.
+    let mine = organizations_of(&platform, &user).await?;
+    if !mine.iter().any(|o| o.id.to_string() == v.organization_id)
+        && let Some(first) = mine.first()
     {
         v.organization_id = first.id.to_string();
     }

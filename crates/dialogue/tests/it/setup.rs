@@ -23,7 +23,7 @@ fn form_fields(html: &str) -> Vec<(String, String)> {
         let j = tag[i..].find('"')?;
         Some(unescape(&tag[i..i + j]))
     };
-    let has = |tag: &str, word: &str| tag.contains(&format!(" {word}")) ;
+    let has = |tag: &str, word: &str| tag.contains(&format!(" {word}"));
     let mut out = Vec::new();
     let mut rest = form;
     while let Some(i) = rest.find('<') {
@@ -148,8 +148,14 @@ async fn staff_create_a_process_and_copy_it_with_its_phases_moved() {
         .fold(fields, |f, (k, v)| set(f, k, v));
         let r = post(&staff, "/en/dialogue/processes/new", &fields).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
-        assert_eq!(r.location(), "/en/processes/ogp-2027?notice=notice-dialogue-process-created");
-        let p = dialogue::processes::find(db, "ogp-2027").await.unwrap().unwrap();
+        assert_eq!(
+            r.location(),
+            "/en/processes/ogp-2027?notice=notice-dialogue-process-created"
+        );
+        let p = dialogue::processes::find(db, "ogp-2027")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(p.phases.len(), 2);
         assert_eq!(p.themes.len(), 2);
         assert_eq!(p.criteria.len(), 1);
@@ -189,7 +195,10 @@ async fn staff_create_a_process_and_copy_it_with_its_phases_moved() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
-        let c = dialogue::processes::find(db, "ogp-2031").await.unwrap().unwrap();
+        let c = dialogue::processes::find(db, "ogp-2031")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(c.phases[0].opens_on.to_string(), "2031-03-01");
         assert_eq!(c.themes.len(), 2);
         assert_eq!(c.criteria[0].label_fr, "Réalisable en deux ans");
@@ -201,7 +210,12 @@ async fn staff_create_a_process_and_copy_it_with_its_phases_moved() {
             .get("/en/dialogue/processes/new?from=ogp-2027&opens_on=2100-12-25")
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("First phase opens on: Enter a date between the years 2000 and 2100."), "{}", r.body);
+        assert!(
+            r.body
+                .contains("First phase opens on: Enter a date between the years 2000 and 2100."),
+            "{}",
+            r.body
+        );
         let r = staff
             .get("/en/dialogue/processes/new?from=ogp-2027&opens_on=31/12/2030")
             .await;
@@ -268,10 +282,17 @@ async fn staff_move_a_phase_and_participants_see_the_new_dates() {
         );
         let visitor = client(&t);
         let en = visitor.get("/en/processes/ogp").await;
-        assert!(en.body.contains("May 4, 2030") || en.body.contains("4 May 2030"), "{}", en.body);
+        assert!(
+            en.body.contains("May 4, 2030") || en.body.contains("4 May 2030"),
+            "{}",
+            en.body
+        );
         let fr = visitor.get("/fr/processes/ogp").await;
         assert!(fr.body.contains("4 mai 2030"), "{}", fr.body);
-        assert!(!fr.body.contains("/processes/ogp/edit"), "visitors get no edit link");
+        assert!(
+            !fr.body.contains("/processes/ogp/edit"),
+            "visitors get no edit link"
+        );
 
         // Add a theme and a criterion, rename one, remove an unused criterion.
         let fields = form_fields(&staff.get("/en/processes/ogp/edit").await.body);
@@ -288,11 +309,19 @@ async fn staff_move_a_phase_and_participants_see_the_new_dates() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         let after = reload(db, &p).await;
         assert_eq!(
-            after.themes.iter().map(|t| t.title_en.as_str()).collect::<Vec<_>>(),
+            after
+                .themes
+                .iter()
+                .map(|t| t.title_en.as_str())
+                .collect::<Vec<_>>(),
             ["Theme transparency", "Answerability", "Climate"]
         );
         assert_eq!(
-            after.criteria.iter().map(|c| c.label_en.as_str()).collect::<Vec<_>>(),
+            after
+                .criteria
+                .iter()
+                .map(|c| c.label_en.as_str())
+                .collect::<Vec<_>>(),
             ["Relevant", "Costed"]
         );
     }
@@ -320,7 +349,15 @@ async fn changes_that_break_what_happened_are_refused_with_the_reason() {
         // Ideas were submitted while the idea phase was open.
         set_phase(db, &p, PhaseKind::Ideas, -9, 1).await;
         let open = reload(db, &p).await;
-        let idea = accepted_idea(db, &open, &author, &staff_user, "transparency", "Open contracts").await;
+        let idea = accepted_idea(
+            db,
+            &open,
+            &author,
+            &staff_user,
+            "transparency",
+            "Open contracts",
+        )
+        .await;
         set_phase(db, &p, PhaseKind::Ideas, -9, -2).await;
         let open = reload(db, &p).await;
         cast(
@@ -355,13 +392,29 @@ async fn changes_that_break_what_happened_are_refused_with_the_reason() {
         let fields = form_fields(&staff.get("/en/processes/ogp/edit").await.body);
         let audits = count(db, "audit_log").await;
         let refused = async |lang: &str, changes: &[(&str, &str)], expected: &str| {
-            let mut f = set(fields.clone(), "title_en", "A new title that must not be saved");
+            let mut f = set(
+                fields.clone(),
+                "title_en",
+                "A new title that must not be saved",
+            );
             for (k, v) in changes {
-                f = if v.is_empty() { without(f, k) } else { set(f, k, v) };
+                f = if v.is_empty() {
+                    without(f, k)
+                } else {
+                    set(f, k, v)
+                };
             }
             let r = post(&staff, &format!("/{lang}/processes/ogp/edit"), &f).await;
-            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {expected}");
-            assert!(r.body.contains(expected), "{engine}: {expected} in {}", r.body);
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{engine}: {expected}"
+            );
+            assert!(
+                r.body.contains(expected),
+                "{engine}: {expected} in {}",
+                r.body
+            );
             r
         };
         refused(
@@ -434,11 +487,18 @@ async fn changes_that_break_what_happened_are_refused_with_the_reason() {
         // Several reasons at once are all given.
         let r = refused(
             "en",
-            &[("vote_rule", "approval"), ("theme1_remove", "1"), ("theme0_remove", "1")],
+            &[
+                ("vote_rule", "approval"),
+                ("theme1_remove", "1"),
+                ("theme0_remove", "1"),
+            ],
             "Voting rule: The voting rule cannot change",
         )
         .await;
-        assert!(r.body.contains("The theme &#34;transparency&#34; holds an idea"));
+        assert!(
+            r.body
+                .contains("The theme &#34;transparency&#34; holds an idea")
+        );
         // Nothing of any refused edit was saved, nor audited.
         let after = reload(db, &p).await;
         assert_eq!(after.process.title_en, p.process.title_en, "{engine}");
@@ -483,24 +543,110 @@ async fn hostile_setups_are_refused_by_name_never_with_a_500() {
                 .iter()
                 .fold(fields.clone(), |f, (k, v)| set(f, k, v));
             let r = post(&staff, &format!("/{lang}/processes/ogp/edit"), &f).await;
-            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {changes:?}");
-            assert!(r.body.contains(expected), "{engine}: {expected} in {}", r.body);
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{engine}: {changes:?}"
+            );
+            assert!(
+                r.body.contains(expected),
+                "{engine}: {expected} in {}",
+                r.body
+            );
         };
-        bad("en", &[("ideas_opens_on", "99999-01-01")], "Ideas – Opens on: Enter a date as year-month-day").await;
-        bad("en", &[("ideas_opens_on", "2027-02-30")], "Enter a date as year-month-day").await;
-        bad("fr", &[("ideas_opens_on", "1899-12-31")], "Entrez une date entre les années 2000 et 2100.").await;
-        bad("en", &[("ideas_closes_on", "2101-01-01")], "Enter a date between the years 2000 and 2100.").await;
-        bad("en", &[("vote_max", "1e9"), ("vote_rule", "one_per_theme")], "Ideas a ballot may hold: Enter a whole number.").await;
-        bad("en", &[("ideas_per_person", "99999999999999999999999")], "Enter a whole number.").await;
-        bad("en", &[("report_threshold", "-4")], "Enter a number from 1 to 100.").await;
-        bad("en", &[("vote_rule", "ranked")], "Voting rule: Choose one of the listed values.").await;
-        bad("en", &[("ideas_submit", "everyone")], "Ideas – Who may submit ideas: Choose one of the listed values.").await;
-        bad("en", &[("title_en", "<script>alert(1)</script>")], "HTML is not accepted").await;
-        bad("en", &[("title_en", "Bell\u{7}")], "invisible control characters").await;
-        bad("en", &[("theme0_title_en", &"x".repeat(201))], "Theme 1 – Title in English: This is too long").await;
-        bad("en", &[("theme5_slug", "transparency"), ("theme5_title_en", "Twice")], "Theme 6 – Short name in the address").await;
-        bad("en", &[("theme5_slug", "Ünïcode ☃"), ("theme5_title_en", "Snow")], "Use 2 to 100 lower-case letters").await;
-        bad("en", &[("theme99999999999999999999999_slug", "a")], "Themes: There can be at most 50.").await;
+        bad(
+            "en",
+            &[("ideas_opens_on", "99999-01-01")],
+            "Ideas – Opens on: Enter a date as year-month-day",
+        )
+        .await;
+        bad(
+            "en",
+            &[("ideas_opens_on", "2027-02-30")],
+            "Enter a date as year-month-day",
+        )
+        .await;
+        bad(
+            "fr",
+            &[("ideas_opens_on", "1899-12-31")],
+            "Entrez une date entre les années 2000 et 2100.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("ideas_closes_on", "2101-01-01")],
+            "Enter a date between the years 2000 and 2100.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("vote_max", "1e9"), ("vote_rule", "one_per_theme")],
+            "Ideas a ballot may hold: Enter a whole number.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("ideas_per_person", "99999999999999999999999")],
+            "Enter a whole number.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("report_threshold", "-4")],
+            "Enter a number from 1 to 100.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("vote_rule", "ranked")],
+            "Voting rule: Choose one of the listed values.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("ideas_submit", "everyone")],
+            "Ideas – Who may submit ideas: Choose one of the listed values.",
+        )
+        .await;
+        bad(
+            "en",
+            &[("title_en", "<script>alert(1)</script>")],
+            "HTML is not accepted",
+        )
+        .await;
+        bad(
+            "en",
+            &[("title_en", "Bell\u{7}")],
+            "invisible control characters",
+        )
+        .await;
+        bad(
+            "en",
+            &[("theme0_title_en", &"x".repeat(201))],
+            "Theme 1 – Title in English: This is too long",
+        )
+        .await;
+        bad(
+            "en",
+            &[
+                ("theme5_slug", "transparency"),
+                ("theme5_title_en", "Twice"),
+            ],
+            "Theme 6 – Short name in the address",
+        )
+        .await;
+        bad(
+            "en",
+            &[("theme5_slug", "Ünïcode ☃"), ("theme5_title_en", "Snow")],
+            "Use 2 to 100 lower-case letters",
+        )
+        .await;
+        bad(
+            "en",
+            &[("theme99999999999999999999999_slug", "a")],
+            "Themes: There can be at most 50.",
+        )
+        .await;
         // Huge row counts are refused before anything is read.
         let mut many = fields.clone();
         for i in 0..200 {
@@ -525,7 +671,11 @@ async fn hostile_setups_are_refused_by_name_never_with_a_500() {
             "The form could not be read.",
         )
         .await;
-        assert_eq!(count(db, "audit_log").await, before, "{engine}: nothing saved");
+        assert_eq!(
+            count(db, "audit_log").await,
+            before,
+            "{engine}: nothing saved"
+        );
         assert_eq!(count(db, "dialogue_themes").await, 2);
 
         // Unicode in every text survives the round trip.
@@ -533,7 +683,11 @@ async fn hostile_setups_are_refused_by_name_never_with_a_500() {
             &staff,
             "/fr/processes/ogp/edit",
             &set(
-                set(fields.clone(), "title_fr", "Gouvernement ouvert — « 2027 » 🇨🇦 עברית"),
+                set(
+                    fields.clone(),
+                    "title_fr",
+                    "Gouvernement ouvert — « 2027 » 🇨🇦 עברית",
+                ),
                 "theme0_description_fr",
                 "Transparence\u{301} et données",
             ),
@@ -561,7 +715,8 @@ async fn hostile_setups_are_refused_by_name_never_with_a_500() {
             )
             .await;
         assert!(
-            r.status == StatusCode::UNPROCESSABLE_ENTITY || r.status == StatusCode::PAYLOAD_TOO_LARGE,
+            r.status == StatusCode::UNPROCESSABLE_ENTITY
+                || r.status == StatusCode::PAYLOAD_TOO_LARGE,
             "{engine}: {} {}",
             r.status,
             r.body
@@ -580,7 +735,12 @@ async fn hostile_setups_are_refused_by_name_never_with_a_500() {
                 })),
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {}",
+            r.body
+        );
         assert_eq!(count(db, "dialogue_processes").await, 1);
     }
 }
