@@ -12,7 +12,6 @@ import { checkPage, htmlLang, visit, VIEWPORTS, withPage } from '../lib/browser.
 import { fill, formWith, submit } from '../lib/page.js';
 
 const PAST = 'ogp-action-plan-2016';
-const NEXT = 'ogp-action-plan-next';
 
 const WORDS = {
   en: {
@@ -112,8 +111,8 @@ export default function processSetup(ctx) {
             assert.ok(summary.includes(w.backwards), summary);
             assert.equal(await page.locator('.agora-error-summary a[href="#commitments_closes_on"]').count(), 1);
 
-            // People have voted in the next plan: its voting rule cannot change.
-            await visit(page, `${base}/processes/${NEXT}/edit`, label('09-edit-next'));
+            // People voted in the 2016 plan: its voting rule cannot change.
+            await visit(page, `${base}/processes/${PAST}/edit`, label('09-edit-past'));
             edit = formWith(page, 'vote_rule');
             await page.selectOption('#vote_rule', 'approval');
             response = await submit(page, edit);
@@ -121,7 +120,7 @@ export default function processSetup(ctx) {
             await checkPage(page, label('10-rule-refused'));
             const refused = await text(page, '.agora-error-summary');
             assert.ok(refused.includes(w.ruleRefused), refused);
-            await visit(page, `${base}/processes/${NEXT}`, label('11-next-unchanged'));
+            await visit(page, `${base}/processes/${PAST}`, label('11-past-unchanged'));
           });
         });
       }
