@@ -516,6 +516,52 @@ async fn changes_that_break_what_happened_are_refused_with_the_reason() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{engine}: {}", r.body);
         assert_eq!(reload(db, &p).await.themes.len(), 1);
+
+        // The API takes the same setup and gives the same refusals, each with its key.
+        let token = testing::api_token(db, staff_user.id).await;
+        let api = client(&t).with_token(&token);
+        let current = reload(db, &p).await;
+        let mut edit = dialogue::process_setup::setup_of(&current);
+        edit.vote_rule = VoteRule::Approval;
+        let r = api
+            .json(
+                "PUT",
+                "/api/v1/dialogue/processes/ogp",
+                Some(&serde_json::to_value(&edit).unwrap()),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{engine}: {}",
+            r.body
+        );
+        let errors = &r.json()["error"]["field_errors"];
+        assert_eq!(errors[0]["field"], "vote_rule");
+        assert_eq!(errors[0]["key"], "dialogue-error-rule-after-ballots");
+        let mut edit = dialogue::process_setup::setup_of(&current);
+        edit.phases[1].closes_on = today() + Duration::days(9);
+        let r = api
+            .json(
+                "PUT",
+                "/api/v1/dialogue/processes/ogp",
+                Some(&serde_json::to_value(&edit).unwrap()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{engine}: {}", r.body);
+        assert_eq!(
+            r.json()["phases"][1]["closes_on"],
+            (today() + Duration::days(9)).to_string()
+        );
+        let other = client(&t).with_token(&testing::api_token(db, author.id).await);
+        let r = other
+            .json(
+                "PUT",
+                "/api/v1/dialogue/processes/ogp",
+                Some(&serde_json::to_value(&edit).unwrap()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 }
 
