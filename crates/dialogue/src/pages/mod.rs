@@ -43,6 +43,7 @@ pub fn router() -> Router {
         .route("/receipts", get(vote::receipt))
         .route("/ideas/{id}", get(ideas::idea))
         .route("/ideas/{id}/comments", post(ideas::comment))
+        .route("/comments/{id}/edit", post(ideas::edit_comment))
         .route("/ideas/{id}/follow", post(ideas::follow))
         .route("/ideas/{id}/objection", post(ideas::object))
         .route("/report", post(ideas::report))
