@@ -259,6 +259,99 @@ dialogue-idea-public-page = Public page of the idea
 dialogue-assessment = Assessment
 dialogue-criteria = Criteria
 dialogue-criteria-hint = Tick each criterion the idea meets.
+
+## Setting a process up (staff)
+dialogue-setup-new-title = New co-creation process
+dialogue-setup-edit-title = Edit the process's setup
+dialogue-setup-new-intro = Set up the phases, themes, assessment criteria and voting rules. Nothing is public until a phase opens; you can change the setup later.
+dialogue-setup-edit-intro = Changes that would break what has already happened — ideas, assessments, ballots — are refused with the reason, and nothing is saved.
+dialogue-setup-link-edit = Edit this process's setup
+dialogue-setup-link-new = Set up a new process
+dialogue-setup-copy-title = Copy from a previous process
+dialogue-setup-copy-intro = Start from the setup of another process: its phases moved to a new start date, its themes, criteria, rules and limits. Ideas and ballots are not copied. You review everything before saving.
+dialogue-setup-copy-from = Process to copy
+dialogue-setup-copy-start = First phase opens on
+dialogue-setup-copy-start-hint = The phases keep their length and the gaps between them. Leave empty for a week from today.
+dialogue-setup-copy-button = Copy the setup
+dialogue-setup-about = The process
+dialogue-setup-slug = Short name in the address
+dialogue-setup-slug-hint = 2 to 100 lower-case letters, digits and hyphens. It cannot be changed later.
+dialogue-setup-theme-slug-hint = Used in addresses; it cannot be changed later. Fill this row to add a theme.
+dialogue-setup-organization = Organization
+dialogue-setup-title-en = Title in English
+dialogue-setup-title-fr = Title in French
+dialogue-setup-summary-en = Summary in English
+dialogue-setup-summary-fr = Summary in French
+dialogue-setup-guidance-en = Guidance beside the idea form, in English
+dialogue-setup-guidance-fr = Guidance beside the idea form, in French
+dialogue-setup-markdown-hint = Plain text or Markdown; no HTML.
+dialogue-setup-description-en = Description in English
+dialogue-setup-description-fr = Description in French
+dialogue-setup-label-en = Criterion in English
+dialogue-setup-label-fr = Criterion in French
+dialogue-setup-phases-intro = Tick each phase the process has and give its dates; phases may not overlap. For each, say who may submit ideas, comment and vote while it is open.
+dialogue-setup-phase-include = This process has this phase
+dialogue-setup-opens-on = Opens on
+dialogue-setup-closes-on = Closes on
+dialogue-setup-themes-intro = Ideas are submitted under a theme. A theme that holds ideas cannot be removed.
+dialogue-setup-theme-n = Theme { $n }
+dialogue-setup-remove-theme = Remove this theme
+dialogue-setup-criteria-intro = Staff tick the criteria an idea meets when they assess it. A criterion already used in an assessment cannot be removed.
+dialogue-setup-criterion-n = Criterion { $n }
+dialogue-setup-remove-criterion = Remove this criterion
+dialogue-setup-voting = Voting and limits
+dialogue-setup-vote-rule = Voting rule
+dialogue-setup-vote-rule-hint = It cannot change once someone has voted.
+dialogue-setup-vote-max = Ideas a ballot may hold
+dialogue-setup-vote-max-hint = For "up to a number of ideas": 1 to 50.
+dialogue-setup-hide-tallies = Hide the tallies until voting closes
+dialogue-setup-ideas-per-person = Ideas one person may submit
+dialogue-setup-ideas-per-person-hint = 0 for no limit; at most 1000.
+dialogue-setup-report-threshold = Reports that hide a contribution pending review
+dialogue-setup-report-threshold-hint = 1 to 100.
+dialogue-setup-save = Save the setup
+dialogue-setup-create = Create the process
+notice-dialogue-process-created = The process is created.
+notice-dialogue-process-saved = The setup is saved. Participants see the new dates on the process page.
+dialogue-error-too-many = There can be at most { $max }.
+dialogue-error-year = Enter a date between the years { $min } and { $max }.
+dialogue-error-date = Enter a date as year-month-day, such as 2027-03-31.
+dialogue-error-no-phase = Give the process at least one phase.
+dialogue-error-phases-overlap = This phase starts before the { $phase ->
+    [ideas] ideas
+    [assessment] assessment
+    [voting] voting
+    [workshops] workshops
+   *[commitments] commitments
+} phase ends; phases may not overlap.
+dialogue-error-rule-after-ballots = The voting rule cannot change: { $count ->
+    [one] a ballot has
+   *[other] { $count } ballots have
+} been cast under it.
+dialogue-error-max-after-ballots = Ballots may not hold fewer ideas than before ({ $max }): { $count ->
+    [one] a ballot has
+   *[other] { $count } ballots have
+} been cast.
+dialogue-error-theme-has-ideas = The theme "{ $theme }" holds { $count ->
+    [one] an idea
+   *[other] { $count } ideas
+}; it cannot be removed.
+dialogue-error-criterion-used = The criterion "{ $criterion }" was used in { $count ->
+    [one] an assessment
+   *[other] { $count } assessments
+}; it cannot be removed.
+dialogue-error-phase-holds = The { $phase ->
+    [ideas] ideas phase
+   *[voting] voting phase
+} holds { $count ->
+    [one] a contribution
+   *[other] { $count } contributions
+}; it cannot be removed.
+dialogue-error-phase-started = This phase has started and holds { $count ->
+    [one] a contribution
+   *[other] { $count } contributions
+}; it cannot be moved to open after today.
+
 dialogue-decision = Decision
 dialogue-merge-into = Merge into
 dialogue-merge-hint = For "Merged": the idea this one duplicates. Both stay visible, linked to each other.
@@ -323,6 +416,17 @@ dialogue-email-commented-body =
 notice-dialogue-results-published = The results are published.
 notice-dialogue-idea-submitted = Thank you: your idea is submitted. Staff will assess it; you will get an e-mail when it changes.
 notice-dialogue-commented = Your comment is posted.
+dialogue-replies = Replies
+dialogue-reply = Reply
+dialogue-reply-label = Your reply
+dialogue-reply-button = Post the reply
+dialogue-comment-edited = edited { $date }
+dialogue-comment-edit = Edit
+dialogue-comment-edit-hint = You can edit a comment for { $minutes } minutes after posting it; the change is shown.
+dialogue-comment-edit-button = Save the change
+notice-dialogue-comment-edited = Your comment is changed.
+dialogue-error-reply-target = This comment cannot be answered: it is not on this idea, or it is hidden.
+dialogue-error-edit-window = A comment can be edited only in the { $minutes } minutes after it is posted.
 notice-dialogue-following = You follow this idea: you will get an e-mail when it changes.
 notice-dialogue-unfollowed = You no longer follow this idea.
 notice-dialogue-objection-recorded = Your objection is recorded.

@@ -259,6 +259,99 @@ dialogue-idea-public-page = Page publique de l’idée
 dialogue-assessment = Évaluation
 dialogue-criteria = Critères
 dialogue-criteria-hint = Cochez chaque critère auquel l’idée répond.
+
+## Paramétrer un processus (personnel)
+dialogue-setup-new-title = Nouveau processus de cocréation
+dialogue-setup-edit-title = Modifier le paramétrage du processus
+dialogue-setup-new-intro = Définissez les phases, les thèmes, les critères d’évaluation et les règles de vote. Rien n’est public avant l’ouverture d’une phase; vous pourrez modifier le paramétrage plus tard.
+dialogue-setup-edit-intro = Les modifications qui briseraient ce qui a déjà eu lieu — idées, évaluations, votes — sont refusées avec la raison, et rien n’est enregistré.
+dialogue-setup-link-edit = Modifier le paramétrage de ce processus
+dialogue-setup-link-new = Paramétrer un nouveau processus
+dialogue-setup-copy-title = Copier un processus précédent
+dialogue-setup-copy-intro = Partez du paramétrage d’un autre processus : ses phases déplacées à une nouvelle date de début, ses thèmes, critères, règles et limites. Les idées et les votes ne sont pas copiés. Vous vérifiez tout avant d’enregistrer.
+dialogue-setup-copy-from = Processus à copier
+dialogue-setup-copy-start = Ouverture de la première phase
+dialogue-setup-copy-start-hint = Les phases gardent leur durée et les intervalles qui les séparent. Laissez vide pour dans une semaine.
+dialogue-setup-copy-button = Copier le paramétrage
+dialogue-setup-about = Le processus
+dialogue-setup-slug = Nom court dans l’adresse
+dialogue-setup-slug-hint = De 2 à 100 lettres minuscules, chiffres et traits d’union. Il ne pourra plus changer.
+dialogue-setup-theme-slug-hint = Utilisé dans les adresses; il ne pourra plus changer. Remplissez cette ligne pour ajouter un thème.
+dialogue-setup-organization = Organisation
+dialogue-setup-title-en = Titre en anglais
+dialogue-setup-title-fr = Titre en français
+dialogue-setup-summary-en = Résumé en anglais
+dialogue-setup-summary-fr = Résumé en français
+dialogue-setup-guidance-en = Conseils près du formulaire d’idée, en anglais
+dialogue-setup-guidance-fr = Conseils près du formulaire d’idée, en français
+dialogue-setup-markdown-hint = Texte simple ou Markdown; pas de HTML.
+dialogue-setup-description-en = Description en anglais
+dialogue-setup-description-fr = Description en français
+dialogue-setup-label-en = Critère en anglais
+dialogue-setup-label-fr = Critère en français
+dialogue-setup-phases-intro = Cochez chaque phase du processus et donnez ses dates; les phases ne peuvent pas se chevaucher. Pour chacune, indiquez qui peut soumettre des idées, commenter et voter pendant qu’elle est ouverte.
+dialogue-setup-phase-include = Ce processus a cette phase
+dialogue-setup-opens-on = Ouverture le
+dialogue-setup-closes-on = Fermeture le
+dialogue-setup-themes-intro = Les idées sont soumises sous un thème. Un thème qui contient des idées ne peut pas être retiré.
+dialogue-setup-theme-n = Thème { $n }
+dialogue-setup-remove-theme = Retirer ce thème
+dialogue-setup-criteria-intro = Le personnel coche les critères qu’une idée remplit quand il l’évalue. Un critère déjà utilisé dans une évaluation ne peut pas être retiré.
+dialogue-setup-criterion-n = Critère { $n }
+dialogue-setup-remove-criterion = Retirer ce critère
+dialogue-setup-voting = Vote et limites
+dialogue-setup-vote-rule = Règle de vote
+dialogue-setup-vote-rule-hint = Elle ne peut plus changer dès qu’une personne a voté.
+dialogue-setup-vote-max = Idées qu’un bulletin peut contenir
+dialogue-setup-vote-max-hint = Pour « jusqu’à un nombre d’idées » : de 1 à 50.
+dialogue-setup-hide-tallies = Masquer les décomptes jusqu’à la fin du vote
+dialogue-setup-ideas-per-person = Idées qu’une personne peut soumettre
+dialogue-setup-ideas-per-person-hint = 0 pour aucune limite; au plus 1000.
+dialogue-setup-report-threshold = Signalements qui masquent une contribution en attendant l’examen
+dialogue-setup-report-threshold-hint = De 1 à 100.
+dialogue-setup-save = Enregistrer le paramétrage
+dialogue-setup-create = Créer le processus
+notice-dialogue-process-created = Le processus est créé.
+notice-dialogue-process-saved = Le paramétrage est enregistré. Les participants voient les nouvelles dates sur la page du processus.
+dialogue-error-too-many = Il peut y en avoir au plus { $max }.
+dialogue-error-year = Entrez une date entre les années { $min } et { $max }.
+dialogue-error-date = Entrez une date sous la forme année-mois-jour, par exemple 2027-03-31.
+dialogue-error-no-phase = Donnez au moins une phase au processus.
+dialogue-error-phases-overlap = Cette phase commence avant la fin de la phase { $phase ->
+    [ideas] des idées
+    [assessment] d’évaluation
+    [voting] de vote
+    [workshops] des ateliers
+   *[commitments] des engagements
+}; les phases ne peuvent pas se chevaucher.
+dialogue-error-rule-after-ballots = La règle de vote ne peut plus changer : { $count ->
+    [one] { $count } bulletin a été déposé
+   *[other] { $count } bulletins ont été déposés
+} selon elle.
+dialogue-error-max-after-ballots = Les bulletins ne peuvent pas contenir moins d’idées qu’avant ({ $max }) : { $count ->
+    [one] { $count } bulletin a été déposé
+   *[other] { $count } bulletins ont été déposés
+}.
+dialogue-error-theme-has-ideas = Le thème « { $theme } » contient { $count ->
+    [one] { $count } idée
+   *[other] { $count } idées
+}; il ne peut pas être retiré.
+dialogue-error-criterion-used = Le critère « { $criterion } » a servi dans { $count ->
+    [one] { $count } évaluation
+   *[other] { $count } évaluations
+}; il ne peut pas être retiré.
+dialogue-error-phase-holds = La phase { $phase ->
+    [ideas] des idées
+   *[voting] de vote
+} contient { $count ->
+    [one] { $count } contribution
+   *[other] { $count } contributions
+}; elle ne peut pas être retirée.
+dialogue-error-phase-started = Cette phase a commencé et contient { $count ->
+    [one] { $count } contribution
+   *[other] { $count } contributions
+}; elle ne peut pas être déplacée pour s’ouvrir après aujourd’hui.
+
 dialogue-decision = Décision
 dialogue-merge-into = Fusionner avec
 dialogue-merge-hint = Pour « Fusionnée » : l’idée que celle-ci reprend. Les deux restent visibles, reliées l’une à l’autre.
@@ -323,6 +416,17 @@ dialogue-email-commented-body =
 notice-dialogue-results-published = Les résultats sont publiés.
 notice-dialogue-idea-submitted = Merci : votre idée est proposée. Le personnel l’évaluera; vous recevrez un courriel lorsqu’elle changera.
 notice-dialogue-commented = Votre commentaire est publié.
+dialogue-replies = Réponses
+dialogue-reply = Répondre
+dialogue-reply-label = Votre réponse
+dialogue-reply-button = Publier la réponse
+dialogue-comment-edited = modifié { $date }
+dialogue-comment-edit = Modifier
+dialogue-comment-edit-hint = Vous pouvez modifier un commentaire pendant { $minutes } minutes après l’avoir publié; la modification est indiquée.
+dialogue-comment-edit-button = Enregistrer la modification
+notice-dialogue-comment-edited = Votre commentaire est modifié.
+dialogue-error-reply-target = Impossible de répondre à ce commentaire : il ne porte pas sur cette idée, ou il est masqué.
+dialogue-error-edit-window = Un commentaire ne peut être modifié que dans les { $minutes } minutes qui suivent sa publication.
 notice-dialogue-following = Vous suivez cette idée : vous recevrez un courriel lorsqu’elle changera.
 notice-dialogue-unfollowed = Vous ne suivez plus cette idée.
 notice-dialogue-objection-recorded = Votre opposition est consignée.

@@ -132,6 +132,7 @@ fn themes() -> Vec<NewTheme> {
 
 fn criteria() -> Vec<NewCriterion> {
     let c = |en: &str, fr: &str| NewCriterion {
+        id: None,
         label_en: en.into(),
         label_fr: fr.into(),
     };

@@ -834,6 +834,90 @@ pub async fn add_comment(
     body: &str,
     lang: Lang,
 ) -> Result<Uuid> {
+    add_comment_under(tx, process, idea, user, None, body, lang).await
+}
+
+/// Replies to a comment of the idea: replies go one level deep, so a reply to a reply is a reply
+/// to the comment it answers.
+pub async fn add_reply(
+    tx: &mut Tx,
+    process: &ProcessFull,
+    idea: &Idea,
+    user: &CurrentUser,
+    parent_id: Uuid,
+    body: &str,
+    lang: Lang,
+) -> Result<Uuid> {
+    let parent = comment(&mut *tx, parent_id)
+        .await?
+        .filter(|c| c.idea_id == idea.id)
+        .ok_or_else(|| Error::field("comment", "dialogue-error-reply-target"))?;
+    if !parent.is_visible() {
+        return Err(Error::field("comment", "dialogue-error-reply-target"));
+    }
+    let top = parent.parent_id.unwrap_or(parent.id);
+    add_comment_under(tx, process, idea, user, Some(top), body, lang).await
+}
+
+/// How long after posting an author may still edit a comment.
+pub const COMMENT_EDIT_MINUTES: i64 = 15;
+
+/// Changes the text of `user`'s own comment within [`COMMENT_EDIT_MINUTES`] of posting it; the
+/// comment then shows when it was edited.
+pub async fn edit_comment(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    id: Uuid,
+    body: &str,
+) -> Result<Comment> {
+    let before = comment(&mut *tx, id).await?.ok_or(Error::NotFound)?;
+    if before.author_id != Some(user.id) {
+        return Err(Error::forbidden("dialogue-error-author-only"));
+    }
+    if !before.is_visible() {
+        return Err(Error::forbidden("dialogue-error-idea-hidden"));
+    }
+    let at = now();
+    if !before.editable_at(at) {
+        return Err(Error::Validation(vec![FieldError::with(
+            "comment",
+            Msg::new("dialogue-error-edit-window").arg("minutes", COMMENT_EDIT_MINUTES),
+        )]));
+    }
+    let mut errors = Vec::new();
+    let body = text::check(&mut errors, "comment", body, text::COMMENT_MAX, true);
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    exec!(tx, |c| sqlx::query(
+        "UPDATE dialogue_comments SET body = $1, edited_at = $2, updated_at = $2 WHERE id = $3"
+    )
+    .bind(&body)
+    .bind(at)
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.audit_updated(
+        &user.actor(),
+        COMMENT,
+        id,
+        &serde_json::json!({"body": before.body}),
+        &serde_json::json!({"body": body}),
+    )
+    .await?;
+    comment(&mut *tx, id).await?.ok_or(Error::NotFound)
+}
+
+async fn add_comment_under(
+    tx: &mut Tx,
+    process: &ProcessFull,
+    idea: &Idea,
+    user: &CurrentUser,
+    parent_id: Option<Uuid>,
+    body: &str,
+    lang: Lang,
+) -> Result<Uuid> {
     if !process.comments_open() {
         return Err(Error::forbidden("dialogue-error-comments-closed"));
     }
@@ -863,6 +947,7 @@ pub async fn add_comment(
         &CommentRow {
             id,
             idea_id: idea.id,
+            parent_id,
             author_id: Some(user.id),
             body: &body,
             lang,
@@ -874,7 +959,7 @@ pub async fn add_comment(
         &user.actor(),
         COMMENT,
         id,
-        &serde_json::json!({"idea": idea.id, "body": body}),
+        &serde_json::json!({"idea": idea.id, "parent": parent_id, "body": body}),
     )
     .await?;
     crate::notify::queue(tx, crate::notify::Event::Commented, idea.id, Some(user.id)).await?;
@@ -885,6 +970,7 @@ pub async fn add_comment(
 struct CommentRow<'a> {
     id: Uuid,
     idea_id: Uuid,
+    parent_id: Option<Uuid>,
     author_id: Option<Uuid>,
     body: &'a str,
     lang: Lang,
@@ -894,8 +980,8 @@ struct CommentRow<'a> {
 async fn insert_comment(tx: &mut Tx, row: &CommentRow<'_>) -> Result<()> {
     exec!(tx, |c| {
         sqlx::query(
-        "INSERT INTO dialogue_comments (id, idea_id, author_id, body, lang, status, sample, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'visible', $6, $7, $7)"
+        "INSERT INTO dialogue_comments (id, idea_id, author_id, body, lang, status, sample, created_at, updated_at, parent_id) \
+         VALUES ($1, $2, $3, $4, $5, 'visible', $6, $7, $7, $8)"
     )
     .bind(row.id)
     .bind(row.idea_id)
@@ -904,6 +990,7 @@ async fn insert_comment(tx: &mut Tx, row: &CommentRow<'_>) -> Result<()> {
     .bind(row.lang.code())
     .bind(row.author_id.is_none())
     .bind(row.at)
+    .bind(row.parent_id)
     .execute(&mut *c)
     .await?
     .rows_affected()
@@ -925,6 +1012,7 @@ pub async fn create_sample_comment(
         &CommentRow {
             id,
             idea_id,
+            parent_id: None,
             author_id: None,
             body,
             lang,
@@ -943,7 +1031,7 @@ pub async fn create_sample_comment(
 }
 
 const COMMENT_SELECT: &str = "SELECT m.id, m.idea_id, m.author_id, m.body, m.lang, m.status, m.sample, m.created_at, m.updated_at, \
-     u.display_name AS author_name FROM dialogue_comments m LEFT JOIN users u ON u.id = m.author_id";
+     m.parent_id, m.edited_at, u.display_name AS author_name FROM dialogue_comments m LEFT JOIN users u ON u.id = m.author_id";
 
 pub async fn comments(conn: impl Into<Conn<'_>>, idea_id: Uuid) -> Result<Vec<Comment>> {
     const SQL: &str = sql!(

@@ -15,6 +15,7 @@ pub mod model;
 pub mod moderation;
 pub mod notify;
 pub mod pages;
+pub mod process_setup;
 pub mod processes;
 pub mod search;
 pub mod serde_time;

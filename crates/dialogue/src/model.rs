@@ -571,10 +571,24 @@ pub struct Comment {
     pub sample: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The comment this one replies to; replies go one level deep.
+    pub parent_id: Option<Uuid>,
+    /// When its author last edited it.
+    pub edited_at: Option<OffsetDateTime>,
     pub author_name: Option<String>,
 }
 
 impl Comment {
+    /// Whether its author may still edit it at `at`.
+    pub fn editable_at(&self, at: OffsetDateTime) -> bool {
+        at - self.created_at <= time::Duration::minutes(crate::ideas::COMMENT_EDIT_MINUTES)
+    }
+    /// Whether `user` may edit it now.
+    pub fn editable_by(&self, user: &Option<CurrentUser>) -> bool {
+        user.as_ref().is_some_and(|u| self.author_id == Some(u.id))
+            && self.is_visible()
+            && self.editable_at(platform::db::now())
+    }
     pub fn visibility(&self) -> Visibility {
         Visibility::parse(&self.status).unwrap_or(Visibility::Visible)
     }

@@ -50,6 +50,9 @@ pub struct NewTheme {
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct NewCriterion {
+    /// On an edit, the criterion this row keeps (checks made against it stay); ignored on create.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
     pub label_en: String,
     #[serde(default)]
     pub label_fr: String,
@@ -103,8 +106,32 @@ fn yes() -> bool {
     true
 }
 
-fn validate(new: &NewProcess) -> Vec<FieldError> {
+/// The most phases (one of each kind), themes and criteria a process may have.
+pub const MAX_PHASES: usize = PhaseKind::ALL.len();
+pub const MAX_THEMES: usize = 50;
+pub const MAX_CRITERIA: usize = 30;
+
+/// The years a phase may open or close in.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+pub(crate) fn validate(new: &NewProcess) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    // Refused before anything is compared, so that a huge list costs nothing.
+    for (field, len, max) in [
+        ("phases", new.phases.len(), MAX_PHASES),
+        ("themes", new.themes.len(), MAX_THEMES),
+        ("criteria", new.criteria.len(), MAX_CRITERIA),
+    ] {
+        if len > max {
+            errors.push(FieldError::with(
+                field,
+                Msg::new("dialogue-error-too-many").arg("max", max as i64),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
     if !platform::orgs::valid_slug(&new.slug) {
         errors.push(FieldError::new("slug", "error-slug-invalid"));
     }
@@ -150,6 +177,16 @@ fn validate(new: &NewProcess) -> Vec<FieldError> {
         }
     }
     for (i, p) in new.phases.iter().enumerate() {
+        for (field, day) in [("opens_on", p.opens_on), ("closes_on", p.closes_on)] {
+            if !YEARS.contains(&day.year()) {
+                errors.push(FieldError::with(
+                    format!("phases[{i}].{field}"),
+                    Msg::new("dialogue-error-year")
+                        .arg("min", *YEARS.start() as i64)
+                        .arg("max", *YEARS.end() as i64),
+                ));
+            }
+        }
         if p.closes_on < p.opens_on {
             errors.push(FieldError::new(
                 format!("phases[{i}].closes_on"),
@@ -167,7 +204,7 @@ fn validate(new: &NewProcess) -> Vec<FieldError> {
 }
 
 /// How the audit log names a process and its actions (`process.create`).
-const PROCESS: Audited = Audited::new("process", "dialogue_process");
+pub(crate) const PROCESS: Audited = Audited::new("process", "dialogue_process");
 
 pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewProcess) -> Result<Process> {
     let errors = validate(new);

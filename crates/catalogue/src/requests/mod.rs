@@ -99,6 +99,22 @@ pub struct Comment {
     pub body: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The comment this one replies to; replies go one level deep.
+    pub parent_id: Option<Uuid>,
+    /// When its author last edited it.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
+}
+
+/// How long after posting an author may still edit a comment.
+pub const COMMENT_EDIT_MINUTES: i64 = 15;
+
+impl Comment {
+    /// Whether `user` wrote it and may still edit it now.
+    pub fn editable_by(&self, user: Option<&CurrentUser>) -> bool {
+        user.is_some_and(|u| self.author_id == Some(u.id))
+            && now() - self.created_at <= time::Duration::minutes(COMMENT_EDIT_MINUTES)
+    }
 }
 
 /// One step of a request's public history.
@@ -255,7 +271,7 @@ pub async fn top_measure(db: &Db) -> Result<TopMeasure> {
 pub async fn comments(db: &Db, request: Uuid) -> Result<Vec<Comment>> {
     Ok(read!(db, |c| {
         sqlx::query_as::<_, Comment>(
-            "SELECT id, author_id, author_name, body, created_at FROM data_request_comments WHERE request_id = $1 ORDER BY id",
+            "SELECT id, author_id, author_name, body, created_at, parent_id, edited_at FROM data_request_comments WHERE request_id = $1 ORDER BY id",
         )
         .bind(request)
         .fetch_all(&mut *c)
@@ -507,6 +523,96 @@ pub async fn follow(db: &Db, user: &CurrentUser, r: &DataRequest, on: bool) -> R
 }
 
 pub async fn comment(db: &Db, user: &CurrentUser, r: &DataRequest, body: &str) -> Result<Uuid> {
+    add_comment(db, user, r, None, body).await
+}
+
+/// Replies to a comment of the request; a reply to a reply answers the comment it replies to, so
+/// replies go one level deep.
+pub async fn reply(
+    db: &Db,
+    user: &CurrentUser,
+    r: &DataRequest,
+    parent_id: Uuid,
+    body: &str,
+) -> Result<Uuid> {
+    let parent = comments(db, r.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == parent_id)
+        .ok_or_else(|| Error::field("body", "catalogue-request-error-reply-target"))?;
+    add_comment(
+        db,
+        user,
+        r,
+        Some(parent.parent_id.unwrap_or(parent.id)),
+        body,
+    )
+    .await
+}
+
+/// Changes the text of `user`'s own comment within [`COMMENT_EDIT_MINUTES`] of posting it; the
+/// comment then shows when it was edited.
+pub async fn edit_comment(
+    db: &Db,
+    user: &CurrentUser,
+    r: &DataRequest,
+    id: Uuid,
+    body: &str,
+) -> Result<()> {
+    let before = comments(db, r.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(Error::NotFound)?;
+    if before.author_id != Some(user.id) {
+        return Err(Error::forbidden("catalogue-request-error-author-only"));
+    }
+    if !before.editable_by(Some(user)) {
+        return Err(Error::Validation(vec![FieldError::with(
+            "body",
+            Msg::new("catalogue-request-error-edit-window").arg("minutes", COMMENT_EDIT_MINUTES),
+        )]));
+    }
+    let errors: Vec<FieldError> = [
+        required("body", body),
+        too_long("body", body.trim(), COMMENT_MAX),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let at = now();
+    let mut tx = db.begin().await?;
+    exec!(tx, |c| sqlx::query(
+        "UPDATE data_request_comments SET body = $1, edited_at = $2 WHERE id = $3"
+    )
+    .bind(body.trim())
+    .bind(at)
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.audit(
+        &user.actor(),
+        "data_request.comment_edit",
+        "data_request",
+        &r.id.to_string(),
+        Some(&before.body),
+        Some(&body.trim()),
+    )
+    .await?;
+    tx.commit().await
+}
+
+async fn add_comment(
+    db: &Db,
+    user: &CurrentUser,
+    r: &DataRequest,
+    parent_id: Option<Uuid>,
+    body: &str,
+) -> Result<Uuid> {
     let errors: Vec<FieldError> = [
         required("body", body),
         too_long("body", body.trim(), COMMENT_MAX),
@@ -521,7 +627,7 @@ pub async fn comment(db: &Db, user: &CurrentUser, r: &DataRequest, body: &str) -
     let mut tx = db.begin().await?;
     exec!(tx, |c| {
         sqlx::query(
-            "INSERT INTO data_request_comments (id, request_id, author_id, author_name, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO data_request_comments (id, request_id, author_id, author_name, body, created_at, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(r.id)
@@ -529,6 +635,7 @@ pub async fn comment(db: &Db, user: &CurrentUser, r: &DataRequest, body: &str) -
         .bind(user.display_name.trim())
         .bind(body.trim())
         .bind(now())
+        .bind(parent_id)
         .execute(&mut *c)
         .await?
         .rows_affected()

@@ -28,6 +28,10 @@ pub fn routes() -> Router {
         .route("/data/requests/{id}/vote", post(vote))
         .route("/data/requests/{id}/follow", post(follow))
         .route("/data/requests/{id}/comments", post(comment))
+        .route(
+            "/data/requests/{id}/comments/{comment}/edit",
+            post(edit_comment),
+        )
         .route("/data/requests/{id}/status", post(change_status))
         .route("/data/requests/{id}/assign", post(assign))
 }
@@ -223,8 +227,15 @@ async fn submit(
 }
 
 pub struct CommentView {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
     pub author: Option<String>,
     pub when: String,
+    /// When its author last edited it, in the page's language.
+    pub edited: Option<String>,
+    /// Whether the person reading may still edit it.
+    pub editable: bool,
+    pub body: String,
     pub html: String,
 }
 
@@ -269,6 +280,16 @@ struct ShowPage {
     form: StaffForm,
     comment: String,
     errors: FormErrors,
+}
+
+impl ShowPage {
+    /// The replies to one comment, oldest first.
+    fn replies(&self, id: &Uuid) -> Vec<&CommentView> {
+        self.comments
+            .iter()
+            .filter(|c| c.parent_id == Some(*id))
+            .collect()
+    }
 }
 
 async fn find(platform: &Platform, id: &str) -> Result<DataRequest> {
@@ -320,9 +341,14 @@ async fn request_page(
         .await?
         .into_iter()
         .map(|c| CommentView {
+            id: c.id,
+            parent_id: c.parent_id,
+            editable: c.editable_by(page.user.as_ref()),
             author: Some(c.author_name).filter(|n| !n.is_empty()),
             when: page.datetime(&c.created_at),
+            edited: c.edited_at.map(|at| page.datetime(&at)),
             html: platform::markdown::render(&c.body),
+            body: c.body,
         })
         .collect();
     let org_title = |id: Option<Uuid>| {
@@ -482,6 +508,9 @@ async fn follow(
 struct CommentForm {
     #[serde(default)]
     body: String,
+    /// The comment this one replies to, if any.
+    #[serde(default)]
+    parent: String,
 }
 
 async fn comment(
@@ -492,9 +521,29 @@ async fn comment(
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> Result<Response> {
     let r = find(&platform, &id).await?;
-    let outcome = super::comment(&platform.db, &user, &r, &form.body)
+    let outcome = match form.parent.trim() {
+        "" => super::comment(&platform.db, &user, &r, &form.body).await,
+        to => {
+            let to = Uuid::parse_str(to).map_err(|_| Error::bad_request("error-form-invalid"))?;
+            super::reply(&platform.db, &user, &r, to, &form.body).await
+        }
+    }
+    .map(|_| "notice-catalogue-request-commented");
+    answer(&platform, page, r, outcome, StaffForm::default(), form.body).await
+}
+
+/// The author changes a comment's text within minutes of posting it.
+async fn edit_comment(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    Path((id, comment)): Path<(String, Uuid)>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Result<Response> {
+    let r = find(&platform, &id).await?;
+    let outcome = super::edit_comment(&platform.db, &user, &r, comment, &form.body)
         .await
-        .map(|_| "notice-catalogue-request-commented");
+        .map(|_| "notice-catalogue-request-comment-edited");
     answer(&platform, page, r, outcome, StaffForm::default(), form.body).await
 }
 

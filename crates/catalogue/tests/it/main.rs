@@ -7,6 +7,7 @@ mod editor;
 mod harvest;
 mod import;
 mod membership;
+mod request_comments;
 mod requests;
 mod security;
 mod store;

@@ -15,7 +15,7 @@ use crate::processes::{self, Counts, NewProcess};
 pub(super) fn routes() -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(list_processes, create_process))
-        .routes(routes!(get_process))
+        .routes(routes!(get_process, update_process))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -205,4 +205,41 @@ async fn create_process(
             slug: p.slug,
         }),
     ))
+}
+
+/// Replaces a process's setup — phases (matched by kind), themes (by slug), criteria (by `id`),
+/// rule and limits — all or nothing (editors of its organization). What would break what has
+/// happened (a new voting rule once ballots exist, removing a theme that holds ideas, overlapping
+/// phases…) is refused with each reason on its field. The slug and organization stay.
+#[utoipa::path(
+    put,
+    path = "/api/v1/dialogue/processes/{slug}",
+    tag = "dialogue",
+    params(("slug" = String, Path, description = "The process's slug")),
+    request_body = NewProcess,
+    responses(
+        (status = 200, description = "The process as it is now", body = ProcessOut),
+        (status = 403, description = "Not an editor of this organization"),
+        (status = 404, description = "No such process"),
+        (status = 422, description = "Invalid or refused fields, each named")
+    ),
+    security(("token" = []))
+)]
+async fn update_process(
+    platform: Platform,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    JsonBody(edit): JsonBody<NewProcess>,
+) -> Result<Json<ProcessOut>> {
+    let p = load(&platform, &slug).await?;
+    if !user.can_edit_for(p.process.organization_id) {
+        return Err(Error::forbidden("dialogue-error-staff-only"));
+    }
+    let updated = platform
+        .db
+        .write(async |tx| {
+            crate::process_setup::update(tx, &user.actor(), p.process.id, &edit).await
+        })
+        .await?;
+    Ok(Json(process_out(&platform, &updated).await?))
 }

@@ -194,6 +194,20 @@ pub struct IdeaPage {
 }
 
 impl IdeaPage {
+    /// Comments that answer the idea itself, oldest first.
+    fn top_comments(&self) -> Vec<&Comment> {
+        self.comments
+            .iter()
+            .filter(|c| c.parent_id.is_none())
+            .collect()
+    }
+    /// The replies to one comment, oldest first.
+    fn replies(&self, id: &Uuid) -> Vec<&Comment> {
+        self.comments
+            .iter()
+            .filter(|c| c.parent_id == Some(*id))
+            .collect()
+    }
     fn original(&self) -> Option<&Version> {
         self.versions.first()
     }
@@ -322,6 +336,9 @@ pub async fn idea(platform: Platform, page: Page, Path(id): Path<Uuid>) -> Resul
 pub struct CommentForm {
     #[serde(default)]
     comment: String,
+    /// The comment this one replies to, if any.
+    #[serde(default)]
+    parent: String,
 }
 
 pub async fn comment(
@@ -331,17 +348,54 @@ pub async fn comment(
     Path(id): Path<Uuid>,
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> Result<Response> {
+    let parent = match form.parent.trim() {
+        "" => None,
+        to => Some(Uuid::parse_str(to).map_err(|_| Error::bad_request("error-form-invalid"))?),
+    };
     let idea = ideas::get(&platform.db, id).await?.ok_or(Error::NotFound)?;
     let p = processes::find_by_id(&platform.db, idea.process_id)
         .await?
         .ok_or(Error::NotFound)?;
     match platform
         .db
-        .write(async |tx| ideas::add_comment(tx, &p, &idea, &user, &form.comment, page.lang).await)
+        .write(async |tx| match parent {
+            None => ideas::add_comment(tx, &p, &idea, &user, &form.comment, page.lang).await,
+            Some(to) => ideas::add_reply(tx, &p, &idea, &user, to, &form.comment, page.lang).await,
+        })
         .await
     {
         Ok(comment_id) => Ok(see_other(&format!(
             "{}?notice=notice-dialogue-commented#comment-{comment_id}",
+            page.url(&format!("/ideas/{id}"))
+        ))),
+        Err(e @ Error::Validation(_)) => {
+            let errors = FieldLabels::keys(&page, FIELD_LABELS).errors(&page, &e);
+            let view = idea_page(&platform, page, id, form.comment, String::new(), errors).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The author changes a comment's text within minutes of posting it.
+pub async fn edit_comment(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    Path(comment_id): Path<Uuid>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Result<Response> {
+    let comment = ideas::comment(&platform.db, comment_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let id = comment.idea_id;
+    match platform
+        .db
+        .write(async |tx| ideas::edit_comment(tx, &user, comment_id, &form.comment).await)
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "{}?notice=notice-dialogue-comment-edited#comment-{comment_id}",
             page.url(&format!("/ideas/{id}"))
         ))),
         Err(e @ Error::Validation(_)) => {

@@ -3,6 +3,7 @@
 mod directory;
 mod ideas;
 mod process;
+mod process_edit;
 mod staff;
 mod vote;
 
@@ -23,6 +24,14 @@ pub fn router() -> Router {
         )
         .route("/processes", get(process::processes))
         .route("/processes/{slug}", get(process::process))
+        .route(
+            "/processes/{slug}/edit",
+            get(process_edit::edit_form).post(process_edit::edit),
+        )
+        .route(
+            "/dialogue/processes/new",
+            get(process_edit::new_form).post(process_edit::create),
+        )
         .route("/processes/{slug}/ideas", get(process::ideas))
         .route(
             "/processes/{slug}/ideas/new",
@@ -34,6 +43,7 @@ pub fn router() -> Router {
         .route("/receipts", get(vote::receipt))
         .route("/ideas/{id}", get(ideas::idea))
         .route("/ideas/{id}/comments", post(ideas::comment))
+        .route("/comments/{id}/edit", post(ideas::edit_comment))
         .route("/ideas/{id}/follow", post(ideas::follow))
         .route("/ideas/{id}/objection", post(ideas::object))
         .route("/report", post(ideas::report))

@@ -2,10 +2,12 @@
 //! SQLite and, when `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod api;
+mod comments;
 mod limits;
 mod membership;
 mod pages;
 mod search;
+mod setup;
 mod store;
 mod support;
 mod writes;

@@ -107,10 +107,12 @@ pub async fn process(
         themes: vec![theme("transparency"), theme("accountability")],
         criteria: vec![
             NewCriterion {
+                id: None,
                 label_en: "Relevant".into(),
                 label_fr: "Pertinente".into(),
             },
             NewCriterion {
+                id: None,
                 label_en: "Achievable within a year".into(),
                 label_fr: "Réalisable en un an".into(),
             },

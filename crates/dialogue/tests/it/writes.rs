@@ -43,6 +43,7 @@ fn new_process(slug: &str, org: Uuid) -> NewProcess {
         phases: vec![phase(PhaseKind::Ideas, -1, 5)],
         themes: vec![theme("health")],
         criteria: vec![NewCriterion {
+            id: None,
             label_en: " Relevant ".into(),
             label_fr: "Pertinente".into(),
         }],

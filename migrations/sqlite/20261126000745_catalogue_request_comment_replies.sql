@@ -1,0 +1,3 @@
+-- Replies one level deep on data-request comments, and the time an author last edited one (shown).
+ALTER TABLE data_request_comments ADD COLUMN parent_id BLOB REFERENCES data_request_comments(id) ON DELETE CASCADE;
+ALTER TABLE data_request_comments ADD COLUMN edited_at TEXT;
