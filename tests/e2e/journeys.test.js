@@ -18,6 +18,7 @@ import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
 import languageToggle from './journeys/language-toggle.js';
+import library from './journeys/library.js';
 import notFound from './journeys/not-found.js';
 import requests from './journeys/requests.js';
 import rootRedirect from './journeys/root-redirect.js';
@@ -54,5 +55,6 @@ dialogue(ctx);
 datastore(ctx);
 requests(ctx);
 tracker(ctx);
+library(ctx);
 // Last: it changes the demo catalogue that the journeys above count.
 catalogueEditor(ctx);

@@ -58,7 +58,6 @@ type Paging = platform::web::Paging<50, 500>;
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DocumentList {
     pub total: i64,
-    #[schema(value_type = Vec<Object>)]
     pub items: Vec<Document>,
 }
 
@@ -129,7 +128,7 @@ async fn create_document(
 
 #[utoipa::path(get, path = "/api/v1/library/documents/{id}", tag = "library",
     params(("id" = Uuid, Path, description = "The document's id")),
-    responses((status = 200, description = "One document", body = Object), (status = 404, description = "No such document")))]
+    responses((status = 200, description = "One document", body = Document), (status = 404, description = "No such document")))]
 async fn get_document(platform: Platform, Path(id): Path<Uuid>) -> Result<Json<Document>> {
     Ok(Json(load(&platform, id).await?))
 }

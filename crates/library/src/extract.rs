@@ -8,8 +8,8 @@
 //! A child that fails, is stopped by a limit or crashes gives a failure noted on the document;
 //! the worker and the server go on, and the original file is still served.
 //!
-//! Plain text and HTML are read here, from at most `max_text_file` bytes, with no parser that
-//! could inflate them.
+//! Plain text and HTML are read here, from at most `max_text` bytes, with no parser that could
+//! inflate them; DOCX and ODT too (`office`), with a cap on every zip entry's uncompressed size.
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -132,6 +132,8 @@ pub enum Format {
     Pdf,
     Text,
     Html,
+    /// Word (DOCX) or OpenDocument text (ODT).
+    Office,
     Unknown,
 }
 
@@ -141,6 +143,13 @@ pub fn format_of(head: &[u8], name: &str, media_type: &str) -> Format {
     let text = String::from_utf8_lossy(&head[..head.len().min(512)]).to_ascii_lowercase();
     if head.starts_with(b"%PDF-") {
         Format::Pdf
+    } else if head.starts_with(b"PK\x03\x04")
+        && (lower.ends_with(".docx")
+            || lower.ends_with(".odt")
+            || media_type.contains("wordprocessingml")
+            || media_type.contains("opendocument.text"))
+    {
+        Format::Office
     } else if lower.ends_with(".pdf") || media_type == "application/pdf" {
         // Named a PDF but without its signature: poppler still gets to say it is damaged.
         Format::Pdf
@@ -178,18 +187,24 @@ pub async fn extract(path: &Path, work: &Path, format: Format, limits: &Limits) 
             } else {
                 text.into_owned()
             };
-            let mut out = split_pages(&text, limits);
+            let mut out = split_text(&text, limits);
             if truncated {
                 out.note = "library-extract-truncated";
             }
             Ok(out)
+        }
+        Format::Office => {
+            let (path, limits) = (path.to_path_buf(), limits.clone());
+            tokio::task::spawn_blocking(move || crate::office::extract(&path, &limits))
+                .await
+                .map_err(|_| Failure::Limits)?
         }
         Format::Unknown => Err(Failure::Unsupported),
     }
 }
 
 /// Splits text at form feeds (the page breaks `pdftotext` writes), tidying each page.
-fn split_pages(text: &str, limits: &Limits) -> Extracted {
+pub(crate) fn split_text(text: &str, limits: &Limits) -> Extracted {
     let mut parts: Vec<&str> = text.split('\u{c}').collect();
     // Text ends with a form feed after its last page.
     if parts.len() > 1 && parts.last().is_some_and(|p| p.trim().is_empty()) {
@@ -287,7 +302,7 @@ pub fn html_text(html: &str) -> String {
     out
 }
 
-fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -354,7 +369,7 @@ async fn pdf(path: &Path, work: &Path, limits: &Limits) -> std::result::Result<E
         });
     }
     let truncated = out.len() >= limits.max_text;
-    let mut extracted = split_pages(&String::from_utf8_lossy(&out), limits);
+    let mut extracted = split_text(&String::from_utf8_lossy(&out), limits);
     if truncated {
         extracted.note = "library-extract-truncated";
     }
@@ -581,7 +596,7 @@ mod tests {
 
     #[test]
     fn pages_split_at_form_feeds() {
-        let e = split_pages("one\n\n\n  two  words\u{c}\u{c}three\u{c}", &Limits::default());
+        let e = split_text("one\n\n\n  two  words\u{c}\u{c}three\u{c}", &Limits::default());
         assert_eq!(e.pages.len(), 3);
         assert_eq!(e.pages[0].1, "one\n\ntwo words");
         assert_eq!(e.pages[1].0, PageMethod::Scanned);

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod extract;
 pub mod files;
 pub mod model;
+pub mod office;
 pub mod pages;
 pub mod search;
 

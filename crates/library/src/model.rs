@@ -116,7 +116,7 @@ pub const TYPED_FIELDS: &[&str] = &[
     "pair_id",
 ];
 
-#[derive(Clone, Debug, sqlx::FromRow, Serialize)]
+#[derive(Clone, Debug, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct Document {
     pub id: Uuid,
     pub kind: String,

@@ -137,7 +137,7 @@ async fn agreements_list(platform: Platform, page: Page) -> Result<Response> {
     let filter: AgreementFilter = page.params();
     let pager = Pager::new(&page, PER_PAGE);
     let (sectors, locations) = agreements::choices(&platform.db).await?;
-    let pairs = |v: Vec<String>| v.into_iter().map(|s| (s.clone(), s)).collect();
+    let pairs = |v: Vec<String>| -> Vec<(String, String)> { v.into_iter().map(|s| (s.clone(), s)).collect() };
     let query = serde_urlencoded::to_string(&filter).unwrap_or_default();
     let csv_href = format!("/api/v1/library/agreements.csv?{query}");
     let (agreements, total, errors, status) = match filter.checked() {

@@ -25,7 +25,7 @@ async fn the_real_index_is_imported_and_filtered() {
         by_id.insert(r.id.trim().to_string(), r);
     }
     assert_eq!(by_id.len(), 1260);
-    let retail = by_id.values().filter(|r| r.industry == "Retail trade").count() as i64;
+    let retail = by_id.values().filter(|r| r.industry.trim() == "Retail trade").count() as i64;
     let in_force_2021 = by_id
         .values()
         .filter(|r| match parse_term(&r.term) {

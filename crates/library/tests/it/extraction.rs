@@ -227,3 +227,67 @@ async fn text_and_html_files_are_read_without_scripts() {
         Failure::Unsupported
     );
 }
+
+/// A zip archive with these entries.
+fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn word_and_opendocument_files_are_read_with_every_entry_capped() {
+    let work = tempfile::tempdir().unwrap();
+    let docx = archive(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        (
+            "word/document.xml",
+            br#"<w:document><w:body><w:p><w:r><w:t>Wages and benefits</w:t></w:r></w:p><w:p><w:r><w:br w:type="page"/><w:t>Grievance procedure</w:t></w:r></w:p></w:body></w:document>"#,
+        ),
+    ]);
+    let path = work.path().join("agreement.docx");
+    std::fs::write(&path, &docx).unwrap();
+    let format = extract::format_of(&docx, "agreement.docx", "application/octet-stream");
+    assert_eq!(format, Format::Office);
+    let e = extract::extract(&path, work.path(), format, &Limits::default())
+        .await
+        .unwrap();
+    assert_eq!(e.pages.len(), 2);
+    assert_eq!(e.pages[1].1, "Grievance procedure");
+
+    let odt = archive(&[(
+        "content.xml",
+        "<office:document-content><office:body><office:text><text:p>Convention collective</text:p></office:text></office:body></office:document-content>".as_bytes(),
+    )]);
+    let path = work.path().join("convention.odt");
+    std::fs::write(&path, &odt).unwrap();
+    let e = extract::extract(&path, work.path(), Format::Office, &Limits::default())
+        .await
+        .unwrap();
+    assert_eq!(e.pages[0].1, "Convention collective");
+
+    // An entry that inflates past the cap is refused before it is read, whichever entry it is.
+    let big = vec![b' '; 4 << 20];
+    for bomb in [
+        archive(&[("word/document.xml", b"<w:document/>"), ("word/media/huge.xml", &big)]),
+        archive(&[("word/document.xml", &big)]),
+    ] {
+        assert!(bomb.len() < 64 << 10);
+        let path = work.path().join("bomb.docx");
+        std::fs::write(&path, &bomb).unwrap();
+        let small = Limits {
+            max_text: 1 << 20,
+            ..Limits::default()
+        };
+        assert_eq!(
+            extract::extract(&path, work.path(), Format::Office, &small)
+                .await
+                .unwrap_err(),
+            Failure::Limits
+        );
+    }
+}
