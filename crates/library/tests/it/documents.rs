@@ -257,12 +257,7 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
         let r = stranger.get(&format!("/en/library/{letter_id}/edit")).await;
         assert_eq!(r.status, 403);
         // The audit log has each step.
-        let actions: Vec<String> = platform::on!(db, |c| sqlx::query_scalar(
-            "SELECT action FROM audit_log WHERE entity_type = 'library_document' ORDER BY id"
-        )
-        .fetch_all(&mut *c)
-        .await
-        .unwrap());
+        let actions = audit_actions(db).await.unwrap();
         for action in ["library.document.create", "library.document.file", "library.document.update", "library.document.withdraw"] {
             assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
         }
@@ -309,4 +304,12 @@ async fn library_pages_answer_in_both_languages() {
         assert!(client(&t).get("/en/library/not-an-id").await.status == 404);
         assert!(client(&t).get("/en/library/new").await.status.is_redirection() || client(&t).get("/en/library/new").await.status == 401);
     }
+}
+
+async fn audit_actions(db: &platform::Db) -> platform::Result<Vec<String>> {
+    Ok(platform::on!(db, |c| sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity_type = 'library_document' ORDER BY id"
+    )
+    .fetch_all(&mut *c)
+    .await?))
 }
