@@ -744,7 +744,10 @@ async fn import_ogp(
     }
 }
 
-async fn import_agreements(platform: &Platform, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+async fn import_agreements(
+    platform: &Platform,
+    file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let rows = library::agreements::read_index(&bytes)
         .with_context(|| format!("{} is not an index of agreements", file.display()))?;
@@ -759,7 +762,10 @@ async fn import_agreements(platform: &Platform, file: &std::path::Path) -> anyho
         report.updated
     );
     if !report.terms_unread.is_empty() {
-        println!("{} terms could not be read as dates:", report.terms_unread.len());
+        println!(
+            "{} terms could not be read as dates:",
+            report.terms_unread.len()
+        );
         for (id, term) in &report.terms_unread {
             println!("  {id}: {term:?}");
         }

@@ -122,7 +122,11 @@ pub fn parse_term(term: &str) -> Option<(Date, Option<Date>)> {
 
 /// The document an index row describes.
 pub fn row_input(row: &IndexRow, dates: Option<(Date, Option<Date>)>) -> DocumentInput {
-    let employer = row.employer.split_whitespace().collect::<Vec<_>>().join(" ");
+    let employer = row
+        .employer
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let union = row.union.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut metadata = Map::new();
     metadata.insert("employer".into(), Value::String(employer.clone()));
@@ -148,8 +152,14 @@ pub fn row_input(row: &IndexRow, dates: Option<(Date, Option<Date>)>) -> Documen
     DocumentInput {
         kind: Kind::CollectiveAgreement.as_str().into(),
         organization_id: None,
-        title_en: truncate(&format!("Collective agreement: {employer} and {union}"), 300),
-        title_fr: truncate(&format!("Convention collective : {employer} et {union}"), 300),
+        title_en: truncate(
+            &format!("Collective agreement: {employer} and {union}"),
+            300,
+        ),
+        title_fr: truncate(
+            &format!("Convention collective : {employer} et {union}"),
+            300,
+        ),
         summary_en,
         summary_fr,
         language: "en".into(),
@@ -274,7 +284,9 @@ impl AgreementFilter {
             } else {
                 format!(
                     "%{}%",
-                    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+                    s.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
                 )
             }
         };
@@ -368,18 +380,22 @@ pub async fn list(db: &Db, f: &Checked, limit: i64, offset: i64) -> Result<(Vec<
 
 /// The distinct sectors and locations, for the filters' lists.
 pub async fn choices(db: &Db) -> Result<(Vec<String>, Vec<String>)> {
-    let sectors: Vec<String> = on!(db, |c| sqlx::query_scalar(
+    let sectors: Vec<String> = on!(db, |c| {
+        sqlx::query_scalar(
         "SELECT DISTINCT sector FROM library_documents WHERE kind = 'collective_agreement' AND withdrawn_at IS NULL \
          AND sector <> '' ORDER BY sector"
     )
     .fetch_all(&mut *c)
-    .await?);
-    let locations: Vec<String> = on!(db, |c| sqlx::query_scalar(
+    .await?
+    });
+    let locations: Vec<String> = on!(db, |c| {
+        sqlx::query_scalar(
         "SELECT DISTINCT location FROM library_documents WHERE kind = 'collective_agreement' AND withdrawn_at IS NULL \
          AND location <> '' ORDER BY location"
     )
     .fetch_all(&mut *c)
-    .await?);
+    .await?
+    });
     Ok((sectors, locations))
 }
 
@@ -410,7 +426,9 @@ pub fn csv(rows: &[Document], base_url: &str) -> Result<Vec<u8>> {
             csv_safe(&d.location),
             date(d.starts_on),
             date(d.expires_on),
-            d.employees_covered.map(|n| n.to_string()).unwrap_or_default(),
+            d.employees_covered
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             csv_safe(d.external_id.as_deref().unwrap_or("")),
             format!("{base_url}/en/library/{}", d.id),
         ])
@@ -443,7 +461,10 @@ mod tests {
             parse_term("Jan 1, 2017 to Dec 31, 2022"),
             Some((date!(2017 - 01 - 01), Some(date!(2022 - 12 - 31))))
         );
-        assert_eq!(parse_term(" Feb 19, 2020"), Some((date!(2020 - 02 - 19), None)));
+        assert_eq!(
+            parse_term(" Feb 19, 2020"),
+            Some((date!(2020 - 02 - 19), None))
+        );
         assert_eq!(
             parse_term("Oct 1, 2013 - Sept 30. 2023"),
             Some((date!(2013 - 10 - 01), Some(date!(2023 - 09 - 30))))

@@ -84,7 +84,9 @@ pub struct FileParams {
 }
 
 async fn load(platform: &Platform, id: Uuid) -> Result<Document> {
-    documents::find(&platform.db, id).await?.ok_or(Error::NotFound)
+    documents::find(&platform.db, id)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 fn may_write(user: &CurrentUser, organization: Option<Uuid>) -> Result<()> {
@@ -98,7 +100,11 @@ fn may_write(user: &CurrentUser, organization: Option<Uuid>) -> Result<()> {
 /// The library's documents, newest first; withdrawn ones are left out.
 #[utoipa::path(get, path = "/api/v1/library/documents", tag = "library", params(Filter, Paging),
     responses((status = 200, description = "Documents", body = DocumentList)))]
-async fn list_documents(platform: Platform, Query(f): Query<Filter>, Query(paging): Query<Paging>) -> Result<Json<DocumentList>> {
+async fn list_documents(
+    platform: Platform,
+    Query(f): Query<Filter>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<DocumentList>> {
     let (limit, offset) = paging.window();
     let (items, total) = documents::list(&platform.db, &f, limit, offset).await?;
     Ok(Json(DocumentList { total, items }))
@@ -186,7 +192,11 @@ async fn withdraw_document(
 #[utoipa::path(get, path = "/api/v1/library/documents/{id}/file", tag = "library",
     params(("id" = Uuid, Path, description = "The document's id")),
     responses((status = 200, description = "The file, as an attachment"), (status = 404, description = "No such document or no file")))]
-async fn get_file(platform: Platform, ctx: RequestContext, Path(id): Path<Uuid>) -> Result<Response> {
+async fn get_file(
+    platform: Platform,
+    ctx: RequestContext,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
     let d = load(&platform, id).await?;
     if !d.readable_by(ctx.user.as_ref()) {
         return Err(Error::forbidden("library-error-restricted"));
@@ -238,7 +248,11 @@ async fn put_file(
 #[utoipa::path(get, path = "/api/v1/library/documents/{id}/pages", tag = "library",
     params(("id" = Uuid, Path, description = "The document's id")),
     responses((status = 200, description = "Pages in order", body = Vec<Page>)))]
-async fn get_pages(platform: Platform, ctx: RequestContext, Path(id): Path<Uuid>) -> Result<Json<Vec<Page>>> {
+async fn get_pages(
+    platform: Platform,
+    ctx: RequestContext,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<Page>>> {
     let d = load(&platform, id).await?;
     if !d.readable_by(ctx.user.as_ref()) {
         return Err(Error::forbidden("library-error-restricted"));

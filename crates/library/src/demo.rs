@@ -20,7 +20,11 @@ pub async fn load(platform: &Platform, shared_data: &Path) -> anyhow::Result<()>
     if index.is_file() {
         let rows = agreements::read_index(&std::fs::read(&index)?)?;
         let report = agreements::import(&platform.db, &actor, &rows).await?;
-        tracing::info!(created = report.created, updated = report.updated, "demo agreements");
+        tracing::info!(
+            created = report.created,
+            updated = report.updated,
+            "demo agreements"
+        );
     }
     let letters = shared_data.join("mandate-letters-canada/2021MandateLetters.csv");
     if letters.is_file() {
@@ -88,13 +92,21 @@ pub async fn load(platform: &Platform, shared_data: &Path) -> anyhow::Result<()>
 }
 
 /// Stores `bytes` as the document's file; the workers extract its text.
-pub async fn attach(platform: &Platform, actor: &Actor, id: uuid::Uuid, name: &str, bytes: Vec<u8>) -> Result<()> {
+pub async fn attach(
+    platform: &Platform,
+    actor: &Actor,
+    id: uuid::Uuid,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<()> {
     let chunks = futures::stream::iter([Ok(bytes::Bytes::from(bytes))]);
     let received = crate::files::receive(platform, chunks, name, "application/pdf").await?;
     platform
         .db
         .write(async |tx| {
-            let d = documents::find(&mut *tx, id).await?.ok_or(platform::Error::NotFound)?;
+            let d = documents::find(&mut *tx, id)
+                .await?
+                .ok_or(platform::Error::NotFound)?;
             documents::set_file(tx, actor, &d, &received.file).await
         })
         .await?;

@@ -84,7 +84,10 @@ const SUMMARY_MAX: usize = 10_000;
 fn check_text(e: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     if value.chars().count() > max {
-        e.push(FieldError::with(field, Msg::new("error-too-long").arg("max", max)));
+        e.push(FieldError::with(
+            field,
+            Msg::new("error-too-long").arg("max", max),
+        ));
     } else if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -128,7 +131,11 @@ fn meta_count(e: &mut Vec<FieldError>, field: &str, v: &Value) -> Option<i64> {
     let n = match v {
         Value::Null => return None,
         Value::String(s) if s.trim().is_empty() => return None,
-        Value::String(s) => s.trim().replace([',', ' ', '\u{a0}'], "").parse::<i64>().ok(),
+        Value::String(s) => s
+            .trim()
+            .replace([',', ' ', '\u{a0}'], "")
+            .parse::<i64>()
+            .ok(),
         Value::Number(n) => n.as_i64(),
         _ => None,
     };
@@ -245,7 +252,10 @@ pub fn validate(input: &DocumentInput) -> std::result::Result<Valid, Vec<FieldEr
     }
     match kind {
         Some(Kind::CollectiveAgreement) => {
-            for (f, v) in [("employer", &meta.employer), ("union_name", &meta.union_name)] {
+            for (f, v) in [
+                ("employer", &meta.employer),
+                ("union_name", &meta.union_name),
+            ] {
                 if v.is_empty() && !e.iter().any(|x| x.field == f) {
                     e.push(FieldError::new(f, "error-required"));
                 }
@@ -314,7 +324,12 @@ async fn check_pair(tx: &mut Tx, v: &Valid, own: Option<Uuid>) -> Result<()> {
     Ok(())
 }
 
-pub async fn create(tx: &mut Tx, actor: &Actor, input: &DocumentInput, origin: &Origin) -> Result<Uuid> {
+pub async fn create(
+    tx: &mut Tx,
+    actor: &Actor,
+    input: &DocumentInput,
+    origin: &Origin,
+) -> Result<Uuid> {
     let v = validate(input).map_err(Error::Validation)?;
     check_pair(tx, &v, None).await?;
     let id = Uuid::now_v7();
@@ -361,7 +376,12 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &DocumentInput, origin: &
 }
 
 /// Changes a document's description and metadata (not its file).
-pub async fn update(tx: &mut Tx, actor: &Actor, before: &Document, input: &DocumentInput) -> Result<()> {
+pub async fn update(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Document,
+    input: &DocumentInput,
+) -> Result<()> {
     let v = validate(input).map_err(Error::Validation)?;
     check_pair(tx, &v, Some(before.id)).await?;
     exec!(tx, |c| {
@@ -397,13 +417,19 @@ pub async fn update(tx: &mut Tx, actor: &Actor, before: &Document, input: &Docum
         .map(|r| r.rows_affected())
     })
     .on_foreign_key(|_| Error::field("organization_id", "library-error-no-organization"))?;
-    tx.audit_updated(actor, DOCUMENT, before.id, before, &v).await?;
+    tx.audit_updated(actor, DOCUMENT, before.id, before, &v)
+        .await?;
     announce(tx, before.id, before.page_count).await
 }
 
 /// Creates the document, or updates the one imported before from the same source and id.
 /// Returns its id and whether it is new.
-pub async fn upsert(tx: &mut Tx, actor: &Actor, input: &DocumentInput, origin: &Origin) -> Result<(Uuid, bool)> {
+pub async fn upsert(
+    tx: &mut Tx,
+    actor: &Actor,
+    input: &DocumentInput,
+    origin: &Origin,
+) -> Result<(Uuid, bool)> {
     let existing: Option<Uuid> = on!(&mut *tx, |c| sqlx::query_scalar(
         "SELECT id FROM library_documents WHERE source = $1 AND external_id = $2"
     )
@@ -436,7 +462,8 @@ pub async fn withdraw(tx: &mut Tx, actor: &Actor, before: &Document, reason: &st
         return Err(Error::Validation(e));
     }
     let at = now();
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "UPDATE library_documents SET withdrawn_reason = $1, withdrawn_at = $2, updated_at = $2 WHERE id = $3"
     )
     .bind(&reason)
@@ -444,7 +471,8 @@ pub async fn withdraw(tx: &mut Tx, actor: &Actor, before: &Document, reason: &st
     .bind(before.id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     tx.audit_as(
         actor,
         DOCUMENT,
@@ -468,10 +496,16 @@ pub struct NewFile {
 }
 
 /// Makes `file` the document's current file (a new version), and queues its text extraction.
-pub async fn set_file(tx: &mut Tx, actor: &Actor, before: &Document, file: &NewFile) -> Result<i64> {
+pub async fn set_file(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Document,
+    file: &NewFile,
+) -> Result<i64> {
     let version = before.version + 1;
     let at = now();
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "INSERT INTO library_versions (document_id, version, file_key, file_name, file_type, file_size, file_sha256, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
@@ -486,8 +520,10 @@ pub async fn set_file(tx: &mut Tx, actor: &Actor, before: &Document, file: &NewF
     .bind(at)
     .execute(&mut *c)
     .await?
-    .rows_affected());
-    exec!(tx, |c| sqlx::query(
+    .rows_affected()
+    });
+    exec!(tx, |c| {
+        sqlx::query(
         "UPDATE library_documents SET version = $1, file_key = $2, file_name = $3, file_type = $4, file_size = $5, file_sha256 = $6, \
          extraction = 'pending', extraction_note = '', updated_at = $7 WHERE id = $8"
     )
@@ -501,7 +537,8 @@ pub async fn set_file(tx: &mut Tx, actor: &Actor, before: &Document, file: &NewF
     .bind(before.id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     tx.audit_as(actor, DOCUMENT, "file", before.id, None::<&()>, Some(file))
         .await?;
     crate::extract::enqueue(tx, actor, before.id, version).await?;
@@ -532,13 +569,15 @@ pub async fn pages(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Vec<Page>> {
 
 pub async fn versions(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Vec<Version>> {
     let mut conn = conn.into();
-    Ok(on!(&mut conn, |c| sqlx::query_as::<_, Version>(
+    Ok(on!(&mut conn, |c| {
+        sqlx::query_as::<_, Version>(
         "SELECT version, file_name, file_type, file_size, file_sha256, created_by, created_at FROM library_versions \
          WHERE document_id = $1 ORDER BY version DESC"
     )
     .bind(id)
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 /// Records the outcome of extracting version `version`: its pages replace the previous text, or a
@@ -557,15 +596,18 @@ pub async fn record_extraction(
     if before.version != version {
         return Ok(false);
     }
-    exec!(tx, |c| sqlx::query("DELETE FROM library_pages WHERE document_id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM library_pages WHERE document_id = $1"
+    )
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
     let (state, note, count) = match outcome {
         Ok(pages) => {
             for (i, (method, text)) in pages.iter().enumerate() {
-                exec!(tx, |c| sqlx::query(
+                exec!(tx, |c| {
+                    sqlx::query(
                     "INSERT INTO library_pages (document_id, page, method, text) VALUES ($1, $2, $3, $4)"
                 )
                 .bind(id)
@@ -574,13 +616,15 @@ pub async fn record_extraction(
                 .bind(text)
                 .execute(&mut *c)
                 .await?
-                .rows_affected());
+                .rows_affected()
+                });
             }
             (Extraction::Done, note.to_string(), pages.len() as i64)
         }
         Err(reason) => (Extraction::Failed, reason, 0),
     };
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "UPDATE library_documents SET extraction = $1, extraction_note = $2, page_count = $3 WHERE id = $4"
     )
     .bind(state.as_str())
@@ -589,7 +633,8 @@ pub async fn record_extraction(
     .bind(id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     announce(tx, id, before.page_count.max(count)).await?;
     Ok(true)
 }
@@ -605,9 +650,15 @@ pub struct Filter {
     pub kind: String,
 }
 
-pub async fn list(db: &platform::Db, f: &Filter, limit: i64, offset: i64) -> Result<(Vec<Document>, i64)> {
+pub async fn list(
+    db: &platform::Db,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Document>, i64)> {
     let kind = Kind::parse(&f.kind).map(Kind::as_str).unwrap_or("");
-    let rows = on!(db, |c| sqlx::query_as::<_, Document>(sql!(
+    let rows = on!(db, |c| {
+        sqlx::query_as::<_, Document>(sql!(
         "SELECT ",
         COLUMNS,
         " FROM library_documents WHERE withdrawn_at IS NULL AND ($1 = '' OR kind = $1) ORDER BY id DESC LIMIT $2 OFFSET $3"
@@ -616,12 +667,15 @@ pub async fn list(db: &platform::Db, f: &Filter, limit: i64, offset: i64) -> Res
     .bind(limit)
     .bind(offset)
     .fetch_all(&mut *c)
-    .await?);
-    let total: i64 = on!(db, |c| sqlx::query_scalar(
+    .await?
+    });
+    let total: i64 = on!(db, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM library_documents WHERE withdrawn_at IS NULL AND ($1 = '' OR kind = $1)"
     )
     .bind(kind)
     .fetch_one(&mut *c)
-    .await?);
+    .await?
+    });
     Ok((rows, total))
 }

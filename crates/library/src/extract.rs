@@ -168,11 +168,18 @@ pub fn format_of(head: &[u8], name: &str, media_type: &str) -> Format {
 }
 
 /// Extracts the text of the file at `path`, in `work` (an empty folder the children may write in).
-pub async fn extract(path: &Path, work: &Path, format: Format, limits: &Limits) -> std::result::Result<Extracted, Failure> {
+pub async fn extract(
+    path: &Path,
+    work: &Path,
+    format: Format,
+    limits: &Limits,
+) -> std::result::Result<Extracted, Failure> {
     match format {
         Format::Pdf => pdf(path, work, limits).await,
         Format::Text | Format::Html => {
-            let mut file = tokio::fs::File::open(path).await.map_err(|_| Failure::Missing)?;
+            let mut file = tokio::fs::File::open(path)
+                .await
+                .map_err(|_| Failure::Missing)?;
             let mut bytes = Vec::new();
             (&mut file)
                 .take(limits.max_text as u64 + 1)
@@ -281,9 +288,12 @@ pub fn html_text(html: &str) -> String {
             match html[from..].find('>') {
                 Some(e) => {
                     let tag = &lower[i..from + e];
-                    if ["<p", "<br", "<div", "<li", "<h", "<tr", "</p", "</div", "</li", "</h", "</tr"]
-                        .iter()
-                        .any(|t| tag.starts_with(t))
+                    if [
+                        "<p", "<br", "<div", "<li", "<h", "<tr", "</p", "</div", "</li", "</h",
+                        "</tr",
+                    ]
+                    .iter()
+                    .any(|t| tag.starts_with(t))
                     {
                         out.push('\n');
                     } else {
@@ -322,7 +332,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -559,13 +571,19 @@ async fn run(ctx: JobContext) -> anyhow::Result<()> {
     };
     platform
         .db
-        .write(async |tx| documents::record_extraction(tx, doc.id, p.version, pages.clone(), note).await)
+        .write(async |tx| {
+            documents::record_extraction(tx, doc.id, p.version, pages.clone(), note).await
+        })
         .await?;
     Ok(())
 }
 
 /// Writes the stored file to `path`; returns its first bytes, for sniffing its format.
-async fn copy_out(platform: &platform::Platform, key: &str, path: &Path) -> anyhow::Result<Vec<u8>> {
+async fn copy_out(
+    platform: &platform::Platform,
+    key: &str,
+    path: &Path,
+) -> anyhow::Result<Vec<u8>> {
     let (_, mut stream) = platform.files.get_stream(key).await?;
     let mut file = tokio::fs::File::create(path).await?;
     let mut head = Vec::new();
@@ -596,7 +614,10 @@ mod tests {
 
     #[test]
     fn pages_split_at_form_feeds() {
-        let e = split_text("one\n\n\n  two  words\u{c}\u{c}three\u{c}", &Limits::default());
+        let e = split_text(
+            "one\n\n\n  two  words\u{c}\u{c}three\u{c}",
+            &Limits::default(),
+        );
         assert_eq!(e.pages.len(), 3);
         assert_eq!(e.pages[0].1, "one\n\ntwo words");
         assert_eq!(e.pages[1].0, PageMethod::Scanned);

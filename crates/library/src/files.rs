@@ -69,7 +69,12 @@ pub fn safe_name(name: &str) -> String {
 }
 
 /// Streams `chunks` into the store, up to `[limits] max_upload_bytes`.
-pub async fn receive<S>(platform: &Platform, chunks: S, name: &str, media_type: &str) -> Result<Received>
+pub async fn receive<S>(
+    platform: &Platform,
+    chunks: S,
+    name: &str,
+    media_type: &str,
+) -> Result<Received>
 where
     S: futures::Stream<Item = Result<bytes::Bytes>> + Send,
 {
@@ -91,7 +96,10 @@ where
 }
 
 /// The text fields of a multipart form (at most `max_form_bytes` in all) and its `file`, stored.
-pub async fn read_multipart(platform: &Platform, mut multipart: Multipart) -> Result<(Vec<(String, String)>, Option<Received>)> {
+pub async fn read_multipart(
+    platform: &Platform,
+    mut multipart: Multipart,
+) -> Result<(Vec<(String, String)>, Option<Received>)> {
     let limits = &platform.settings.limits;
     let mut budget = limits.max_form_bytes;
     let mut pairs = Vec::new();
@@ -116,7 +124,8 @@ pub async fn read_multipart(platform: &Platform, mut multipart: Multipart) -> Re
                 }
             }
             _ => {
-                let text = catalogue::upload::text_field(field, &mut budget, limits.max_form_bytes).await?;
+                let text = catalogue::upload::text_field(field, &mut budget, limits.max_form_bytes)
+                    .await?;
                 if name != "file" {
                     pairs.push((name, text));
                 }
@@ -145,8 +154,14 @@ pub async fn serve(platform: &Platform, d: &Document) -> Result<Response> {
     let mut res = (StatusCode::OK, Body::from_stream(chunks)).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(served_type(d)));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", safe_name(&d.file_name))) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(served_type(d)),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        safe_name(&d.file_name)
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)

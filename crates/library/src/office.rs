@@ -20,7 +20,8 @@ enum Kind {
 /// Reads the text of the archive at `path`, page by page.
 pub fn extract(path: &Path, limits: &Limits) -> Result<Extracted, Failure> {
     let file = std::fs::File::open(path).map_err(|_| Failure::Missing)?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| Failure::Damaged)?;
+    let mut zip =
+        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|_| Failure::Damaged)?;
     if zip.len() > MAX_ENTRIES {
         return Err(Failure::Limits);
     }

@@ -72,7 +72,9 @@ fn errors(page: &Page, err: &Error) -> FormErrors {
 
 async fn load(platform: &Platform, id: &str) -> Result<Document> {
     let id = Uuid::parse_str(id).map_err(|_| Error::NotFound)?;
-    documents::find(&platform.db, id).await?.ok_or(Error::NotFound)
+    documents::find(&platform.db, id)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 // ---- lists ---------------------------------------------------------------------------------
@@ -91,7 +93,8 @@ struct ListPage {
 async fn library(platform: Platform, page: Page) -> Result<Response> {
     let filter: Filter = page.params();
     let pager = Pager::new(&page, PER_PAGE);
-    let (documents, total) = documents::list(&platform.db, &filter, PER_PAGE, pager.offset()).await?;
+    let (documents, total) =
+        documents::list(&platform.db, &filter, PER_PAGE, pager.offset()).await?;
     let kinds = Kind::ALL
         .iter()
         .map(|k| (k.as_str().to_string(), page.t(k.label_key())))
@@ -137,15 +140,23 @@ async fn agreements_list(platform: Platform, page: Page) -> Result<Response> {
     let filter: AgreementFilter = page.params();
     let pager = Pager::new(&page, PER_PAGE);
     let (sectors, locations) = agreements::choices(&platform.db).await?;
-    let pairs = |v: Vec<String>| -> Vec<(String, String)> { v.into_iter().map(|s| (s.clone(), s)).collect() };
+    let pairs = |v: Vec<String>| -> Vec<(String, String)> {
+        v.into_iter().map(|s| (s.clone(), s)).collect()
+    };
     let query = serde_urlencoded::to_string(&filter).unwrap_or_default();
     let csv_href = format!("/api/v1/library/agreements.csv?{query}");
     let (agreements, total, errors, status) = match filter.checked() {
         Ok(checked) => {
-            let (rows, total) = agreements::list(&platform.db, &checked, PER_PAGE, pager.offset()).await?;
+            let (rows, total) =
+                agreements::list(&platform.db, &checked, PER_PAGE, pager.offset()).await?;
             (rows, total, FormErrors::default(), StatusCode::OK)
         }
-        Err(e) => (Vec::new(), 0, errors(&page, &e), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => (
+            Vec::new(),
+            0,
+            errors(&page, &e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     };
     let page = page.titled("library-agreements-title");
     let library = page.t("library-title");
@@ -292,7 +303,10 @@ impl DocumentForm {
             location: d.location.clone(),
             starts_on: date(d.starts_on),
             expires_on: date(d.expires_on),
-            employees_covered: d.employees_covered.map(|n| n.to_string()).unwrap_or_default(),
+            employees_covered: d
+                .employees_covered
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             minister: d.minister.clone(),
             ministry: d.ministry.clone(),
             letter_on: date(d.letter_on),
@@ -325,7 +339,10 @@ impl DocumentForm {
             o => match Uuid::parse_str(o) {
                 Ok(o) if user.is_admin() || user.can_edit_for(o) => Some(o),
                 _ => {
-                    e.push(FieldError::new("organization_id", "library-error-no-organization"));
+                    e.push(FieldError::new(
+                        "organization_id",
+                        "library-error-no-organization",
+                    ));
                     None
                 }
             },
@@ -405,8 +422,18 @@ async fn form_page(
         .iter()
         .map(|k| (k.as_str().to_string(), page.t(k.label_key())))
         .collect();
-    let languages = labels(&DocLang::ALL.iter().map(|l| (l.as_str(), l.label_key())).collect::<Vec<_>>());
-    let accesses = labels(&Access::ALL.iter().map(|a| (a.as_str(), a.label_key())).collect::<Vec<_>>());
+    let languages = labels(
+        &DocLang::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.label_key()))
+            .collect::<Vec<_>>(),
+    );
+    let accesses = labels(
+        &Access::ALL
+            .iter()
+            .map(|a| (a.as_str(), a.label_key()))
+            .collect::<Vec<_>>(),
+    );
     let status = if errors.0.is_empty() {
         StatusCode::OK
     } else {
@@ -455,7 +482,11 @@ async fn new_form(platform: Platform, page: Page, SignedIn(user): SignedIn) -> R
 }
 
 /// The form's fields and file, its CSRF token checked.
-async fn read_form(platform: &Platform, multipart: Multipart, ctx: &RequestContext) -> Result<(DocumentForm, Option<Received>)> {
+async fn read_form(
+    platform: &Platform,
+    multipart: Multipart,
+    ctx: &RequestContext,
+) -> Result<(DocumentForm, Option<Received>)> {
     let (pairs, file) = files::read_multipart(platform, multipart).await?;
     let token = pairs
         .iter()
@@ -465,8 +496,10 @@ async fn read_form(platform: &Platform, multipart: Multipart, ctx: &RequestConte
     if ctx.csrf.is_empty() || !constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
         return Err(Error::forbidden("error-csrf"));
     }
-    let encoded = serde_urlencoded::to_string(&pairs).map_err(|_| Error::bad_request("error-form-invalid"))?;
-    let form = serde_urlencoded::from_str(&encoded).map_err(|_| Error::bad_request("error-form-invalid"))?;
+    let encoded = serde_urlencoded::to_string(&pairs)
+        .map_err(|_| Error::bad_request("error-form-invalid"))?;
+    let form = serde_urlencoded::from_str(&encoded)
+        .map_err(|_| Error::bad_request("error-form-invalid"))?;
     Ok((form, file))
 }
 
@@ -487,7 +520,15 @@ async fn create(
     }
     if !form_errors.is_empty() {
         let err = Error::Validation(form_errors);
-        return form_page(&platform, page.clone(), &user, None, form, errors(&page, &err)).await;
+        return form_page(
+            &platform,
+            page.clone(),
+            &user,
+            None,
+            form,
+            errors(&page, &err),
+        )
+        .await;
     }
     let actor = user.actor();
     let written = platform
@@ -495,7 +536,9 @@ async fn create(
         .write(async |tx| {
             let id = documents::create(tx, &actor, &input, &Default::default()).await?;
             if let Some(f) = &file {
-                let d = documents::find(&mut *tx, id).await?.ok_or(Error::NotFound)?;
+                let d = documents::find(&mut *tx, id)
+                    .await?
+                    .ok_or(Error::NotFound)?;
                 documents::set_file(tx, &actor, &d, &f.file).await?;
             }
             Ok(id)
@@ -510,7 +553,15 @@ async fn create(
             Ok(see_other(&page.url(&format!("/library/{id}"))))
         }
         Err(e @ Error::Validation(_)) => {
-            form_page(&platform, page.clone(), &user, None, form, errors(&page, &e)).await
+            form_page(
+                &platform,
+                page.clone(),
+                &user,
+                None,
+                form,
+                errors(&page, &e),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -524,7 +575,12 @@ async fn editable(platform: &Platform, user: &CurrentUser, id: &str) -> Result<D
     Ok(d)
 }
 
-async fn edit_form(platform: Platform, page: Page, SignedIn(user): SignedIn, Path(id): Path<String>) -> Result<Response> {
+async fn edit_form(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response> {
     let d = editable(&platform, &user, &id).await?;
     let form = DocumentForm::from_document(&d);
     form_page(&platform, page, &user, Some(d), form, FormErrors::default()).await
@@ -546,7 +602,15 @@ async fn save(
     }
     if !form_errors.is_empty() {
         let err = Error::Validation(form_errors);
-        return form_page(&platform, page.clone(), &user, Some(d), form, errors(&page, &err)).await;
+        return form_page(
+            &platform,
+            page.clone(),
+            &user,
+            Some(d),
+            form,
+            errors(&page, &err),
+        )
+        .await;
     }
     let actor = user.actor();
     let written = platform
@@ -554,7 +618,9 @@ async fn save(
         .write(async |tx| {
             documents::update(tx, &actor, &d, &input).await?;
             if let Some(f) = &file {
-                let now = documents::find(&mut *tx, d.id).await?.ok_or(Error::NotFound)?;
+                let now = documents::find(&mut *tx, d.id)
+                    .await?
+                    .ok_or(Error::NotFound)?;
                 documents::set_file(tx, &actor, &now, &f.file).await?;
             }
             Ok(())
@@ -569,7 +635,15 @@ async fn save(
             Ok(see_other(&page.url(&format!("/library/{}", d.id))))
         }
         Err(e @ Error::Validation(_)) => {
-            form_page(&platform, page.clone(), &user, Some(d), form, errors(&page, &e)).await
+            form_page(
+                &platform,
+                page.clone(),
+                &user,
+                Some(d),
+                form,
+                errors(&page, &e),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -594,10 +668,23 @@ fn withdraw_page(page: Page, d: Document, reason: String, errors: FormErrors) ->
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render_status(status, &WithdrawPage { page, d, reason, errors })
+    render_status(
+        status,
+        &WithdrawPage {
+            page,
+            d,
+            reason,
+            errors,
+        },
+    )
 }
 
-async fn withdraw_form(platform: Platform, page: Page, SignedIn(user): SignedIn, Path(id): Path<String>) -> Result<Response> {
+async fn withdraw_form(
+    platform: Platform,
+    page: Page,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response> {
     let d = editable(&platform, &user, &id).await?;
     withdraw_page(page, d, String::new(), FormErrors::default())
 }

