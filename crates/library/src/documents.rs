@@ -261,10 +261,10 @@ pub fn validate(input: &DocumentInput) -> std::result::Result<Valid, Vec<FieldEr
                 }
             }
         }
-        Some(Kind::MandateLetter | Kind::ResponseLetter) => {
-            if meta.minister.is_empty() && !e.iter().any(|x| x.field == "minister") {
-                e.push(FieldError::new("minister", "error-required"));
-            }
+        Some(Kind::MandateLetter | Kind::ResponseLetter)
+            if meta.minister.is_empty() && !e.iter().any(|x| x.field == "minister") =>
+        {
+            e.push(FieldError::new("minister", "error-required"));
         }
         _ => {}
     }
@@ -316,10 +316,10 @@ pub(crate) async fn announce(tx: &mut Tx, id: Uuid, pages: i64) -> Result<()> {
 }
 
 async fn check_pair(tx: &mut Tx, v: &Valid, own: Option<Uuid>) -> Result<()> {
-    if let Some(pair) = v.meta.pair_id {
-        if Some(pair) == own || find(&mut *tx, pair).await?.is_none() {
-            return Err(Error::field("pair_id", "library-error-no-document"));
-        }
+    if let Some(pair) = v.meta.pair_id
+        && (Some(pair) == own || find(&mut *tx, pair).await?.is_none())
+    {
+        return Err(Error::field("pair_id", "library-error-no-document"));
     }
     Ok(())
 }
