@@ -62,7 +62,7 @@ pub struct DocumentList {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Created {
+pub struct DocumentCreated {
     pub id: Uuid,
 }
 
@@ -113,7 +113,7 @@ async fn list_documents(
 /// Adds a document (editors of its organization; administrators for any).
 #[utoipa::path(post, path = "/api/v1/library/documents", tag = "library", request_body = DocumentInput,
     responses(
-        (status = 201, description = "Created", body = Created),
+        (status = 201, description = "Created", body = DocumentCreated),
         (status = 403, description = "Not an editor of this organization"),
         (status = 422, description = "Invalid fields, each named")
     ),
@@ -122,14 +122,14 @@ async fn create_document(
     platform: Platform,
     SignedIn(user): SignedIn,
     JsonBody(input): JsonBody<DocumentInput>,
-) -> Result<(StatusCode, Json<Created>)> {
+) -> Result<(StatusCode, Json<DocumentCreated>)> {
     may_write(&user, input.organization_id)?;
     let actor = user.actor();
     let id = platform
         .db
         .write(async |tx| documents::create(tx, &actor, &input, &Default::default()).await)
         .await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    Ok((StatusCode::CREATED, Json(DocumentCreated { id })))
 }
 
 #[utoipa::path(get, path = "/api/v1/library/documents/{id}", tag = "library",
