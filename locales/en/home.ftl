@@ -4,6 +4,7 @@ home-data-text = Every data holding of the government, open or not: what it is, 
 home-dialogue-title = Open dialogue
 home-dialogue-text = Public consultations and co-creation: submit ideas, vote, and see what was done with what people said.
 home-information-title = Open information
+home-library-link = Browse the document library
 home-information-text = Commitments and projects with their milestones and progress, and a searchable library of public documents.
 nav-search = Search
 search-title = Search

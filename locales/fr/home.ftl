@@ -4,6 +4,7 @@ home-data-text = Tous les fonds de données du gouvernement, ouverts ou non : ce
 home-dialogue-title = Dialogue ouvert
 home-dialogue-text = Consultations publiques et cocréation : proposez des idées, votez et voyez ce qui a été fait de ce que les gens ont dit.
 home-information-title = Information ouverte
+home-library-link = Parcourir la bibliothèque de documents
 home-information-text = Les engagements et les projets, avec leurs jalons et leur avancement, et une bibliothèque de documents publics consultable.
 nav-search = Recherche
 search-title = Recherche

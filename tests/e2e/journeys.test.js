@@ -18,6 +18,7 @@ import home from './journeys/home.js';
 import invalidSignup from './journeys/invalid-signup.js';
 import keyboard from './journeys/keyboard.js';
 import languageToggle from './journeys/language-toggle.js';
+import library from './journeys/library.js';
 import notFound from './journeys/not-found.js';
 import processSetup from './journeys/process-setup.js';
 import requests from './journeys/requests.js';
@@ -56,5 +57,6 @@ processSetup(ctx);
 datastore(ctx);
 requests(ctx);
 tracker(ctx);
+library(ctx);
 // Last: it changes the demo catalogue that the journeys above count.
 catalogueEditor(ctx);

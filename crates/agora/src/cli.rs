@@ -137,6 +137,14 @@ enum ImportCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// An index of collective agreements into the library: the BC Labour Relations Board's JSON
+    /// (`id`, `employer`, `union`, `industry`, `term`), or CSV with those columns. Importing
+    /// again updates the agreements imported before.
+    Agreements {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
     /// OGP commitment data (CSV with OGP's columns). Nothing is imported if any row is wrong.
     OgpCommitments {
         file: PathBuf,
@@ -319,6 +327,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } => {
                 let platform = open(&common, &areas).await?;
                 return import_canada(&platform, &codes, &progress, &plan).await;
+            }
+            ImportCommand::Agreements { file, common } => {
+                let platform = open(&common, &areas).await?;
+                return import_agreements(&platform, &file).await;
             }
             ImportCommand::CkanDump { common, file } => {
                 import_catalogue(&common, &areas, &file, true).await?
@@ -730,6 +742,38 @@ async fn import_ogp(
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+async fn import_agreements(
+    platform: &Platform,
+    file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let rows = library::agreements::read_index(&bytes)
+        .with_context(|| format!("{} is not an index of agreements", file.display()))?;
+    let actor = Actor::system("cli import");
+    let report = library::agreements::import(&platform.db, &actor, &rows)
+        .await
+        .map_err(explain)?;
+    println!(
+        "imported {}: {} new agreements, {} updated",
+        file.display(),
+        report.created,
+        report.updated
+    );
+    if !report.terms_unread.is_empty() {
+        println!(
+            "{} terms could not be read as dates:",
+            report.terms_unread.len()
+        );
+        for (id, term) in &report.terms_unread {
+            println!("  {id}: {term:?}");
+        }
+    }
+    for (id, reason) in &report.refused {
+        eprintln!("  left out {id}: {reason}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import_canada(

@@ -19,6 +19,7 @@ pub fn areas() -> Vec<Area> {
         datastore::area(),
         dialogue::area(),
         tracker::area(),
+        library::area(),
     ]
 }
 
