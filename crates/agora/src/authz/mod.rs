@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use platform::testing::{Client, Reply, form_request};
+use platform::testing::{Client, Multipart, Reply, form_request};
 
 use matrix::{ROWS, Rule, Who};
 use world::World;
@@ -113,24 +113,31 @@ async fn fill(world: &World, template: &str) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 1..start + len];
-        let value = if name == "n" {
-            Some(n.to_string())
-        } else if name.starts_with("fresh_") {
-            Some(world.fresh(name, n).await)
-        } else {
-            world.values.get(name).cloned()
-        };
         out.push_str(&rest[..start]);
-        match value {
-            Some(v) => out.push_str(&v),
-            // JSON's own braces.
-            None => out.push_str(&rest[start..=start + len]),
+        let after = &rest[start + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .unwrap_or(after.len());
+        // JSON's own braces are not placeholders.
+        if len == 0 || !after[len..].starts_with('}') {
+            out.push('{');
+            rest = after;
+            continue;
         }
-        rest = &rest[start + len + 1..];
+        let name = &after[..len];
+        let value = if name == "n" {
+            n.to_string()
+        } else if name.starts_with("fresh_") {
+            world.fresh(name, n).await
+        } else {
+            world
+                .values
+                .get(name)
+                .unwrap_or_else(|| panic!("no fixture for {{{name}}}"))
+                .clone()
+        };
+        out.push_str(&value);
+        rest = &after[len + 1..];
     }
     out.push_str(rest);
     out
@@ -150,7 +157,7 @@ async fn send(world: &World, who: Who, via: Via, method: &str, path: &str, body:
     let json = path.starts_with("/api/");
     let client: Client = match via {
         Via::Token => world.api_client(who),
-        _ => world.browser(who),
+        _ => world.browser(who).await,
     };
     if method == "GET" {
         return client.get(path).await;
@@ -169,6 +176,20 @@ async fn send(world: &World, who: Who, via: Via, method: &str, path: &str, body:
         return match via {
             Via::BrowserWithoutCsrf => client.send(req).await,
             _ => client.send_api(req).await,
+        };
+    }
+    // `multipart:a=b&…`: the form of a page that takes files.
+    if let Some(fields) = body.strip_prefix("multipart:") {
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(fields.as_bytes())
+            .into_owned()
+            .collect();
+        let mut form = Multipart::new();
+        for (k, v) in &fields {
+            form = form.field(k, v);
+        }
+        return match via {
+            Via::BrowserWithoutCsrf => client.send(form.request(path)).await,
+            _ => client.post_multipart(path, form).await,
         };
     }
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())

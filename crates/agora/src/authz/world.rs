@@ -32,11 +32,13 @@ pub struct World {
     /// Placeholder values of the matrix's paths and bodies: `{open_a}` and the like.
     pub values: HashMap<&'static str, String>,
     people: HashMap<Who, Account>,
+    /// Dataset ids by name.
+    ids: std::sync::Mutex<HashMap<String, String>>,
     admin: Client,
 }
 
 struct Account {
-    session: Option<String>,
+    user: Option<uuid::Uuid>,
     token: Option<String>,
 }
 
@@ -74,7 +76,7 @@ impl World {
                     people.insert(
                         who,
                         Account {
-                            session: None,
+                            user: None,
                             token: None,
                         },
                     );
@@ -89,7 +91,6 @@ impl World {
                 Who::Admin => person.role(Role::Admin),
             };
             let user = person.create(&db).await;
-            let session = platform::auth::create_session(&db, user.id).await.unwrap();
             let token = api_token(&db, user.id).await;
             if who == Who::Participant {
                 values.insert("participant_id", user.id.to_string());
@@ -97,12 +98,13 @@ impl World {
             people.insert(
                 who,
                 Account {
-                    session: Some(session),
+                    user: Some(user.id),
                     token: Some(token),
                 },
             );
         }
-        let admin_session = people[&Who::Admin].session.clone().unwrap();
+        let admin_id = people[&Who::Admin].user.unwrap();
+        let admin_session = platform::auth::create_session(&db, admin_id).await.unwrap();
         let admin = session_client(&app, &admin_session);
         let mut world = World {
             app,
@@ -110,6 +112,7 @@ impl World {
             data_dir: t.dir.path().to_path_buf(),
             values,
             people,
+            ids: Default::default(),
             admin,
         };
         world.values.insert("org_a", "org-a".into());
@@ -127,11 +130,14 @@ impl World {
         world
     }
 
-    /// A client acting as `who`: a browser with its session (and the session's CSRF token), or
-    /// none for the anonymous visitor.
-    pub fn browser(&self, who: Who) -> Client {
-        match &self.people[&who].session {
-            Some(s) => session_client(&self.app, s),
+    /// A client acting as `who`: a browser with a new session (and the session's CSRF token),
+    /// or none for the anonymous visitor. New each time, as one row logs out.
+    pub async fn browser(&self, who: Who) -> Client {
+        match self.people[&who].user {
+            Some(id) => {
+                let s = platform::auth::create_session(&self.db, id).await.unwrap();
+                session_client(&self.app, &s)
+            }
             None => Client::new(self.app.clone()),
         }
     }
@@ -178,6 +184,10 @@ impl World {
             body[k] = v.clone();
         }
         let d = self.ckan("package_create", body).await;
+        self.ids
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), d["id"].as_str().unwrap().to_string());
         d["resources"][0]["id"].as_str().unwrap().to_string()
     }
 
@@ -229,6 +239,10 @@ impl World {
         )
         .await;
         self.values.insert("restricted_a", v("restricted-a"));
+        let ids = self.ids.lock().unwrap().clone();
+        self.values.insert("open_a_id", ids["open-a"].clone());
+        self.values
+            .insert("restricted_a_id", ids["restricted-a"].clone());
         self.values.insert("restricted_a_res", res);
         self.values.insert("restricted_a_file", file);
 
@@ -264,7 +278,7 @@ impl World {
         self.native(
             "POST",
             "/api/v1/dialogue/consultations",
-            json!({"slug": "consultation-a", "organization_id": self.values["org_a_id"], "title_en": "Consultation A",
+            json!({"slug": "consultation-a", "organization_id": self.values["org_a_id"], "title_en": "Consultation A", "level": "consult",
                    "opens_on": (today - time::Duration::days(60)).to_string(), "closes_on": (today - time::Duration::days(1)).to_string()}),
         )
         .await;
