@@ -32,6 +32,8 @@ pub struct World {
     /// Placeholder values of the matrix's paths and bodies: `{open_a}` and the like.
     pub values: HashMap<&'static str, String>,
     people: HashMap<Who, Account>,
+    /// The query [`World::fingerprint`] runs.
+    snapshot_sql: String,
     /// Dataset ids by name.
     ids: std::sync::Mutex<HashMap<String, String>>,
     admin: Client,
@@ -106,12 +108,14 @@ impl World {
         let admin_id = people[&Who::Admin].user.unwrap();
         let admin_session = platform::auth::create_session(&db, admin_id).await.unwrap();
         let admin = session_client(&app, &admin_session);
+        let snapshot_sql = snapshot_sql(&db).await;
         let mut world = World {
             app,
             db,
             data_dir: t.dir.path().to_path_buf(),
             values,
             people,
+            snapshot_sql,
             ids: Default::default(),
             admin,
         };
@@ -391,41 +395,62 @@ impl World {
     /// What the site holds: a digest of every table's rows (but of the tables that a refused
     /// request may rightly touch) and the size of every file of its data folder.
     pub async fn fingerprint(&self) -> BTreeMap<String, u64> {
+        let sql = sqlx::AssertSqlSafe(self.snapshot_sql.clone());
+        let rows: Vec<(String, Option<String>)> = match &self.db {
+            Db::Sqlite { writer, .. } => sqlx::query_as(sql).fetch_all(writer).await,
+            Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut by_table: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (table, row) in rows {
+            by_table
+                .entry(table)
+                .or_default()
+                .push(row.unwrap_or_default());
+        }
         let mut out = BTreeMap::new();
-        for table in tables(&self.db).await {
-            if SKIPPED_TABLES.contains(&table.as_str()) {
-                continue;
-            }
-            let columns: Vec<String> = columns(&self.db, &table)
-                .await
-                .into_iter()
-                .filter(|c| !SKIPPED_COLUMNS.contains(&c.as_str()))
-                .collect();
-            let sql = match &self.db {
-                Db::Sqlite { .. } => format!(
-                    "SELECT {} FROM \"{table}\"",
-                    columns
-                        .iter()
-                        .map(|c| format!("quote(\"{c}\")"))
-                        .collect::<Vec<_>>()
-                        .join("||','||")
-                ),
-                Db::Postgres(_) => format!(
-                    "SELECT CAST(ROW({}) AS TEXT) FROM \"{table}\"",
-                    columns
-                        .iter()
-                        .map(|c| format!("\"{c}\""))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                ),
-            };
-            let mut rows = sqlx_text(&self.db, &sql).await;
+        for (table, mut rows) in by_table {
             rows.sort();
             out.insert(format!("table {table}"), digest(&rows));
         }
         files(&self.data_dir, &self.data_dir, &mut out);
         out
     }
+}
+
+/// One query that reads every row of every table (but those skipped) as text, with its table:
+/// one round trip per fingerprint.
+async fn snapshot_sql(db: &Db) -> String {
+    let mut parts = Vec::new();
+    for table in tables(db).await {
+        if SKIPPED_TABLES.contains(&table.as_str()) {
+            continue;
+        }
+        let columns: Vec<String> = columns(db, &table)
+            .await
+            .into_iter()
+            .filter(|c| !SKIPPED_COLUMNS.contains(&c.as_str()))
+            .collect();
+        parts.push(match db {
+            Db::Sqlite { .. } => format!(
+                "SELECT '{table}', {} FROM \"{table}\"",
+                columns
+                    .iter()
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect::<Vec<_>>()
+                    .join("||','||")
+            ),
+            Db::Postgres(_) => format!(
+                "SELECT CAST('{table}' AS TEXT), CAST(ROW({}) AS TEXT) FROM \"{table}\"",
+                columns
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        });
+    }
+    parts.join(" UNION ALL ")
 }
 
 /// Tables a refused request may change: its session's last use, failed log-ins, rate limits.
