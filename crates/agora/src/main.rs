@@ -1,5 +1,7 @@
 //! `agora`: the open-government platform in one binary.
 
+#[cfg(test)]
+mod authz;
 mod backup;
 mod cli;
 mod demo;
@@ -7,6 +9,8 @@ mod home;
 mod jobs_table;
 #[cfg(test)]
 mod route_headers;
+#[cfg(test)]
+mod route_table;
 mod search;
 
 use std::process::ExitCode;

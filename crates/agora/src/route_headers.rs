@@ -1,59 +1,13 @@
 //! Every route of the assembled site answers with the security headers and well-made cookies.
 //!
-//! axum cannot list a router's routes, so the list comes from the source: every
-//! `.route("…")` and `#[utoipa::path(…, path = "…")]` in the workspace's crates. Each must be
+//! axum cannot list a router's routes, so the list comes from the source ([`crate::route_table`]):
+//! every `.route("…")` and `#[utoipa::path(…, path = "…")]` in the workspace's crates. Each must be
 //! mounted in the real app (a request with an unusual method reaches the route, not the
 //! not-found fallback), so a route the list misses or the app forgets to mount fails the test.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use tower::ServiceExt;
-
-/// The literal paths of `.route("…", …)` calls and `#[utoipa::path]` attributes in the
-/// workspace's sources.
-fn routes_in_source() -> Vec<(String, String)> {
-    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut found = Vec::new();
-    let mut dirs = vec![crates];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if path.is_dir() {
-                if name != "tests" && name != "target" && name != "templates" {
-                    dirs.push(path);
-                }
-                continue;
-            }
-            if !name.ends_with(".rs") || name == "route_headers.rs" {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for (at, _) in text.match_indices(".route(") {
-                let rest = text[at + ".route(".len()..].trim_start();
-                let Some(rest) = rest.strip_prefix('"') else {
-                    continue;
-                };
-                let Some(end) = rest.find('"') else { continue };
-                found.push((rest[..end].to_string(), path.display().to_string()));
-            }
-            // Routes mounted through utoipa-axum's `routes!` are written once, in the handler's
-            // `#[utoipa::path(…, path = "…")]`.
-            for (at, _) in text.match_indices("#[utoipa::path(") {
-                let rest = &text[at..];
-                let Some(start) = rest.find("path = \"") else {
-                    continue;
-                };
-                let rest = &rest[start + "path = \"".len()..];
-                let Some(end) = rest.find('"') else { continue };
-                found.push((rest[..end].to_string(), path.display().to_string()));
-            }
-        }
-    }
-    found.sort();
-    found.dedup_by(|a, b| a.0 == b.0);
-    found
-}
 
 /// A concrete path for a route pattern: parameters get a plausible value.
 fn sample(pattern: &str) -> String {
@@ -136,10 +90,10 @@ async fn every_route_sends_the_security_headers() {
         }
     };
 
-    let routes = routes_in_source();
+    let routes = crate::route_table::routes();
     assert!(routes.len() > 80, "only {} routes found", routes.len());
     let mut problems = Vec::new();
-    for (pattern, file) in &routes {
+    for crate::route_table::Route { pattern, file, .. } in &routes {
         // Pages are mounted under each language; the rest at the root.
         let candidates = [format!("/en{}", sample(pattern)), sample(pattern)];
         let mut mounted = None;
