@@ -53,8 +53,8 @@ for t in "${targets[@]}"; do
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 >"$log" 2>&1 || status=$?
     took=$(($(date +%s) - start))
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    crash=$(grep -o 'Test unit written to [^ ]*' "$log" | sed 's/Test unit written to //' | tail -1)
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+    crash=$(grep -o 'Test unit written to [^ ]*' "$log" | sed 's/Test unit written to //' | tail -1 || true)
     [ "$status" -ne 0 ] && [ -z "$crash" ] && crash="exit $status (see logs/$t.log)"
     printf '%s\t%s\t%s\t%s\n' "$t" "$took" "${execs:-?}" "${crash:--}" | tee -a "$here/results.tsv"
     # Keeps the smallest set of inputs that covers as much.

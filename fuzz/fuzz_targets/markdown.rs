@@ -43,13 +43,16 @@ fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
     out
 }
 
+/// An address as a browser reads its scheme: entities decoded, C0 controls and spaces trimmed at
+/// the ends, tabs and newlines removed anywhere (a space inside makes it a relative address).
 fn decoded(value: &str) -> String {
     value
         .replace("&amp;", "&")
         .replace("&quot;", "\"")
         .replace("&nbsp;", " ")
+        .trim_matches(|c: char| c <= ' ')
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect::<String>()
         .to_ascii_lowercase()
 }
