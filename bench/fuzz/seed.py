@@ -56,6 +56,7 @@ for allow, q in [
     (0, "metadata_modified:{2019-01-01 TO 2021-12-31}"),
     (1, "vocab_keywords:water AND license_id:OGL-ON-1.0 OR x"),
     (0, "update_frequency:yearly groups:(a OR \"b c\")"),
+    (0, "metadata_modified:[* TO 9999-12-31]"),
 ]:
     put("fq", bytes([allow]) + q.encode())
 
@@ -100,6 +101,7 @@ for csv in [
     b"id,amount,when,ok\n1,12.5,2021-04-30,true\n2,-3,2021-04-30T10:15:00Z,FALSE\n",
     b"a;b;c\n1,5;2;3\n4;5,2;6\n",
     b"a\tb\n0164,2021-02-30\n12,9999-12-31 23:59\n",
+    b"when\n9999-12-31T23:00:00-05:00\n0000-01-01 00:00+01:00\n",
     "name,montant\ncaf\u00e9,\u20ac 5\n".encode("cp1252"),
     b"\xef\xbb\xbfx,y\n\"quoted, comma\",\"line\nbreak\"\n'a,b',1e3\n",
     b"ministry,amount\nHealth,\"1,234\"\nEducation,-\n,No Value\n",
@@ -120,6 +122,8 @@ STRINGS = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.ope
            'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>fish</t></si></sst>')
 put("workbook", b"\x00" + SHEET.format(rows).encode() + b"\x00" + STRINGS.encode())
 put("workbook", b"\x00" + SHEET.format(rows).encode())
+put("workbook", b"\x00" + SHEET.format('<row r="1"><c r="A1" s="1"><v>1e300</v></c>'
+                                        '<c r="B1" s="2"><v>2958465.9999999</v></c></row>').encode())
 CONTENT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
            'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
