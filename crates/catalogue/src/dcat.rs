@@ -514,11 +514,20 @@ async fn dataset(platform: Platform, Path(file): Path<String>) -> Result<Respons
         .await?
         .filter(|d| d.row.is_public())
         .ok_or(Error::NotFound)?;
+    Ok(respond(
+        format,
+        dataset_document(&d, &platform.settings.base_url(), format)?,
+    ))
+}
+
+/// One dataset, its publisher and distributions as a DCAT document in `format`; `base` is the
+/// site's address, without a trailing slash.
+pub fn dataset_document(d: &Dataset, base: &str, format: Format) -> Result<Vec<u8>> {
     let mut g = Graph {
         triples: Vec::new(),
     };
-    add_dataset(&mut g, &d, &platform.settings.base_url());
-    Ok(respond(format, g.serialize(format)?))
+    add_dataset(&mut g, d, base);
+    g.serialize(format)
 }
 
 /// DCAT-US 1.1 (`data.json`), every public dataset.

@@ -263,12 +263,15 @@ fn solr_time(s: &str, end: bool) -> std::result::Result<Option<OffsetDateTime>, 
         s.get(..10).unwrap_or(""),
         time::macros::format_description!("[year]-[month]-[day]"),
     ) {
-        let t = d.midnight().assume_utc();
-        return Ok(Some(if end {
-            t + time::Duration::days(1) - time::Duration::microseconds(1)
+        // The end of a day is its last microsecond, not the next midnight less one: there is no
+        // day after 9999-12-31.
+        let t = if end {
+            d.with_hms_micro(23, 59, 59, 999_999)
+                .unwrap_or_else(|_| d.midnight())
         } else {
-            t
-        }));
+            d.midnight()
+        };
+        return Ok(Some(t.assume_utc()));
     }
     Err(format!("cannot read the date `{s}`"))
 }
@@ -634,6 +637,22 @@ mod tests {
             assert!(err.contains("cannot read the date"), "{bad}: {err}");
         }
         assert!(fq("metadata_modified:[NOW-7DAYS TO NOW+1DAY]").is_ok());
+    }
+
+    #[test]
+    fn a_range_to_the_last_day_there_is_ends_with_that_day() {
+        // The end of the day was the next midnight less a microsecond (a panic), and there is
+        // no day after 9999-12-31.
+        let last_microsecond = |year: i32| {
+            time::Date::from_calendar_date(year, time::Month::December, 31)
+                .and_then(|d| d.with_hms_micro(23, 59, 59, 999_999))
+                .map(|t| t.assume_utc())
+                .ok()
+        };
+        let f = fq("metadata_modified:[* TO 9999-12-31]").unwrap();
+        assert_eq!(f.modified_to, last_microsecond(9999));
+        let f = fq("metadata_modified:[2019-01-01 TO 2019-12-31]").unwrap();
+        assert_eq!(f.modified_to, last_microsecond(2019));
     }
 
     #[test]

@@ -532,22 +532,25 @@ fn float_text(f: f64) -> String {
     }
 }
 
-/// A spreadsheet serial date (days since 1899-12-30) as an ISO date, or date and time.
+/// A spreadsheet serial date (days since 1899-12-30) as an ISO date, or date and time; the number
+/// as it is when it falls outside the calendar (years 1 to 9999) or is not a number.
 fn excel_datetime(serial: f64) -> String {
-    let days = serial.floor() as i64;
-    let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
-    let Ok(base) = time::Date::from_calendar_date(1899, time::Month::December, 30) else {
-        return serial.to_string();
-    };
-    let Some(date) = base.checked_add(time::Duration::days(days)) else {
-        return serial.to_string();
-    };
-    if seconds == 0 {
-        return date.to_string();
+    let base = time::macros::date!(1899 - 12 - 30);
+    let days = serial.floor();
+    let seconds = ((serial - days) * 86_400.0).round() as i64;
+    // Checked all the way: a cell formatted as a date may hold any number.
+    let moment = (days.abs() < 1e7)
+        .then(|| base.checked_add(time::Duration::days(days as i64)))
+        .flatten()
+        .and_then(|date| {
+            time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT)
+                .checked_add(time::Duration::seconds(seconds))
+        });
+    match moment {
+        None => float_text(serial),
+        Some(t) if seconds == 0 => t.date().to_string(),
+        Some(t) => types::format_timestamp(t),
     }
-    let t =
-        time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT) + time::Duration::seconds(seconds);
-    types::format_timestamp(t)
 }
 
 /// Sniffs a text file's encoding and dialect.
@@ -578,5 +581,17 @@ mod tests {
         assert_eq!(excel_datetime(44316.5), "2021-04-30T12:00:00");
         assert_eq!(cell_name(0, 0), "A1");
         assert_eq!(cell_name(9, 27), "AB10");
+    }
+
+    #[test]
+    fn spreadsheet_dates_beyond_the_calendar_stay_numbers() {
+        // A cell formatted as a date may hold any number; beyond the calendar it was a panic.
+        assert_eq!(excel_datetime(1e300), float_text(1e300));
+        assert_eq!(excel_datetime(-1e300), float_text(-1e300));
+        assert_eq!(excel_datetime(2958465.0), "9999-12-31");
+        // The last second of 9999-12-31 rounds up to a day that does not exist.
+        assert_eq!(excel_datetime(2958465.999_999_9), "2958465.9999999");
+        assert_eq!(excel_datetime(f64::NAN), "NaN");
+        assert_eq!(excel_datetime(f64::INFINITY), "inf");
     }
 }

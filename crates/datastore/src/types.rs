@@ -235,9 +235,9 @@ pub fn parse_timestamp(s: &str) -> Option<PrimitiveDateTime> {
         .ok()?,
         _ => return None,
     };
-    let local = PrimitiveDateTime::new(date, time);
-    let utc = local.assume_offset(offset).to_offset(UtcOffset::UTC);
-    Some(PrimitiveDateTime::new(utc.date(), utc.time()))
+    // Checked: near either end of the calendar, UTC can fall in a year that does not exist.
+    PrimitiveDateTime::new(date, time)
+        .checked_sub(time::Duration::seconds(i64::from(offset.whole_seconds())))
 }
 
 fn split_offset(rest: &str) -> Option<(&str, UtcOffset)> {
@@ -421,6 +421,17 @@ mod tests {
             assert_eq!(parse_timestamp(cell), None, "{cell}");
         }
         assert!(parse_timestamp("2024-01-01T10:00:00+02:00").is_some());
+    }
+
+    #[test]
+    fn a_timestamp_whose_utc_time_is_past_the_last_year_is_text() {
+        // Converting to UTC went past year 9999: a panic, for one cell of a CSV file.
+        assert_eq!(parse_timestamp("9999-12-31T23:00:00-05:00"), None);
+        assert_eq!(infer(&["9999-12-31T23:00:00-05:00"]), ColumnType::Text);
+        assert_eq!(
+            parse_timestamp("9999-12-31T23:00:00+05:00").map(format_timestamp),
+            Some("9999-12-31T18:00:00".into())
+        );
     }
 
     #[test]

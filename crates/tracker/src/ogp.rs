@@ -332,6 +332,12 @@ impl Row {
     }
 }
 
+/// Reads and checks an import file without storing anything: how many rows it holds, or every
+/// problem (what [`import`] reports before it writes).
+pub fn check(bytes: &[u8]) -> std::result::Result<usize, ImportError> {
+    read(bytes).map(|rows| rows.len())
+}
+
 /// Reads and checks the whole file: the rows, or every problem.
 fn read(bytes: &[u8]) -> std::result::Result<Vec<Row>, ImportError> {
     let text = std::str::from_utf8(bytes)
