@@ -2,6 +2,7 @@
 //! SQLite and, when `AGORA_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod api;
+mod consultation_staff;
 mod limits;
 mod membership;
 mod pages;
