@@ -126,6 +126,15 @@ impl WayRow {
     }
 }
 
+/// A day as a date field sends it: 2027-03-31.
+fn parse_day(value: &str) -> Option<Date> {
+    Date::parse(
+        value.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
 /// How many empty rows for ways to take part the form offers beyond those filled in.
 const BLANK_WAYS: usize = 2;
 /// More rows than this are refused: a form cannot grow the table without end.
@@ -278,9 +287,9 @@ impl ConsultationForm {
             if value.is_empty() {
                 return None;
             }
-            match Date::parse(value, &time::format_description::well_known::Iso8601::DATE) {
-                Ok(d) => Some(d),
-                Err(_) => {
+            match parse_day(value) {
+                Some(d) => Some(d),
+                None => {
                     e.push(FieldError::new(field, "dialogue-entry-error-date-format"));
                     None
                 }
@@ -731,9 +740,9 @@ pub async fn reopen(
     let ongoing = form.ongoing.is_some();
     let closes_on = match form.closes_on.trim() {
         "" => Ok(None),
-        v => Date::parse(v, &time::format_description::well_known::Iso8601::DATE)
+        v => parse_day(v)
             .map(Some)
-            .map_err(|_| Error::field("closes_on", "dialogue-entry-error-date-format")),
+            .ok_or_else(|| Error::field("closes_on", "dialogue-entry-error-date-format")),
     };
     let outcome = match closes_on {
         Ok(closes_on) => {
