@@ -609,7 +609,8 @@ async fn one_by_id(
         .await?))
 }
 
-/// Up to `limit` entries with an id after `after`, by id (keyset paging for the search index).
+/// Up to `limit` published entries with an id after `after`, by id (keyset paging for the search
+/// index).
 pub async fn after(
     conn: impl Into<Conn<'_>>,
     after: Option<Uuid>,
@@ -617,7 +618,7 @@ pub async fn after(
 ) -> Result<Vec<Consultation>> {
     Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
         SELECT_WITH_STATUS,
-        " WHERE c.id > $2 ORDER BY c.id LIMIT $3"
+        " WHERE c.id > $2 AND c.published_at IS NOT NULL ORDER BY c.id LIMIT $3"
     ))
     .bind(today())
     .bind(after.unwrap_or(Uuid::nil()))
