@@ -87,7 +87,8 @@ pub async fn add(
         file_key: key.clone(),
         created_at: now(),
     };
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "INSERT INTO dialogue_consultation_attachments (id, consultation_id, title_en, title_fr, filename, content_type, size, sha256, file_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     )
@@ -102,7 +103,8 @@ pub async fn add(
     .bind(attachment.created_at)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     tx.audit_as(
         actor,
         CONSULTATION,
@@ -137,20 +139,18 @@ pub async fn remove(tx: &mut Tx, actor: &Actor, attachment: &Attachment) -> Resu
 }
 
 pub async fn of(conn: impl Into<Conn<'_>>, consultation: Uuid) -> Result<Vec<Attachment>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, Attachment>(platform::sql!(
-        COLUMNS,
-        " WHERE consultation_id = $1 ORDER BY id"
-    ))
+    Ok(on!(conn, |c| sqlx::query_as::<_, Attachment>(
+        platform::sql!(COLUMNS, " WHERE consultation_id = $1 ORDER BY id")
+    )
     .bind(consultation)
     .fetch_all(&mut *c)
     .await?))
 }
 
 pub async fn find(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Attachment>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, Attachment>(platform::sql!(
-        COLUMNS,
-        " WHERE id = $1"
-    ))
+    Ok(on!(conn, |c| sqlx::query_as::<_, Attachment>(
+        platform::sql!(COLUMNS, " WHERE id = $1")
+    )
     .bind(id)
     .fetch_optional(&mut *c)
     .await?))

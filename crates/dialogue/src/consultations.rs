@@ -421,14 +421,16 @@ pub async fn delete(tx: &mut Tx, actor: &Actor, before: &Consultation) -> Result
 /// Makes a draft public; publishing what is already public changes nothing.
 pub async fn publish(tx: &mut Tx, actor: &Actor, before: &Consultation) -> Result<()> {
     let at = now();
-    let n = exec!(tx, |c| sqlx::query(
+    let n = exec!(tx, |c| {
+        sqlx::query(
         "UPDATE dialogue_consultations SET published_at = $1, updated_at = $1 WHERE id = $2 AND published_at IS NULL"
     )
     .bind(at)
     .bind(before.id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     if n == 0 {
         return Ok(());
     }
@@ -458,7 +460,10 @@ pub struct Dates {
 /// the dates, so closing is a change of dates). One that had not opened opens and closes then.
 pub async fn close(tx: &mut Tx, actor: &Actor, before: &Consultation) -> Result<()> {
     if before.status() == Status::Closed {
-        return Err(Error::field("status", "dialogue-entry-error-already-closed"));
+        return Err(Error::field(
+            "status",
+            "dialogue-entry-error-already-closed",
+        ));
     }
     let closes_on = today() - Duration::days(1);
     let dates = Dates {
@@ -486,7 +491,10 @@ pub async fn reopen(
                 ));
             }
             Some(c) if c < today() => {
-                return Err(Error::field("closes_on", "dialogue-entry-error-reopen-past"));
+                return Err(Error::field(
+                    "closes_on",
+                    "dialogue-entry-error-reopen-past",
+                ));
             }
             Some(_) => {}
         }
@@ -506,7 +514,8 @@ async fn set_dates(
     verb: &str,
     dates: &Dates,
 ) -> Result<()> {
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "UPDATE dialogue_consultations SET opens_on = $1, closes_on = $2, ongoing = $3, updated_at = $4 WHERE id = $5"
     )
     .bind(dates.opens_on)
@@ -516,15 +525,24 @@ async fn set_dates(
     .bind(before.id)
     .execute(&mut *c)
     .await?
-    .rows_affected());
-    tx.audit_as(actor, CONSULTATION, verb, before.id, Some(before), Some(dates))
-        .await?;
+    .rows_affected()
+    });
+    tx.audit_as(
+        actor,
+        CONSULTATION,
+        verb,
+        before.id,
+        Some(before),
+        Some(dates),
+    )
+    .await?;
     tx.changed("consultation", &before.id.to_string()).await
 }
 
 /// Someone asks to hear when the entry's results are published.
 pub async fn subscribe(tx: &mut Tx, consultation: Uuid, user: Uuid) -> Result<()> {
-    exec!(tx, |c| sqlx::query(
+    exec!(tx, |c| {
+        sqlx::query(
         "INSERT INTO dialogue_consultation_subscribers (consultation_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
     )
     .bind(consultation)
@@ -532,7 +550,8 @@ pub async fn subscribe(tx: &mut Tx, consultation: Uuid, user: Uuid) -> Result<()
     .bind(now())
     .execute(&mut *c)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
 }
 
@@ -548,24 +567,32 @@ pub async fn unsubscribe(tx: &mut Tx, consultation: Uuid, user: Uuid) -> Result<
     Ok(())
 }
 
-pub async fn is_subscribed(conn: impl Into<Conn<'_>>, consultation: Uuid, user: Uuid) -> Result<bool> {
-    let n: i64 = on!(conn, |c| sqlx::query_scalar(
+pub async fn is_subscribed(
+    conn: impl Into<Conn<'_>>,
+    consultation: Uuid,
+    user: Uuid,
+) -> Result<bool> {
+    let n: i64 = on!(conn, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM dialogue_consultation_subscribers WHERE consultation_id = $1 AND user_id = $2"
     )
     .bind(consultation)
     .bind(user)
     .fetch_one(&mut *c)
-    .await?);
+    .await?
+    });
     Ok(n > 0)
 }
 
 pub async fn subscribers(conn: impl Into<Conn<'_>>, consultation: Uuid) -> Result<Vec<Uuid>> {
-    Ok(on!(conn, |c| sqlx::query_scalar(
+    Ok(on!(conn, |c| {
+        sqlx::query_scalar(
         "SELECT user_id FROM dialogue_consultation_subscribers WHERE consultation_id = $1 ORDER BY user_id"
     )
     .bind(consultation)
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 const SELECT: &str = "SELECT c.id, c.slug, c.organization_id, c.title_en, c.title_fr, c.summary_en, c.summary_fr, c.level, c.opens_on, \

@@ -239,10 +239,13 @@ impl SearchSource for Consultations {
     }
 
     fn count_all<'a>(&'a self, db: &'a Db) -> BoxFuture<'a, Result<u64>> {
-        Box::pin(async move { count(
+        Box::pin(async move {
+            count(
                 db,
                 "SELECT COUNT(*) FROM dialogue_consultations WHERE published_at IS NOT NULL",
-            ).await })
+            )
+            .await
+        })
     }
 
     fn load_all<'a>(

@@ -365,8 +365,16 @@ fn labels(page: &Page, rows: usize) -> FieldLabels {
             ("organization_id", "organization", "dialogue-organization"),
             ("title_en", "title_en", "dialogue-entry-field-title-en"),
             ("title_fr", "title_fr", "dialogue-entry-field-title-fr"),
-            ("summary_en", "summary_en", "dialogue-entry-field-summary-en"),
-            ("summary_fr", "summary_fr", "dialogue-entry-field-summary-fr"),
+            (
+                "summary_en",
+                "summary_en",
+                "dialogue-entry-field-summary-en",
+            ),
+            (
+                "summary_fr",
+                "summary_fr",
+                "dialogue-entry-field-summary-fr",
+            ),
             ("level", "level", "dialogue-level"),
             ("opens_on", "opens_on", "dialogue-entry-field-opens-on"),
             ("closes_on", "closes_on", "dialogue-entry-field-closes-on"),
@@ -895,8 +903,7 @@ pub async fn attach(
                 received = Some(Upload::receive(&platform, field, filename, content_type).await?);
             }
             (other, _) => {
-                let text =
-                    upload::text_field(field, &mut budget, limits.max_form_bytes).await?;
+                let text = upload::text_field(field, &mut budget, limits.max_form_bytes).await?;
                 match other {
                     platform::web::CSRF_FIELD => csrf = text,
                     "attachment_title_en" => title_en = text,
@@ -929,8 +936,16 @@ pub async fn attach(
                 &page,
                 &[
                     ("file", "file", "dialogue-attachment-file"),
-                    ("title_en", "attachment_title_en", "dialogue-entry-field-title-en"),
-                    ("title_fr", "attachment_title_fr", "dialogue-entry-field-title-fr"),
+                    (
+                        "title_en",
+                        "attachment_title_en",
+                        "dialogue-entry-field-title-en",
+                    ),
+                    (
+                        "title_fr",
+                        "attachment_title_fr",
+                        "dialogue-entry-field-title-fr",
+                    ),
                 ],
             )
             .errors(&page, &e);

@@ -56,10 +56,7 @@ pub fn router() -> Router {
 fn consultation_routes() -> Router {
     use consultation_edit as edit;
     Router::new()
-        .route(
-            "/consultations/new",
-            get(edit::new_form).post(edit::create),
-        )
+        .route("/consultations/new", get(edit::new_form).post(edit::create))
         .route(
             "/consultations/{slug}/edit",
             get(edit::edit_form).post(edit::save),

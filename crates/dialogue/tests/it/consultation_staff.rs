@@ -99,20 +99,37 @@ async fn staff_run_a_consultation_from_draft_to_results() {
             .post("/en/consultations/new", &refs(&entry_form("budget-2027")))
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
-        assert!(r.location().unwrap().starts_with("/en/consultations/budget-2027"));
+        assert!(
+            r.location()
+                .unwrap()
+                .starts_with("/en/consultations/budget-2027")
+        );
         let preview = staff.get("/en/consultations/budget-2027").await;
         assert_eq!(preview.status, StatusCode::OK, "{e}");
-        assert!(preview.body.contains("Draft") && preview.body.contains("Toronto Reference Library"));
-        assert!(preview.body.contains("Budget 2027 &lt;talks&gt;"), "escaped");
+        assert!(
+            preview.body.contains("Draft") && preview.body.contains("Toronto Reference Library")
+        );
+        assert!(
+            preview.body.contains("Budget 2027 &lt;talks&gt;"),
+            "escaped"
+        );
         assert!(!preview.body.contains("<talks>"));
         assert_eq!(
             anon.get("/en/consultations/budget-2027").await.status,
             StatusCode::NOT_FOUND,
             "{e}"
         );
-        assert!(!anon.get("/en/consultations").await.body.contains("budget-2027"));
+        assert!(
+            !anon
+                .get("/en/consultations")
+                .await
+                .body
+                .contains("budget-2027")
+        );
         assert_eq!(
-            anon.get("/api/v1/dialogue/consultations/budget-2027").await.status,
+            anon.get("/api/v1/dialogue/consultations/budget-2027")
+                .await
+                .status,
             StatusCode::NOT_FOUND,
             "{e}"
         );
@@ -120,20 +137,31 @@ async fn staff_run_a_consultation_from_draft_to_results() {
         assert!(mine.body.contains("budget-2027"), "{e}");
         let ways = consultations::ways_of(
             db,
-            consultations::find(db, "budget-2027").await.unwrap().unwrap().id,
+            consultations::find(db, "budget-2027")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
         )
         .await
         .unwrap();
         assert_eq!(ways.len(), 2, "{e}: the empty row is not a way");
 
         // Published, it is in the directory.
-        let r = staff.post("/en/consultations/budget-2027/publish", &[]).await;
+        let r = staff
+            .post("/en/consultations/budget-2027/publish", &[])
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}");
         assert_eq!(
             anon.get("/en/consultations/budget-2027").await.status,
             StatusCode::OK
         );
-        assert!(anon.get("/en/consultations").await.body.contains("budget-2027"));
+        assert!(
+            anon.get("/en/consultations")
+                .await
+                .body
+                .contains("budget-2027")
+        );
 
         // Edited: the title changes, a way goes.
         let edit = staff.get("/en/consultations/budget-2027/edit").await;
@@ -144,29 +172,45 @@ async fn staff_run_a_consultation_from_draft_to_results() {
             .post("/en/consultations/budget-2027/edit", &refs(&form))
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
-        let c = consultations::find(db, "budget-2027").await.unwrap().unwrap();
+        let c = consultations::find(db, "budget-2027")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(c.title_en, "Budget 2027 talks");
         assert_eq!(consultations::ways_of(db, c.id).await.unwrap().len(), 1);
 
         // A visitor subscribes to the results (sign-in first).
         assert_ne!(
-            anon.post("/en/consultations/budget-2027/subscribe", &[("action", "subscribe")])
-                .await
-                .status,
+            anon.post(
+                "/en/consultations/budget-2027/subscribe",
+                &[("action", "subscribe")]
+            )
+            .await
+            .status,
             StatusCode::SEE_OTHER
         );
         let visitor = client(&t).signed_in(db, fan.id).await;
         let r = visitor
-            .post("/fr/consultations/budget-2027/subscribe", &[("action", "subscribe")])
+            .post(
+                "/fr/consultations/budget-2027/subscribe",
+                &[("action", "subscribe")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}");
-        assert!(consultations::is_subscribed(db, c.id, fan.id).await.unwrap());
+        assert!(
+            consultations::is_subscribed(db, c.id, fan.id)
+                .await
+                .unwrap()
+        );
         // Only staff may run the entry.
         for (uri, fields) in [
             ("/en/consultations/budget-2027/edit", vec![]),
             ("/en/consultations/budget-2027/close", vec![]),
             ("/en/consultations/budget-2027/delete", vec![]),
-            ("/en/consultations/budget-2027/results", vec![("we_did_en", "x")]),
+            (
+                "/en/consultations/budget-2027/results",
+                vec![("we_did_en", "x")],
+            ),
         ] {
             assert_eq!(
                 visitor.post(uri, &fields).await.status,
@@ -178,22 +222,46 @@ async fn staff_run_a_consultation_from_draft_to_results() {
         // Closed now, then reopened; a past closing date is refused.
         let r = staff.post("/en/consultations/budget-2027/close", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}");
-        let c = consultations::find(db, "budget-2027").await.unwrap().unwrap();
+        let c = consultations::find(db, "budget-2027")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(c.status(), dialogue::model::Status::Closed, "{e}");
         let r = staff
-            .post("/en/consultations/budget-2027/reopen", &[("closes_on", &day(-3))])
+            .post(
+                "/en/consultations/budget-2027/reopen",
+                &[("closes_on", &day(-3))],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-        assert!(r.body.contains("The new closing date must be today or later."), "{}", r.body);
+        assert!(
+            r.body
+                .contains("The new closing date must be today or later."),
+            "{}",
+            r.body
+        );
         let r = staff
-            .post("/fr/consultations/budget-2027/reopen", &[("closes_on", "31/12/2027")])
+            .post(
+                "/fr/consultations/budget-2027/reopen",
+                &[("closes_on", "31/12/2027")],
+            )
             .await;
-        assert!(r.body.contains("Donnez une date comme 2027-03-31."), "{e}: {}", r.body);
+        assert!(
+            r.body.contains("Donnez une date comme 2027-03-31."),
+            "{e}: {}",
+            r.body
+        );
         let r = staff
-            .post("/en/consultations/budget-2027/reopen", &[("closes_on", &day(10))])
+            .post(
+                "/en/consultations/budget-2027/reopen",
+                &[("closes_on", &day(10))],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}");
-        let c = consultations::find(db, "budget-2027").await.unwrap().unwrap();
+        let c = consultations::find(db, "budget-2027")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(c.status(), dialogue::model::Status::Open, "{e}");
 
         // Results with a file; the subscriber is told once the jobs run after the commit.
@@ -202,7 +270,12 @@ async fn staff_run_a_consultation_from_draft_to_results() {
                 "/en/consultations/budget-2027/attachments",
                 Multipart::new()
                     .field("attachment_title_en", "Full report")
-                    .file("file", "../report 2027.pdf", "application/pdf", b"%PDF-1.4 report"),
+                    .file(
+                        "file",
+                        "../report 2027.pdf",
+                        "application/pdf",
+                        b"%PDF-1.4 report",
+                    ),
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
@@ -216,7 +289,11 @@ async fn staff_run_a_consultation_from_draft_to_results() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-        assert!(r.body.contains("File: Choose a file to attach."), "{}", r.body);
+        assert!(
+            r.body.contains("File: Choose a file to attach."),
+            "{}",
+            r.body
+        );
         let r = staff
             .post_multipart(
                 "/en/consultations/budget-2027/attachments",
@@ -237,7 +314,10 @@ async fn staff_run_a_consultation_from_draft_to_results() {
         let r = staff
             .post(
                 "/en/consultations/budget-2027/results",
-                &[("we_did_en", "We fund **libraries**."), ("we_did_fr", "Nous finançons les bibliothèques.")],
+                &[
+                    ("we_did_en", "We fund **libraries**."),
+                    ("we_did_fr", "Nous finançons les bibliothèques."),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
@@ -253,14 +333,19 @@ async fn staff_run_a_consultation_from_draft_to_results() {
         }
         let sent = outbox();
         assert_eq!(
-            sent.iter().filter(|m| m.contains("fan@example.org")).count(),
+            sent.iter()
+                .filter(|m| m.contains("fan@example.org"))
+                .count(),
             1,
             "{e}: {sent:?}"
         );
         assert!(!sent.iter().any(|m| m.contains("ed@ontario.ca")), "{e}");
         // Correcting the results tells no one again.
         let r = staff
-            .post("/en/consultations/budget-2027/results", &[("we_did_en", "We fund libraries.")])
+            .post(
+                "/en/consultations/budget-2027/results",
+                &[("we_did_en", "We fund libraries.")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         platform::jobs::run_due(&t.platform(), registry.clone())
@@ -272,19 +357,26 @@ async fn staff_run_a_consultation_from_draft_to_results() {
         let page = anon.get("/en/consultations/budget-2027").await;
         assert!(page.body.contains("Full report"), "{e}");
         let file = anon
-            .get(&format!("/en/consultations/budget-2027/attachments/{}", files[0].id))
+            .get(&format!(
+                "/en/consultations/budget-2027/attachments/{}",
+                files[0].id
+            ))
             .await;
         assert_eq!(file.status, StatusCode::OK, "{e}");
         assert_eq!(file.bytes.as_ref(), b"%PDF-1.4 report");
         assert_eq!(
-            anon.get("/en/consultations/budget-2027/attachments/nope").await.status,
+            anon.get("/en/consultations/budget-2027/attachments/nope")
+                .await
+                .status,
             StatusCode::NOT_FOUND
         );
 
         // Deleted after a confirmation; its file goes with it.
         let confirm = staff.get("/en/consultations/budget-2027/delete").await;
         assert!(confirm.body.contains("cannot be undone"), "{e}");
-        let r = staff.post("/en/consultations/budget-2027/delete", &[]).await;
+        let r = staff
+            .post("/en/consultations/budget-2027/delete", &[])
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}");
         assert_eq!(count(db, "dialogue_consultations").await, 0, "{e}");
         assert_eq!(count(db, "dialogue_consultation_attachments").await, 0);
@@ -301,7 +393,10 @@ async fn staff_run_a_consultation_from_draft_to_results() {
             "consultation.results",
             "consultation.delete",
         ] {
-            assert!(done.iter().any(|a| a == action), "{e}: {action} in {done:?}");
+            assert!(
+                done.iter().any(|a| a == action),
+                "{e}: {action} in {done:?}"
+            );
         }
     }
 }
@@ -319,43 +414,126 @@ async fn bad_consultation_forms_are_refused_whole_and_named() {
         let e = t.engine;
         let good = entry_form("water");
         let cases: Vec<(&str, Vec<(String, String)>, &str)> = vec![
-            ("en", with(&good, "organization", ""), "Organization: Choose the organization that runs the consultation."),
-            ("fr", with(&good, "organization", ""), "Choisissez l’organisation qui mène la consultation."),
-            ("en", with(&good, "organization", "no-such-org"), "Organization: This organization does not exist."),
-            ("en", with(&good, "organization", "fin"), "You do not edit for this organization."),
-            ("en", with(&with(&good, "opens_on", &day(10)), "closes_on", &day(2)), "The closing date must not be before the opening date."),
-            ("en", with(&good, "closes_on", "2027-02-30"), "Closing date: Give a date like 2027-03-31."),
-            ("en", with(&good, "slug", "../../etc"), "Address name: Use 2 to 100 lower-case letters"),
-            ("en", with(&with(&good, "title_en", ""), "title_fr", " "), "Title in English: This field is required."),
-            ("en", with(&good, "title_en", &"x".repeat(301)), "at most 300 characters"),
-            ("en", with(&good, "level", "dictate"), "Choose one of the listed values."),
-            ("en", with(&good, "topic", "no-such-topic"), "Topics: Choose one of the listed values."),
-            ("en", with(&good, "ways[0].place_en", ""), "Way 1, Place in English: This field is required."),
-            ("en", with(&good, "ways[1].url", "javascript:alert(1)"), "Way 2, Web address:"),
-            ("en", with(&good, "ways[0].kind", "carrier-pigeon"), "Way 1, Kind: Choose one of the listed values."),
-            ("en", with(&with(&good, "ways[0].kind", "ideas"), "process", ""), "Co-creation process: This field is required."),
-            ("en", with(&good, "process", "no-such-process"), "Co-creation process: Choose one of the listed values."),
+            (
+                "en",
+                with(&good, "organization", ""),
+                "Organization: Choose the organization that runs the consultation.",
+            ),
+            (
+                "fr",
+                with(&good, "organization", ""),
+                "Choisissez l’organisation qui mène la consultation.",
+            ),
+            (
+                "en",
+                with(&good, "organization", "no-such-org"),
+                "Organization: This organization does not exist.",
+            ),
+            (
+                "en",
+                with(&good, "organization", "fin"),
+                "You do not edit for this organization.",
+            ),
+            (
+                "en",
+                with(&with(&good, "opens_on", &day(10)), "closes_on", &day(2)),
+                "The closing date must not be before the opening date.",
+            ),
+            (
+                "en",
+                with(&good, "closes_on", "2027-02-30"),
+                "Closing date: Give a date like 2027-03-31.",
+            ),
+            (
+                "en",
+                with(&good, "slug", "../../etc"),
+                "Address name: Use 2 to 100 lower-case letters",
+            ),
+            (
+                "en",
+                with(&with(&good, "title_en", ""), "title_fr", " "),
+                "Title in English: This field is required.",
+            ),
+            (
+                "en",
+                with(&good, "title_en", &"x".repeat(301)),
+                "at most 300 characters",
+            ),
+            (
+                "en",
+                with(&good, "level", "dictate"),
+                "Choose one of the listed values.",
+            ),
+            (
+                "en",
+                with(&good, "topic", "no-such-topic"),
+                "Topics: Choose one of the listed values.",
+            ),
+            (
+                "en",
+                with(&good, "ways[0].place_en", ""),
+                "Way 1, Place in English: This field is required.",
+            ),
+            (
+                "en",
+                with(&good, "ways[1].url", "javascript:alert(1)"),
+                "Way 2, Web address:",
+            ),
+            (
+                "en",
+                with(&good, "ways[0].kind", "carrier-pigeon"),
+                "Way 1, Kind: Choose one of the listed values.",
+            ),
+            (
+                "en",
+                with(&with(&good, "ways[0].kind", "ideas"), "process", ""),
+                "Co-creation process: This field is required.",
+            ),
+            (
+                "en",
+                with(&good, "process", "no-such-process"),
+                "Co-creation process: Choose one of the listed values.",
+            ),
             ("en", with(&good, "closes_on", ""), "Closing date:"),
         ];
         for (lang, form, message) in &cases {
             let r = staff
                 .post(&format!("/{lang}/consultations/new"), &refs(form))
                 .await;
-            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{e}: {message}: {}", r.body);
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{e}: {message}: {}",
+                r.body
+            );
             assert!(r.body.contains(message), "{e}: {message}: {}", r.body);
             // What was typed comes back.
-            assert!(r.body.contains("Toronto Reference Library"), "{e}: {message}");
+            assert!(
+                r.body.contains("Toronto Reference Library"),
+                "{e}: {message}"
+            );
         }
         // Hostile structure: a way index far out of range is not a form.
         let r = staff
-            .post("/en/consultations/new", &refs(&with(&good, "ways[999999].kind", "event")))
+            .post(
+                "/en/consultations/new",
+                &refs(&with(&good, "ways[999999].kind", "event")),
+            )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{e}");
-        assert_eq!(count(db, "dialogue_consultations").await, 0, "{e}: nothing saved");
+        assert_eq!(
+            count(db, "dialogue_consultations").await,
+            0,
+            "{e}: nothing saved"
+        );
         assert_eq!(count(db, "dialogue_consultation_ways").await, 0, "{e}");
 
         // Who may: not a reader, not a form from another site, not another organization's staff.
-        let r = client(&t).signed_in(db, reader.id).await.get("/en/consultations/new").await;
+        let r = client(&t)
+            .signed_in(db, reader.id)
+            .await
+            .get("/en/consultations/new")
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{e}");
         let r = staff
             .post_without_csrf("/en/consultations/new", &refs(&good))
@@ -365,16 +543,39 @@ async fn bad_consultation_forms_are_refused_whole_and_named() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
         let fin = person(db, "fin@ontario.ca", Role::Editor, true, Some(other.id)).await;
         let fin = client(&t).signed_in(db, fin.id).await;
-        assert_eq!(fin.get("/en/consultations/water").await.status, StatusCode::NOT_FOUND, "{e}: a draft");
-        assert_eq!(fin.get("/en/consultations/water/edit").await.status, StatusCode::FORBIDDEN);
-        assert_eq!(fin.post("/en/consultations/water/publish", &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            fin.get("/en/consultations/water").await.status,
+            StatusCode::NOT_FOUND,
+            "{e}: a draft"
+        );
+        assert_eq!(
+            fin.get("/en/consultations/water/edit").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            fin.post("/en/consultations/water/publish", &[])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
         // The same slug twice is named.
         let r = staff.post("/en/consultations/new", &refs(&good)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-        assert!(r.body.contains("Address name: This name is already used."), "{}", r.body);
+        assert!(
+            r.body.contains("Address name: This name is already used."),
+            "{}",
+            r.body
+        );
         // An edit that fails changes nothing.
         let r = staff
-            .post("/en/consultations/water/edit", &refs(&with(&with(&good, "title_en", "Changed"), "closes_on", "tomorrow")))
+            .post(
+                "/en/consultations/water/edit",
+                &refs(&with(
+                    &with(&good, "title_en", "Changed"),
+                    "closes_on",
+                    "tomorrow",
+                )),
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         let c = consultations::find(db, "water").await.unwrap().unwrap();

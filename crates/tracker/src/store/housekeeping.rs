@@ -81,13 +81,15 @@ pub async fn archive_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, archived: boo
 
 /// Everything deleted, most recently deleted first.
 pub async fn deleted(conn: impl Into<Conn<'_>>) -> Result<Vec<Deleted>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, Deleted>(
+    Ok(on!(conn, |c| {
+        sqlx::query_as::<_, Deleted>(
         "SELECT id, kind, slug, title_en, title_fr, deleted_at FROM tracker_items WHERE deleted_at IS NOT NULL \
          UNION ALL SELECT id, 'plan', slug, title_en, title_fr, deleted_at FROM tracker_plans WHERE deleted_at IS NOT NULL \
          ORDER BY deleted_at DESC, id DESC LIMIT 500"
     )
     .fetch_all(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 async fn find_deleted(tx: &mut Tx, id: Uuid) -> Result<Deleted> {
@@ -95,13 +97,15 @@ async fn find_deleted(tx: &mut Tx, id: Uuid) -> Result<Deleted> {
 }
 
 async fn deleted_by_id(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Option<Deleted>> {
-    Ok(on!(conn, |c| sqlx::query_as::<_, Deleted>(
+    Ok(on!(conn, |c| {
+        sqlx::query_as::<_, Deleted>(
         "SELECT id, kind, slug, title_en, title_fr, deleted_at FROM tracker_items WHERE id = $1 AND deleted_at IS NOT NULL \
          UNION ALL SELECT id, 'plan', slug, title_en, title_fr, deleted_at FROM tracker_plans WHERE id = $1 AND deleted_at IS NOT NULL"
     )
     .bind(id)
     .fetch_optional(&mut *c)
-    .await?))
+    .await?
+    }))
 }
 
 /// Restores a deleted item or plan. An item whose plan is deleted waits for its plan.

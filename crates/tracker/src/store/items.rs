@@ -776,8 +776,8 @@ pub async fn organizations_in_use(db: &Db) -> Result<std::collections::BTreeSet<
         sqlx::query_scalar(
             "SELECT DISTINCT organization_id FROM tracker_items WHERE deleted_at IS NULL",
         )
-            .fetch_all(&mut *c)
-            .await?
+        .fetch_all(&mut *c)
+        .await?
     });
     Ok(ids.into_iter().collect())
 }

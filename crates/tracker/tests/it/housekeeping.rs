@@ -13,11 +13,13 @@ use crate::store::{commitment, fixture};
 
 async fn audit_actions(db: &platform::Db) -> Vec<String> {
     async fn rows(db: &platform::Db) -> platform::Result<Vec<String>> {
-        Ok(platform::read!(db, |c| sqlx::query_scalar::<_, String>(
+        Ok(platform::read!(db, |c| {
+            sqlx::query_scalar::<_, String>(
             "SELECT action FROM audit_log WHERE entity_type IN ('tracker_item', 'tracker_plan') ORDER BY id"
         )
         .fetch_all(&mut *c)
-        .await?))
+        .await?
+        }))
     }
     rows(db).await.unwrap()
 }
@@ -94,15 +96,17 @@ async fn items_are_deleted_after_confirmation_and_restored_by_administrators() {
         );
         let deleted = admin_c.get("/en/tracker/deleted").await;
         assert!(deleted.body.contains("Commitment 1"), "{}", t.engine);
-        let r = admin_c
-            .post("/en/tracker/plans/plan-one/delete", &[])
-            .await;
+        let r = admin_c.post("/en/tracker/plans/plan-one/delete", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}: {}", t.engine, r.body);
         let r = admin_c
             .post(&format!("/en/tracker/deleted/{}/restore", item.id), &[])
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.engine);
-        assert!(text(&r.body).contains("restore the plan first"), "{}", r.body);
+        assert!(
+            text(&r.body).contains("restore the plan first"),
+            "{}",
+            r.body
+        );
         let plan_id = store::deleted(db)
             .await
             .unwrap()
