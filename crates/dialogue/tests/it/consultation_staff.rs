@@ -281,7 +281,7 @@ async fn staff_run_a_consultation_from_draft_to_results() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
         let files = dialogue::attachments::of(db, c.id).await.unwrap();
         assert_eq!(files.len(), 1);
-        assert_eq!(files[0].filename, ".._report_2027.pdf");
+        assert_eq!(files[0].filename, "report_2027.pdf", "{e}: no folders");
         let r = staff
             .post_multipart(
                 "/en/consultations/budget-2027/attachments",
@@ -363,7 +363,7 @@ async fn staff_run_a_consultation_from_draft_to_results() {
             ))
             .await;
         assert_eq!(file.status, StatusCode::OK, "{e}");
-        assert_eq!(file.bytes.as_ref(), b"%PDF-1.4 report");
+        assert_eq!(&file.bytes[..], &b"%PDF-1.4 report"[..]);
         assert_eq!(
             anon.get("/en/consultations/budget-2027/attachments/nope")
                 .await
