@@ -1115,6 +1115,7 @@ async fn directory(
             source: String::new(),
             external_id: None,
             sample: true,
+            draft: false,
         };
         platform
             .db
