@@ -678,13 +678,8 @@ pub async fn close(
         .write(async |tx| consultations::close(tx, &user.actor(), &c).await)
         .await
     {
-        Ok(()) => Ok(see_other(&entry_url(
-            &page,
-            &c.slug,
-            "notice-dialogue-consultation-closed",
-        ))),
-        // Closed already (a second click): say so on its page.
-        Err(Error::Validation(_)) => Ok(see_other(&entry_url(
+        // Closed already (a second click) is closed all the same.
+        Ok(()) | Err(Error::Validation(_)) => Ok(see_other(&entry_url(
             &page,
             &c.slug,
             "notice-dialogue-consultation-closed",

@@ -174,6 +174,9 @@ impl ConsultationPage {
     fn may_close(&self) -> bool {
         super::consultation_edit::may_close(&self.c)
     }
+    fn is_subscribed(&self) -> bool {
+        self.subscribed == Some(true)
+    }
 }
 
 pub async fn consultation(
