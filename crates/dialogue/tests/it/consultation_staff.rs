@@ -99,11 +99,7 @@ async fn staff_run_a_consultation_from_draft_to_results() {
             .post("/en/consultations/new", &refs(&entry_form("budget-2027")))
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{e}: {}", r.body);
-        assert!(
-            r.location()
-                .unwrap()
-                .starts_with("/en/consultations/budget-2027")
-        );
+        assert!(r.location().starts_with("/en/consultations/budget-2027"));
         let preview = staff.get("/en/consultations/budget-2027").await;
         assert_eq!(preview.status, StatusCode::OK, "{e}");
         assert!(
