@@ -414,6 +414,95 @@ dialogue-email-commented-body =
 
 # Notices
 notice-dialogue-results-published = The results are published.
+
+## Staff running a consultation's directory entry
+
+dialogue-entry-new-consultation-title = New consultation
+dialogue-entry-edit-consultation-title = Edit the consultation
+dialogue-entry-consultation-form-intro = The entry is saved as a draft: only staff of its organization see it, and its page is the preview. Publish it from its page.
+dialogue-entry-consultation-save = Save
+dialogue-entry-choose = Choose…
+dialogue-entry-none = None
+dialogue-entry-field-slug = Address name
+dialogue-entry-field-slug-hint = Lower-case letters, digits and hyphens, used in the page's address: for example budget-2027.
+dialogue-entry-field-title-en = Title in English
+dialogue-entry-field-title-fr = Title in French
+dialogue-entry-field-title-hint = Give the title in English, in French, or both.
+dialogue-entry-field-summary-en = Summary in English
+dialogue-entry-field-summary-fr = Summary in French
+dialogue-entry-field-summary-hint = What the consultation is about and what will be done with what people say. Markdown is allowed.
+dialogue-entry-field-level-hint = How far the public is involved.
+dialogue-entry-field-opens-on = Opening date
+dialogue-entry-field-closes-on = Closing date
+dialogue-entry-field-date-hint = Written as YYYY-MM-DD, for example 2027-03-31.
+dialogue-entry-field-ongoing = Ongoing: open with no closing date
+dialogue-entry-field-process = Co-creation process
+dialogue-entry-field-process-hint = Where people submit ideas, for a way to take part of the kind "ideas".
+dialogue-entry-field-ways-hint = Leave a way empty to remove it. Save to get more empty ways.
+dialogue-entry-field-way-n = Way { $n }
+dialogue-entry-field-way-kind = Kind
+dialogue-entry-field-way-label-en = Description in English
+dialogue-entry-field-way-label-fr = Description in French
+dialogue-entry-field-way-url = Web address
+dialogue-entry-field-way-url-hint = For a survey or a link: where to take part (http or https).
+dialogue-entry-field-way-place-en = Place in English
+dialogue-entry-field-way-place-fr = Place in French
+dialogue-entry-field-way-event-hint = For an event: where it takes place.
+dialogue-entry-field-way-event-on = Date of the event
+dialogue-entry-field-way-time = Time of the event
+dialogue-entry-field-way-time-hint = As people read it, for example 18:00–20:00.
+dialogue-entry-draft = Draft
+dialogue-entry-draft-explain = only staff of its organization see this page. Publish it to add it to the directory.
+dialogue-entry-staff-actions = Staff actions
+dialogue-entry-publish = Publish
+dialogue-entry-close-now = Close now
+dialogue-entry-reopen = Reopen
+dialogue-entry-reopen-title = Reopen the consultation
+dialogue-entry-reopen-intro = Give the new closing date, or make it ongoing.
+dialogue-entry-delete-title = Delete
+dialogue-entry-delete-intro = Deleting removes the entry, its ways to take part, its results and the list of people waiting for them. It cannot be undone; the audit log keeps what it was.
+dialogue-entry-delete-files = Its { $count ->
+    [one] attached file is
+   *[other] { $count } attached files are
+} removed too.
+dialogue-entry-delete-public = The entry is public: people may have linked to it.
+dialogue-entry-delete-confirm = Delete the consultation
+dialogue-entry-cancel = Cancel
+dialogue-entry-staff-consultations-title = Consultations of my organizations
+dialogue-entry-staff-consultations-none = Your organizations have no consultations yet.
+dialogue-entry-subscribe = Tell me when the results are published
+dialogue-entry-unsubscribe = Stop telling me
+dialogue-entry-subscribed = You will get an e-mail when the results are published.
+dialogue-entry-subscribe-sign-in = Sign in to get an e-mail when the results are published
+dialogue-attachments = Documents
+dialogue-attachments-none = No documents are attached.
+dialogue-attachment-file = File
+dialogue-attachment-add = Attach the file
+dialogue-attachment-remove = Remove
+dialogue-entry-error-organization-required = Choose the organization that runs the consultation.
+dialogue-entry-error-not-your-organization = You do not edit for this organization.
+dialogue-entry-error-date-format = Give a date like 2027-03-31.
+dialogue-entry-error-already-closed = This consultation is already closed.
+dialogue-entry-error-reopen-past = The new closing date must be today or later.
+dialogue-entry-error-file-missing = Choose a file to attach.
+dialogue-entry-error-file-empty = The file is empty.
+dialogue-email-results-subject = Results published: { $title }
+dialogue-email-results-body =
+    The results of the consultation "{ $title }" are published on { $site }:
+
+    { $link }
+
+    You get this e-mail because you asked to be told when they were published.
+notice-dialogue-consultation-saved = The consultation is saved.
+notice-dialogue-consultation-published = The consultation is published: it is in the directory.
+notice-dialogue-consultation-closed = The consultation is closed.
+notice-dialogue-consultation-reopened = The consultation is open again.
+notice-dialogue-consultation-deleted = The consultation is deleted.
+notice-dialogue-subscribed = You will get an e-mail when the results are published.
+notice-dialogue-unsubscribed = You will no longer get an e-mail about these results.
+notice-dialogue-attachment-added = The file is attached.
+notice-dialogue-attachment-removed = The file is removed.
+
 notice-dialogue-idea-submitted = Thank you: your idea is submitted. Staff will assess it; you will get an e-mail when it changes.
 notice-dialogue-commented = Your comment is posted.
 dialogue-replies = Replies

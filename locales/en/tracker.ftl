@@ -329,3 +329,36 @@ notice-tracker-item-saved = The details are saved.
 notice-tracker-plan-saved = The action plan is saved.
 notice-tracker-milestone-deleted = The milestone is deleted.
 notice-tracker-milestone-moved = The milestone is moved.
+
+## Deleting, archiving and restoring
+
+tracker-plan = Action plan
+tracker-delete-item = Delete
+tracker-delete-item-intro = The commitment or project leaves the tracker: its page, the lists, the timeline, the feeds and search. Its milestones, updates, evidence and assessments are kept, and an administrator can restore it.
+tracker-delete-item-confirm = Delete it
+tracker-delete-or-archive = Delete or archive
+tracker-delete-plan-intro = The plan holds no commitments: it can be deleted. An administrator can restore it.
+tracker-delete-plan-confirm = Delete the plan
+tracker-delete-plan-has-items = This plan holds { $count ->
+    [one] one published commitment
+   *[other] { $count } published commitments
+}: it cannot be deleted, only archived.
+tracker-archive-title = Archive
+tracker-archive-intro = An archived plan stays on the tracker with its commitments, marked as archived.
+tracker-archive-plan = Archive the plan
+tracker-unarchive-plan = Make the plan current again
+tracker-plan-archived = Archived
+tracker-plan-archived-note = This plan is archived.
+tracker-deleted-title = Deleted
+tracker-deleted-intro = Commitments, projects and plans deleted from the tracker. Restoring one puts it back as it was.
+tracker-deleted-none = Nothing is deleted.
+tracker-deleted-on = Deleted on { $date }
+tracker-restore = Restore
+tracker-error-plan-has-items = A plan with published commitments cannot be deleted: archive it instead.
+tracker-error-restore-plan-first = This commitment's plan is deleted: restore the plan first.
+notice-tracker-item-deleted = The commitment or project is deleted. An administrator can restore it.
+notice-tracker-plan-deleted = The action plan is deleted. An administrator can restore it.
+notice-tracker-plan-archived = The action plan is archived.
+notice-tracker-plan-unarchived = The action plan is current again.
+notice-tracker-restored = It is restored.
+

@@ -414,6 +414,95 @@ dialogue-email-commented-body =
 
 # Avis
 notice-dialogue-results-published = Les résultats sont publiés.
+
+## Le personnel tient la fiche d’une consultation
+
+dialogue-entry-new-consultation-title = Nouvelle consultation
+dialogue-entry-edit-consultation-title = Modifier la consultation
+dialogue-entry-consultation-form-intro = La fiche est enregistrée comme brouillon : seul le personnel de son organisation la voit, et sa page sert d’aperçu. Publiez-la depuis sa page.
+dialogue-entry-consultation-save = Enregistrer
+dialogue-entry-choose = Choisir…
+dialogue-entry-none = Aucun
+dialogue-entry-field-slug = Nom dans l’adresse
+dialogue-entry-field-slug-hint = Lettres minuscules, chiffres et traits d’union, utilisés dans l’adresse de la page : par exemple budget-2027.
+dialogue-entry-field-title-en = Titre en anglais
+dialogue-entry-field-title-fr = Titre en français
+dialogue-entry-field-title-hint = Donnez le titre en anglais, en français, ou les deux.
+dialogue-entry-field-summary-en = Résumé en anglais
+dialogue-entry-field-summary-fr = Résumé en français
+dialogue-entry-field-summary-hint = Sur quoi porte la consultation et ce qui sera fait de ce que les gens diront. Markdown est permis.
+dialogue-entry-field-level-hint = Jusqu’où le public est associé.
+dialogue-entry-field-opens-on = Date d’ouverture
+dialogue-entry-field-closes-on = Date de fermeture
+dialogue-entry-field-date-hint = Sous la forme AAAA-MM-JJ, par exemple 2027-03-31.
+dialogue-entry-field-ongoing = Permanente : ouverte sans date de fermeture
+dialogue-entry-field-process = Processus de cocréation
+dialogue-entry-field-process-hint = Où les gens soumettent des idées, pour une façon de participer du type « idées ».
+dialogue-entry-field-ways-hint = Laissez une façon vide pour la retirer. Enregistrez pour obtenir d’autres façons vides.
+dialogue-entry-field-way-n = Façon { $n }
+dialogue-entry-field-way-kind = Type
+dialogue-entry-field-way-label-en = Description en anglais
+dialogue-entry-field-way-label-fr = Description en français
+dialogue-entry-field-way-url = Adresse Web
+dialogue-entry-field-way-url-hint = Pour un sondage ou un lien : où participer (http ou https).
+dialogue-entry-field-way-place-en = Lieu en anglais
+dialogue-entry-field-way-place-fr = Lieu en français
+dialogue-entry-field-way-event-hint = Pour un événement : où il a lieu.
+dialogue-entry-field-way-event-on = Date de l’événement
+dialogue-entry-field-way-time = Heure de l’événement
+dialogue-entry-field-way-time-hint = Comme on la lit, par exemple 18 h – 20 h.
+dialogue-entry-draft = Brouillon
+dialogue-entry-draft-explain = seul le personnel de son organisation voit cette page. Publiez-la pour l’ajouter au répertoire.
+dialogue-entry-staff-actions = Actions du personnel
+dialogue-entry-publish = Publier
+dialogue-entry-close-now = Fermer maintenant
+dialogue-entry-reopen = Rouvrir
+dialogue-entry-reopen-title = Rouvrir la consultation
+dialogue-entry-reopen-intro = Donnez la nouvelle date de fermeture, ou rendez-la permanente.
+dialogue-entry-delete-title = Supprimer
+dialogue-entry-delete-intro = La suppression retire la fiche, ses façons de participer, ses résultats et la liste des personnes qui les attendent. Elle est définitive ; le journal d’audit garde ce qu’elle était.
+dialogue-entry-delete-files = { $count ->
+    [one] Son fichier joint est
+   *[other] Ses { $count } fichiers joints sont
+} aussi supprimés.
+dialogue-entry-delete-public = La fiche est publique : des gens ont pu y faire un lien.
+dialogue-entry-delete-confirm = Supprimer la consultation
+dialogue-entry-cancel = Annuler
+dialogue-entry-staff-consultations-title = Consultations de mes organisations
+dialogue-entry-staff-consultations-none = Vos organisations n’ont encore aucune consultation.
+dialogue-entry-subscribe = Me prévenir quand les résultats seront publiés
+dialogue-entry-unsubscribe = Ne plus me prévenir
+dialogue-entry-subscribed = Vous recevrez un courriel quand les résultats seront publiés.
+dialogue-entry-subscribe-sign-in = Connectez-vous pour recevoir un courriel quand les résultats seront publiés
+dialogue-attachments = Documents
+dialogue-attachments-none = Aucun document n’est joint.
+dialogue-attachment-file = Fichier
+dialogue-attachment-add = Joindre le fichier
+dialogue-attachment-remove = Retirer
+dialogue-entry-error-organization-required = Choisissez l’organisation qui mène la consultation.
+dialogue-entry-error-not-your-organization = Vous ne travaillez pas pour cette organisation.
+dialogue-entry-error-date-format = Donnez une date comme 2027-03-31.
+dialogue-entry-error-already-closed = Cette consultation est déjà fermée.
+dialogue-entry-error-reopen-past = La nouvelle date de fermeture doit être aujourd’hui ou plus tard.
+dialogue-entry-error-file-missing = Choisissez un fichier à joindre.
+dialogue-entry-error-file-empty = Le fichier est vide.
+dialogue-email-results-subject = Résultats publiés : { $title }
+dialogue-email-results-body =
+    Les résultats de la consultation « { $title } » sont publiés sur { $site } :
+
+    { $link }
+
+    Vous recevez ce courriel parce que vous avez demandé à être prévenu de leur publication.
+notice-dialogue-consultation-saved = La consultation est enregistrée.
+notice-dialogue-consultation-published = La consultation est publiée : elle figure au répertoire.
+notice-dialogue-consultation-closed = La consultation est fermée.
+notice-dialogue-consultation-reopened = La consultation est de nouveau ouverte.
+notice-dialogue-consultation-deleted = La consultation est supprimée.
+notice-dialogue-subscribed = Vous recevrez un courriel quand les résultats seront publiés.
+notice-dialogue-unsubscribed = Vous ne recevrez plus de courriel sur ces résultats.
+notice-dialogue-attachment-added = Le fichier est joint.
+notice-dialogue-attachment-removed = Le fichier est retiré.
+
 notice-dialogue-idea-submitted = Merci : votre idée est proposée. Le personnel l’évaluera; vous recevrez un courriel lorsqu’elle changera.
 notice-dialogue-commented = Votre commentaire est publié.
 dialogue-replies = Réponses

@@ -329,3 +329,36 @@ notice-tracker-item-saved = Les renseignements sont enregistrés.
 notice-tracker-plan-saved = Le plan d'action est enregistré.
 notice-tracker-milestone-deleted = Le jalon est supprimé.
 notice-tracker-milestone-moved = Le jalon est déplacé.
+
+## Supprimer, archiver et restaurer
+
+tracker-plan = Plan d’action
+tracker-delete-item = Supprimer
+tracker-delete-item-intro = L’engagement ou le projet quitte le suivi : sa page, les listes, la chronologie, les fils et la recherche. Ses jalons, mises à jour, preuves et évaluations sont gardés, et un administrateur peut le restaurer.
+tracker-delete-item-confirm = Le supprimer
+tracker-delete-or-archive = Supprimer ou archiver
+tracker-delete-plan-intro = Le plan ne contient aucun engagement : il peut être supprimé. Un administrateur peut le restaurer.
+tracker-delete-plan-confirm = Supprimer le plan
+tracker-delete-plan-has-items = Ce plan contient { $count ->
+    [one] un engagement publié
+   *[other] { $count } engagements publiés
+} : il ne peut pas être supprimé, seulement archivé.
+tracker-archive-title = Archiver
+tracker-archive-intro = Un plan archivé reste dans le suivi avec ses engagements, marqué comme archivé.
+tracker-archive-plan = Archiver le plan
+tracker-unarchive-plan = Rendre le plan de nouveau actuel
+tracker-plan-archived = Archivé
+tracker-plan-archived-note = Ce plan est archivé.
+tracker-deleted-title = Supprimés
+tracker-deleted-intro = Engagements, projets et plans supprimés du suivi. En restaurer un le remet tel qu’il était.
+tracker-deleted-none = Rien n’est supprimé.
+tracker-deleted-on = Supprimé le { $date }
+tracker-restore = Restaurer
+tracker-error-plan-has-items = Un plan qui contient des engagements publiés ne peut pas être supprimé : archivez-le plutôt.
+tracker-error-restore-plan-first = Le plan de cet engagement est supprimé : restaurez d’abord le plan.
+notice-tracker-item-deleted = L’engagement ou le projet est supprimé. Un administrateur peut le restaurer.
+notice-tracker-plan-deleted = Le plan d’action est supprimé. Un administrateur peut le restaurer.
+notice-tracker-plan-archived = Le plan d’action est archivé.
+notice-tracker-plan-unarchived = Le plan d’action est de nouveau actuel.
+notice-tracker-restored = C’est restauré.
+

@@ -26,7 +26,7 @@ use crate::ckan::{self, CkanExtension};
 use crate::model::*;
 use crate::pages::label;
 use crate::store::{self, DatasetInput, ResourceInput};
-use crate::upload::{self, Upload, format_from_name};
+use crate::upload::{self, ResourceFile, Upload, format_from_name};
 
 /// The area told of the resources saved here, as the API tells it (see [`crate::pages_with`]).
 #[derive(Clone)]

@@ -85,6 +85,14 @@ pub struct NewConsultation {
     pub external_id: Option<String>,
     #[serde(default)]
     pub sample: bool,
+    /// Saved as a draft: only its organization's staff see it until it is published.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// What is wrong with `new`, each named by its field; empty when it can be saved.
+pub fn check(new: &NewConsultation) -> Vec<FieldError> {
+    validate(new)
 }
 
 fn validate(new: &NewConsultation) -> Vec<FieldError> {
@@ -179,7 +187,7 @@ fn search_text(new: &NewConsultation) -> String {
 }
 
 /// How the audit log names a consultation and its actions (`consultation.create`, …).
-const CONSULTATION: Audited = Audited::new("consultation", "dialogue_consultation");
+pub(crate) const CONSULTATION: Audited = Audited::new("consultation", "dialogue_consultation");
 
 /// Adds a topic, or leaves an existing one as it is.
 pub async fn ensure_topic(tx: &mut Tx, slug: &str, label_en: &str, label_fr: &str) -> Result<()> {
@@ -219,8 +227,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         sqlx::query(
             "INSERT INTO dialogue_consultations (id, slug, organization_id, title_en, title_fr, summary_en, summary_fr, level, \
              opens_on, closes_on, ongoing, process_id, we_asked_en, we_asked_fr, you_said_en, you_said_fr, we_did_en, we_did_fr, \
-             results_url, results_published_on, search_text, source, external_id, sample, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)",
+             results_url, results_published_on, search_text, source, external_id, sample, created_at, updated_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26)",
         )
         .bind(id)
         .bind(&new.slug)
@@ -242,6 +250,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .bind(&new.external_id)
         .bind(new.sample)
         .bind(at)
+        .bind((!new.draft).then_some(at))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected())
@@ -255,6 +264,14 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         }
     })
     .on_foreign_key(|_| Error::field("organization_id", "dialogue-error-no-organization"))?;
+    write_children(tx, id, new).await?;
+    tx.audit_created(actor, CONSULTATION, id, new).await?;
+    tx.changed("consultation", &id.to_string()).await?;
+    Ok(id)
+}
+
+/// The entry's topics and ways to take part, as `new` gives them (after the old ones are gone).
+async fn write_children(tx: &mut Tx, id: Uuid, new: &NewConsultation) -> Result<()> {
     for topic in &new.topics {
         exec!(tx, |c| {
             sqlx::query(
@@ -288,9 +305,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, new: &NewConsultation) -> Result
         .rows_affected()
         });
     }
-    tx.audit_created(actor, CONSULTATION, id, new).await?;
-    tx.changed("consultation", &id.to_string()).await?;
-    Ok(id)
+    Ok(())
 }
 
 /// Publishes (or corrects) the results of a consultation: its status becomes "results published".
@@ -330,12 +345,259 @@ pub async fn publish_results(
         Some(results),
     )
     .await?;
+    if before.results_published_on.is_none() && !before.is_draft() {
+        crate::notify::queue_results(tx, before.id, actor.user_id).await?;
+    }
     tx.changed("consultation", &before.id.to_string()).await
+}
+
+/// Changes an entry's description, dates, topics and ways to take part (not its results, which
+/// [`publish_results`] sets, nor whether it is published).
+pub async fn update(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Consultation,
+    new: &NewConsultation,
+) -> Result<()> {
+    let errors = validate(new);
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    exec!(tx, |c| {
+        sqlx::query(
+            "UPDATE dialogue_consultations SET slug = $1, organization_id = $2, title_en = $3, title_fr = $4, summary_en = $5, \
+             summary_fr = $6, level = $7, opens_on = $8, closes_on = $9, ongoing = $10, process_id = $11, search_text = $12, \
+             updated_at = $13 WHERE id = $14",
+        )
+        .bind(&new.slug)
+        .bind(new.organization_id)
+        .bind_bilingual((new.title_en.trim(), new.title_fr.trim()))
+        .bind_bilingual((new.summary_en.trim(), new.summary_fr.trim()))
+        .bind(new.level.unwrap_or(Level::Consult).as_str())
+        .bind(new.opens_on)
+        .bind(new.closes_on)
+        .bind(new.ongoing)
+        .bind(new.process_id)
+        .bind(search_text(new))
+        .bind(now())
+        .bind(before.id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+    })
+    .on_unique(|_| Error::field("slug", "error-slug-taken"))
+    .on_foreign_key(|_| Error::field("organization_id", "dialogue-error-no-organization"))?;
+    for table in [
+        "DELETE FROM dialogue_consultation_topics WHERE consultation_id = $1",
+        "DELETE FROM dialogue_consultation_ways WHERE consultation_id = $1",
+    ] {
+        exec!(tx, |c| sqlx::query(table)
+            .bind(before.id)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
+    }
+    write_children(tx, before.id, new).await?;
+    tx.audit_updated(actor, CONSULTATION, before.id, before, new)
+        .await?;
+    tx.changed("consultation", &before.id.to_string()).await
+}
+
+/// Removes an entry with its topics, ways, subscribers and attachments' records; the caller
+/// removes the attachments' files after the commit.
+pub async fn delete(tx: &mut Tx, actor: &Actor, before: &Consultation) -> Result<()> {
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM dialogue_consultations WHERE id = $1"
+    )
+    .bind(before.id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    tx.audit_deleted(actor, CONSULTATION, before.id, before)
+        .await?;
+    tx.changed("consultation", &before.id.to_string()).await
+}
+
+/// Makes a draft public; publishing what is already public changes nothing.
+pub async fn publish(tx: &mut Tx, actor: &Actor, before: &Consultation) -> Result<()> {
+    let at = now();
+    let n = exec!(tx, |c| {
+        sqlx::query(
+        "UPDATE dialogue_consultations SET published_at = $1, updated_at = $1 WHERE id = $2 AND published_at IS NULL"
+    )
+    .bind(at)
+    .bind(before.id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    if n == 0 {
+        return Ok(());
+    }
+    tx.audit_as(
+        actor,
+        CONSULTATION,
+        "publish",
+        before.id,
+        Some(before),
+        Some(&serde_json::json!({ "published_at": at })),
+    )
+    .await?;
+    tx.changed("consultation", &before.id.to_string()).await
+}
+
+/// The dates an entry takes when it is closed or reopened.
+#[derive(Clone, Debug, Serialize)]
+pub struct Dates {
+    #[serde(with = "crate::serde_time::date::option")]
+    pub opens_on: Option<Date>,
+    #[serde(with = "crate::serde_time::date::option")]
+    pub closes_on: Option<Date>,
+    pub ongoing: bool,
+}
+
+/// Closes an entry now: it closed yesterday, the last whole day it was open (status follows from
+/// the dates, so closing is a change of dates). One that had not opened opens and closes then.
+pub async fn close(tx: &mut Tx, actor: &Actor, before: &Consultation) -> Result<()> {
+    if before.status() == Status::Closed {
+        return Err(Error::field(
+            "status",
+            "dialogue-entry-error-already-closed",
+        ));
+    }
+    let closes_on = today() - Duration::days(1);
+    let dates = Dates {
+        opens_on: before.opens_on.map(|o| o.min(closes_on)),
+        closes_on: Some(closes_on),
+        ongoing: false,
+    };
+    set_dates(tx, actor, before, "close", &dates).await
+}
+
+/// Opens a closed entry again until `closes_on`, or with no end when `ongoing`.
+pub async fn reopen(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Consultation,
+    closes_on: Option<Date>,
+    ongoing: bool,
+) -> Result<()> {
+    if !ongoing {
+        match closes_on {
+            None => {
+                return Err(Error::field(
+                    "closes_on",
+                    "dialogue-error-closes-or-ongoing",
+                ));
+            }
+            Some(c) if c < today() => {
+                return Err(Error::field(
+                    "closes_on",
+                    "dialogue-entry-error-reopen-past",
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let dates = Dates {
+        opens_on: before.opens_on.map(|o| o.min(today())),
+        closes_on: if ongoing { None } else { closes_on },
+        ongoing,
+    };
+    set_dates(tx, actor, before, "reopen", &dates).await
+}
+
+async fn set_dates(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Consultation,
+    verb: &str,
+    dates: &Dates,
+) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+        "UPDATE dialogue_consultations SET opens_on = $1, closes_on = $2, ongoing = $3, updated_at = $4 WHERE id = $5"
+    )
+    .bind(dates.opens_on)
+    .bind(dates.closes_on)
+    .bind(dates.ongoing)
+    .bind(now())
+    .bind(before.id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    tx.audit_as(
+        actor,
+        CONSULTATION,
+        verb,
+        before.id,
+        Some(before),
+        Some(dates),
+    )
+    .await?;
+    tx.changed("consultation", &before.id.to_string()).await
+}
+
+/// Someone asks to hear when the entry's results are published.
+pub async fn subscribe(tx: &mut Tx, consultation: Uuid, user: Uuid) -> Result<()> {
+    exec!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO dialogue_consultation_subscribers (consultation_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+    )
+    .bind(consultation)
+    .bind(user)
+    .bind(now())
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn unsubscribe(tx: &mut Tx, consultation: Uuid, user: Uuid) -> Result<()> {
+    exec!(tx, |c| sqlx::query(
+        "DELETE FROM dialogue_consultation_subscribers WHERE consultation_id = $1 AND user_id = $2"
+    )
+    .bind(consultation)
+    .bind(user)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+pub async fn is_subscribed(
+    conn: impl Into<Conn<'_>>,
+    consultation: Uuid,
+    user: Uuid,
+) -> Result<bool> {
+    let n: i64 = on!(conn, |c| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM dialogue_consultation_subscribers WHERE consultation_id = $1 AND user_id = $2"
+    )
+    .bind(consultation)
+    .bind(user)
+    .fetch_one(&mut *c)
+    .await?
+    });
+    Ok(n > 0)
+}
+
+pub async fn subscribers(conn: impl Into<Conn<'_>>, consultation: Uuid) -> Result<Vec<Uuid>> {
+    Ok(on!(conn, |c| {
+        sqlx::query_scalar(
+        "SELECT user_id FROM dialogue_consultation_subscribers WHERE consultation_id = $1 ORDER BY user_id"
+    )
+    .bind(consultation)
+    .fetch_all(&mut *c)
+    .await?
+    }))
 }
 
 const SELECT: &str = "SELECT c.id, c.slug, c.organization_id, c.title_en, c.title_fr, c.summary_en, c.summary_fr, c.level, c.opens_on, \
      c.closes_on, c.ongoing, c.process_id, c.we_asked_en, c.we_asked_fr, c.you_said_en, c.you_said_fr, c.we_did_en, c.we_did_fr, \
-     c.results_url, c.results_published_on, c.source, c.external_id, c.sample, c.created_at, c.updated_at, c.search_text, \
+     c.results_url, c.results_published_on, c.source, c.external_id, c.sample, c.created_at, c.updated_at, c.search_text, c.published_at, \
      o.slug AS org_slug, o.title_en AS org_title_en, o.title_fr AS org_title_fr";
 
 /// Every entry with its status; `$1` is today.
@@ -374,7 +636,8 @@ async fn one_by_id(
         .await?))
 }
 
-/// Up to `limit` entries with an id after `after`, by id (keyset paging for the search index).
+/// Up to `limit` published entries with an id after `after`, by id (keyset paging for the search
+/// index).
 pub async fn after(
     conn: impl Into<Conn<'_>>,
     after: Option<Uuid>,
@@ -382,7 +645,7 @@ pub async fn after(
 ) -> Result<Vec<Consultation>> {
     Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
         SELECT_WITH_STATUS,
-        " WHERE c.id > $2 ORDER BY c.id LIMIT $3"
+        " WHERE c.id > $2 AND c.published_at IS NOT NULL ORDER BY c.id LIMIT $3"
     ))
     .bind(today())
     .bind(after.unwrap_or(Uuid::nil()))
@@ -430,7 +693,7 @@ impl Filter {
     }
 }
 
-const WHERE: &str = "WHERE ($2 = '' OR x.org_slug = $2) \
+const WHERE: &str = "WHERE x.published_at IS NOT NULL AND ($2 = '' OR x.org_slug = $2) \
      AND ($3 = '' OR EXISTS (SELECT 1 FROM dialogue_consultation_topics t WHERE t.consultation_id = x.id AND t.topic = $3)) \
      AND ($4 = '' OR x.level = $4) AND ($5 = '' OR x.status = $5) \
      AND ($6 = '' OR x.search_text LIKE $6 ESCAPE '\\') AND ($7 = '' OR x.search_text LIKE $7 ESCAPE '\\') \
@@ -504,7 +767,7 @@ pub async fn status_counts(conn: impl Into<Conn<'_>>) -> Result<Vec<(Status, i64
     let rows: Vec<(String, i64)> = on!(conn, |c| sqlx::query_as(sql!(
         "SELECT x.status, COUNT(*) FROM (",
         SELECT_WITH_STATUS,
-        ") x GROUP BY x.status"
+        ") x WHERE x.published_at IS NOT NULL GROUP BY x.status"
     ))
     .bind(today())
     .fetch_all(&mut *c)
@@ -529,7 +792,7 @@ pub async fn closing_soon(conn: impl Into<Conn<'_>>, days: i64) -> Result<Vec<Co
         sqlx::query_as::<_, Consultation>(sql!(
         "SELECT * FROM (",
         SELECT_WITH_STATUS,
-        ") x WHERE x.status = 'open' AND NOT x.ongoing AND x.closes_on IS NOT NULL AND x.closes_on <= $2 \
+        ") x WHERE x.published_at IS NOT NULL AND x.status = 'open' AND NOT x.ongoing AND x.closes_on IS NOT NULL AND x.closes_on <= $2 \
          ORDER BY x.closes_on, x.title_en, x.id LIMIT 200"
     ))
     .bind(today())
@@ -544,7 +807,7 @@ pub async fn recent(conn: impl Into<Conn<'_>>, limit: i64) -> Result<Vec<Consult
     Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
         "SELECT * FROM (",
         SELECT_WITH_STATUS,
-        ") x ORDER BY x.updated_at DESC, x.id DESC LIMIT $2"
+        ") x WHERE x.published_at IS NOT NULL ORDER BY x.updated_at DESC, x.id DESC LIMIT $2"
     ))
     .bind(today())
     .bind(limit)
@@ -576,12 +839,34 @@ pub async fn ways_of(conn: impl Into<Conn<'_>>, id: Uuid) -> Result<Vec<Way>> {
     }))
 }
 
+/// Every topic, for the form's choices.
+pub async fn topics(conn: impl Into<Conn<'_>>) -> Result<Vec<Topic>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Topic>(
+        "SELECT slug, label_en, label_fr FROM dialogue_topics ORDER BY label_en"
+    )
+    .fetch_all(&mut *c)
+    .await?))
+}
+
+/// Every entry, drafts included, most recently changed first (the staff's list, which keeps
+/// those of the person's organizations).
+pub async fn all_with_drafts(conn: impl Into<Conn<'_>>) -> Result<Vec<Consultation>> {
+    Ok(on!(conn, |c| sqlx::query_as::<_, Consultation>(sql!(
+        SELECT_WITH_STATUS,
+        " ORDER BY c.updated_at DESC, c.id DESC LIMIT 2000"
+    ))
+    .bind(today())
+    .fetch_all(&mut *c)
+    .await?))
+}
+
 /// Topics that at least one entry uses.
 pub async fn topics_in_use(conn: impl Into<Conn<'_>>) -> Result<Vec<Topic>> {
     Ok(on!(conn, |c| {
         sqlx::query_as::<_, Topic>(
         "SELECT t.slug, t.label_en, t.label_fr FROM dialogue_topics t \
-         WHERE EXISTS (SELECT 1 FROM dialogue_consultation_topics ct WHERE ct.topic = t.slug) ORDER BY t.label_en"
+         WHERE EXISTS (SELECT 1 FROM dialogue_consultation_topics ct JOIN dialogue_consultations c ON c.id = ct.consultation_id \
+         WHERE ct.topic = t.slug AND c.published_at IS NOT NULL) ORDER BY t.label_en"
     )
     .fetch_all(&mut *c)
     .await?
@@ -606,7 +891,7 @@ pub async fn organizations_in_use(conn: impl Into<Conn<'_>>) -> Result<Vec<OrgOp
     Ok(on!(conn, |c| {
         sqlx::query_as::<_, OrgOption>(
         "SELECT o.slug, o.title_en, o.title_fr FROM organizations o \
-         WHERE EXISTS (SELECT 1 FROM dialogue_consultations c WHERE c.organization_id = o.id) ORDER BY o.title_en"
+         WHERE EXISTS (SELECT 1 FROM dialogue_consultations c WHERE c.organization_id = o.id AND c.published_at IS NOT NULL) ORDER BY o.title_en"
     )
     .fetch_all(&mut *c)
     .await?
@@ -620,7 +905,7 @@ pub async fn for_process(
 ) -> Result<Option<Consultation>> {
     const SQL: &str = sql!(
         SELECT_WITH_STATUS,
-        " WHERE c.process_id = $2 ORDER BY c.created_at LIMIT 1"
+        " WHERE c.process_id = $2 AND c.published_at IS NOT NULL ORDER BY c.created_at LIMIT 1"
     );
     one_by_id(conn, SQL, process_id).await
 }

@@ -1116,6 +1116,7 @@ async fn directory(
             source: String::new(),
             external_id: None,
             sample: true,
+            draft: false,
         };
         platform
             .db

@@ -234,6 +234,7 @@ pub async fn import_canada(
             source: SOURCE.into(),
             external_id: Some(external.clone()),
             sample: false,
+            draft: false,
         };
         match platform
             .db

@@ -5,6 +5,7 @@
 //! The area plugs into Agora through [`area`].
 
 pub mod api;
+pub mod attachments;
 pub mod consultations;
 pub mod demo;
 pub mod export;

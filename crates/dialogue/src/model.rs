@@ -360,6 +360,8 @@ pub struct Consultation {
     pub sample: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// None while it is a draft that only its organization's staff see.
+    pub published_at: Option<OffsetDateTime>,
     pub org_slug: String,
     pub org_title_en: String,
     pub org_title_fr: String,
@@ -374,6 +376,9 @@ impl Consultation {
     }
     pub fn organization(&self) -> Bilingual {
         Bilingual::new(&self.org_title_en, &self.org_title_fr)
+    }
+    pub fn is_draft(&self) -> bool {
+        self.published_at.is_none()
     }
     pub fn we_asked(&self) -> Bilingual {
         Bilingual::new(&self.we_asked_en, &self.we_asked_fr)

@@ -67,6 +67,87 @@ pub async fn queue(tx: &mut Tx, event: Event, idea: Uuid, actor: Option<Uuid>) -
 
 pub fn register(registry: &mut Registry) {
     registry.register(JOB_KIND, run);
+    registry.register(RESULTS_JOB_KIND, run_results);
+}
+
+/// The job kind that tells a consultation's subscribers its results are published.
+pub const RESULTS_JOB_KIND: &str = "dialogue.results_notify";
+
+#[derive(Serialize, Deserialize)]
+struct ResultsPayload {
+    consultation: Uuid,
+    /// Who published them, and so is not told.
+    actor: Option<Uuid>,
+}
+
+/// Enqueues the e-mails about a consultation's results inside the transaction that publishes them.
+pub async fn queue_results(tx: &mut Tx, consultation: Uuid, actor: Option<Uuid>) -> Result<()> {
+    let payload = serde_json::to_value(ResultsPayload {
+        consultation,
+        actor,
+    })
+    .map_err(platform::Error::internal)?;
+    jobs::enqueue(
+        tx,
+        &Actor::system("dialogue"),
+        RESULTS_JOB_KIND,
+        payload,
+        EnqueueOptions::default(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn run_results(ctx: JobContext) -> anyhow::Result<()> {
+    let ResultsPayload {
+        consultation,
+        actor,
+    } = ctx.payload_as()?;
+    let platform = ctx.platform();
+    let Some(c) = crate::consultations::find_by_id(&platform.db, consultation).await? else {
+        return Ok(());
+    };
+    let people = crate::consultations::subscribers(&platform.db, c.id).await?;
+    let mut emails = Vec::new();
+    for person in people.into_iter().filter(|p| Some(*p) != actor) {
+        let Some(user) = platform::auth::find_user(&platform.db, person)
+            .await?
+            .filter(|u| u.blocked_at.is_none())
+        else {
+            continue;
+        };
+        let lang = Lang::from_code(&user.locale).unwrap_or_default();
+        let site = match lang {
+            Lang::En => &platform.settings.site.name_en,
+            Lang::Fr => &platform.settings.site.name_fr,
+        };
+        let link = format!(
+            "{}/{}/consultations/{}",
+            platform.settings.base_url(),
+            lang.code(),
+            c.slug
+        );
+        let args = [
+            ("site", site.clone()),
+            ("title", c.title().get(lang).to_string()),
+            ("link", link),
+        ];
+        emails.push(Email {
+            to: user.email.clone(),
+            subject: lang.t_args("dialogue-email-results-subject", &args),
+            body: lang.t_args("dialogue-email-results-body", &args),
+        });
+    }
+    platform
+        .db
+        .write(async |tx| {
+            for email in emails {
+                mail::queue(tx, email).await?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
 }
 
 async fn run(ctx: JobContext) -> anyhow::Result<()> {

@@ -211,7 +211,8 @@ struct Consultations;
 
 async fn consultation_documents(db: &Db, rows: Vec<Consultation>) -> Result<Vec<SearchDoc>> {
     let mut out = Vec::with_capacity(rows.len());
-    for c in rows {
+    // Drafts are their staff's alone until published.
+    for c in rows.into_iter().filter(|c| !c.is_draft()) {
         let topics: Vec<String> = consultations::topics_of(db, c.id)
             .await?
             .into_iter()
@@ -238,7 +239,13 @@ impl SearchSource for Consultations {
     }
 
     fn count_all<'a>(&'a self, db: &'a Db) -> BoxFuture<'a, Result<u64>> {
-        Box::pin(async move { count(db, "SELECT COUNT(*) FROM dialogue_consultations").await })
+        Box::pin(async move {
+            count(
+                db,
+                "SELECT COUNT(*) FROM dialogue_consultations WHERE published_at IS NOT NULL",
+            )
+            .await
+        })
     }
 
     fn load_all<'a>(

@@ -23,6 +23,7 @@ pub mod search;
 pub mod server;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod upload;
 pub mod web;
 
 use std::ops::Deref;

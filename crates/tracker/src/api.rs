@@ -232,8 +232,8 @@ async fn update_item(
     Ok(Json(store::detail(&platform.db, item).await?))
 }
 
-/// Deletes a commitment or project with its milestones, evidence, updates and assessments (its
-/// team).
+/// Deletes a commitment or project (its team): it leaves every list and page, and an
+/// administrator can restore it with its milestones, evidence, updates and assessments.
 #[utoipa::path(delete, path = "/api/v1/tracker/items/{slug}", tag = "tracker",
     params(("slug" = String, Path, description = "The item's slug")),
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not on the item's team"),

@@ -86,13 +86,13 @@ const WORDS = {
 };
 
 /** The demo administrator's password, which `agora demo` prints in the server's output. */
-function adminPassword(ctx) {
+export function adminPassword(ctx) {
   const m = ctx.server.log().match(/^password: (\S+)$/m);
   assert.ok(m, 'agora demo printed no "password: …" line');
   return m[1];
 }
 
-async function signIn(page, ctx, lang, email, password, label) {
+export async function signIn(page, ctx, lang, email, password, label) {
   await visit(page, `${ctx.baseUrl}/${lang}/account/login`, label);
   const form = formWith(page, 'password');
   await fill(form, { email, password });
@@ -101,7 +101,7 @@ async function signIn(page, ctx, lang, email, password, label) {
 }
 
 /** Signs up a new participant, verifies the address from the outbox and signs in. */
-async function newParticipant(page, ctx, lang, tag, name, label) {
+export async function newParticipant(page, ctx, lang, tag, name, label) {
   const email = uniqueEmail(tag);
   await visit(page, `${ctx.baseUrl}/${lang}/account/signup`, label('signup'));
   const signup = formWith(page, 'password_confirm');
@@ -115,7 +115,7 @@ async function newParticipant(page, ctx, lang, tag, name, label) {
 }
 
 /** Clicks a link or button and waits for the page it loads. */
-async function follow(page, locator) {
+export async function follow(page, locator) {
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.first().click()]);
   return response;
 }

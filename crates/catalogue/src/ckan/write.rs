@@ -11,7 +11,7 @@ use platform::orgs::{self};
 use platform::{Error, Platform};
 
 use crate::store::{self, DatasetInput, ResourceInput};
-use crate::upload::format_from_name;
+use crate::upload::{ResourceFile, format_from_name};
 
 use super::*;
 

@@ -83,6 +83,7 @@ async fn get_consultation(
 ) -> Result<Json<ConsultationOut>> {
     let c = consultations::find(&platform.db, &slug)
         .await?
+        .filter(|c| !c.is_draft())
         .ok_or(Error::NotFound)?;
     Ok(Json(export::consultation_out(&platform, c).await?))
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use time::Date;
 
 use super::{crumbs, query};
+use crate::attachments::{self, Attachment};
 use crate::consultations::{self, Filter, OrgOption, Results};
 use crate::model::{Consultation, Level, Status, Topic, Way, today};
 use crate::processes;
@@ -164,6 +165,18 @@ struct ConsultationPage {
     ways: Vec<Way>,
     process_slug: Option<String>,
     may_edit: bool,
+    attachments: Vec<Attachment>,
+    /// Whether the visitor asked to hear of the results; none when not signed in.
+    subscribed: Option<bool>,
+}
+
+impl ConsultationPage {
+    fn may_close(&self) -> bool {
+        super::consultation_edit::may_close(&self.c)
+    }
+    fn is_subscribed(&self) -> bool {
+        self.subscribed == Some(true)
+    }
 }
 
 pub async fn consultation(
@@ -201,7 +214,17 @@ pub async fn consultation(
         .user
         .as_ref()
         .is_some_and(|u| u.can_edit_for(c.organization_id));
+    // A draft is seen only by its staff: its page is their preview.
+    if c.is_draft() && !may_edit {
+        return Err(Error::NotFound);
+    }
+    let subscribed = match &page.user {
+        Some(u) => Some(consultations::is_subscribed(&platform.db, c.id, u.id).await?),
+        None => None,
+    };
     render(&ConsultationPage {
+        attachments: attachments::of(&platform.db, c.id).await?,
+        subscribed,
         topics: consultations::topics_of(&platform.db, c.id).await?,
         ways: consultations::ways_of(&platform.db, c.id).await?,
         process_slug,
@@ -236,6 +259,43 @@ struct ResultsFormPage {
     c: Consultation,
     form: ResultsForm,
     errors: FormErrors,
+    attachments: Vec<Attachment>,
+    /// The errors of the form that attaches a file.
+    file_errors: FormErrors,
+}
+
+impl ResultsForm {
+    fn from_entry(c: &Consultation) -> ResultsForm {
+        ResultsForm {
+            we_asked_en: c.we_asked_en.clone(),
+            we_asked_fr: c.we_asked_fr.clone(),
+            you_said_en: c.you_said_en.clone(),
+            you_said_fr: c.you_said_fr.clone(),
+            we_did_en: c.we_did_en.clone(),
+            we_did_fr: c.we_did_fr.clone(),
+            results_url: c.results_url.clone(),
+        }
+    }
+}
+
+/// The results page again after a refused file.
+pub(crate) async fn results_again(
+    platform: &Platform,
+    page: Page,
+    c: Consultation,
+    file_errors: FormErrors,
+) -> Result<Response> {
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &ResultsFormPage {
+            page: results_page(page, &c),
+            form: ResultsForm::from_entry(&c),
+            attachments: attachments::of(&platform.db, c.id).await?,
+            c,
+            errors: FormErrors::default(),
+            file_errors,
+        },
+    )
 }
 
 async fn editable(
@@ -272,20 +332,14 @@ pub async fn results_form(
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let c = editable(&platform, &user, &slug).await?;
-    let form = ResultsForm {
-        we_asked_en: c.we_asked_en.clone(),
-        we_asked_fr: c.we_asked_fr.clone(),
-        you_said_en: c.you_said_en.clone(),
-        you_said_fr: c.you_said_fr.clone(),
-        we_did_en: c.we_did_en.clone(),
-        we_did_fr: c.we_did_fr.clone(),
-        results_url: c.results_url.clone(),
-    };
+    let form = ResultsForm::from_entry(&c);
     render(&ResultsFormPage {
         page: results_page(page, &c),
+        attachments: attachments::of(&platform.db, c.id).await?,
         c,
         form,
         errors: FormErrors::default(),
+        file_errors: FormErrors::default(),
     })
 }
 
@@ -323,9 +377,11 @@ pub async fn publish_results(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ResultsFormPage {
                     page: results_page(page, &c),
+                    attachments: attachments::of(&platform.db, c.id).await?,
                     c,
                     form,
                     errors,
+                    file_errors: FormErrors::default(),
                 },
             )
         }

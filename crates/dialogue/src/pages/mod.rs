@@ -1,5 +1,6 @@
 //! The area's HTML pages. Every page works without JavaScript, in English and French.
 
+mod consultation_edit;
 mod directory;
 mod ideas;
 mod process;
@@ -22,6 +23,7 @@ pub fn router() -> Router {
             "/consultations/{slug}/results",
             get(directory::results_form).post(directory::publish_results),
         )
+        .merge(consultation_routes())
         .route("/processes", get(process::processes))
         .route("/processes/{slug}", get(process::process))
         .route(
@@ -58,6 +60,41 @@ pub fn router() -> Router {
             "/dialogue/moderation",
             get(staff::moderation).post(staff::moderate),
         )
+}
+
+/// Staff's pages for running a consultation's entry, and subscribing to its results.
+fn consultation_routes() -> Router {
+    use consultation_edit as edit;
+    Router::new()
+        .route("/consultations/new", get(edit::new_form).post(edit::create))
+        .route(
+            "/consultations/{slug}/edit",
+            get(edit::edit_form).post(edit::save),
+        )
+        .route("/consultations/{slug}/publish", post(edit::publish))
+        .route("/consultations/{slug}/close", post(edit::close))
+        .route(
+            "/consultations/{slug}/reopen",
+            get(edit::reopen_form).post(edit::reopen),
+        )
+        .route(
+            "/consultations/{slug}/delete",
+            get(edit::delete_form).post(edit::delete),
+        )
+        .route("/consultations/{slug}/subscribe", post(edit::subscribe))
+        .route(
+            "/consultations/{slug}/attachments",
+            platform::body::large_body(post(edit::attach)),
+        )
+        .route(
+            "/consultations/{slug}/attachments/{id}",
+            get(edit::download),
+        )
+        .route(
+            "/consultations/{slug}/attachments/{id}/delete",
+            post(edit::detach),
+        )
+        .route("/dialogue/consultations", get(edit::staff_list))
 }
 
 /// The page's query string as `T`, keeping the first of repeated keys and ignoring what does not

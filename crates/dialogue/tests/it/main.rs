@@ -3,6 +3,7 @@
 
 mod api;
 mod comments;
+mod consultation_staff;
 mod limits;
 mod membership;
 mod pages;

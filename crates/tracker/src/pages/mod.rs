@@ -25,6 +25,7 @@ use crate::store::{
     Plan, Summary, Theme, Update, UpdateInput,
 };
 
+mod housekeeping;
 mod ogp_csv;
 
 use ogp_csv::*;
@@ -61,6 +62,7 @@ pub fn routes() -> Router {
             get(assessment_form).post(assessment_create),
         )
         .merge(crate::forms::routes())
+        .merge(housekeeping::routes())
 }
 
 // ---- showing bilingual text ----

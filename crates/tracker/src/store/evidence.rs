@@ -243,16 +243,18 @@ async fn target_exists(tx: &mut Tx, target: &Target) -> Result<bool> {
         Target::Static => true,
         Target::Plan(slug) => {
             exec!(tx, |c| {
-                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tracker_plans WHERE slug = $1")
-                    .bind(slug)
-                    .fetch_one(&mut *c)
-                    .await?
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM tracker_plans WHERE slug = $1 AND deleted_at IS NULL",
+                )
+                .bind(slug)
+                .fetch_one(&mut *c)
+                .await?
             }) > 0
         }
         Target::Item(kind, slug) => {
             exec!(tx, |c| {
                 sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM tracker_items WHERE slug = $1 AND kind = $2",
+                    "SELECT COUNT(*) FROM tracker_items WHERE slug = $1 AND kind = $2 AND deleted_at IS NULL",
                 )
                 .bind(slug)
                 .bind(kind.as_str())

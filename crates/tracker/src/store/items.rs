@@ -739,10 +739,13 @@ pub async fn update_item(
     Ok(item)
 }
 
-/// Deletes a commitment or project with its milestones, evidence, updates and assessments.
+/// Deletes a commitment or project: it leaves every page, list, feed and search, and keeps its
+/// milestones, evidence, updates and assessments until an administrator restores it
+/// (`store::restore_item`).
 pub async fn delete_item(tx: &mut Tx, actor: &Actor, item: &Item) -> Result<()> {
     exec!(tx, |c| {
-        sqlx::query("DELETE FROM tracker_items WHERE id = $1")
+        sqlx::query("UPDATE tracker_items SET deleted_at = $1 WHERE id = $2")
+            .bind(platform::db::now())
             .bind(item.id)
             .execute(&mut *c)
             .await?
@@ -758,7 +761,7 @@ pub async fn item_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Optio
         sqlx::query_as::<_, ItemRow>(sql!(
             "SELECT ",
             ITEM_COLUMNS,
-            " FROM tracker_items i WHERE i.slug = $1"
+            " FROM tracker_items i WHERE i.slug = $1 AND i.deleted_at IS NULL"
         ))
         .bind(slug)
         .fetch_optional(&mut *c)
@@ -770,9 +773,11 @@ pub async fn item_by_slug(conn: impl Into<Conn<'_>>, slug: &str) -> Result<Optio
 /// The organizations that lead at least one item.
 pub async fn organizations_in_use(db: &Db) -> Result<std::collections::BTreeSet<Uuid>> {
     let ids: Vec<Uuid> = read!(db, |c| {
-        sqlx::query_scalar("SELECT DISTINCT organization_id FROM tracker_items")
-            .fetch_all(&mut *c)
-            .await?
+        sqlx::query_scalar(
+            "SELECT DISTINCT organization_id FROM tracker_items WHERE deleted_at IS NULL",
+        )
+        .fetch_all(&mut *c)
+        .await?
     });
     Ok(ids.into_iter().collect())
 }
@@ -792,7 +797,7 @@ pub async fn ids_after(db: &Db, after: Option<Uuid>, limit: i64) -> Result<Vec<U
 
 pub async fn count_items(db: &Db) -> Result<i64> {
     Ok(read!(db, |c| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM tracker_items")
+        sqlx::query_scalar("SELECT COUNT(*) FROM tracker_items WHERE deleted_at IS NULL")
             .fetch_one(&mut *c)
             .await?
     }))

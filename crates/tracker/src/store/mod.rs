@@ -6,6 +6,7 @@
 
 mod assessments;
 mod evidence;
+mod housekeeping;
 mod items;
 mod milestones;
 mod origins;
@@ -16,6 +17,7 @@ mod views;
 
 pub use assessments::*;
 pub use evidence::*;
+pub use housekeeping::*;
 pub use items::*;
 pub use milestones::*;
 pub use origins::*;

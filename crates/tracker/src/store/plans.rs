@@ -31,6 +31,9 @@ pub struct Plan {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// Set when the plan is archived: it is kept and shown as past, no longer current.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub archived_at: Option<OffsetDateTime>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,6 +50,7 @@ struct PlanRow {
     year_submitted: Option<i64>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
+    archived_at: Option<OffsetDateTime>,
 }
 
 impl From<PlanRow> for Plan {
@@ -62,13 +66,14 @@ impl From<PlanRow> for Plan {
             year_submitted: r.year_submitted,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            archived_at: r.archived_at,
         }
     }
 }
 
-const PLAN_COLUMNS: &str = "id, slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, year_submitted, created_at, updated_at";
+const PLAN_COLUMNS: &str = "id, slug, title_en, title_fr, summary_en, summary_fr, country, region, plan_number, year_submitted, created_at, updated_at, archived_at";
 
-const PLAN: Audited = Audited::new("tracker.plan", "tracker_plan");
+pub(super) const PLAN: Audited = Audited::new("tracker.plan", "tracker_plan");
 
 /// A new action plan.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -148,6 +153,7 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, input: PlanInput) -> Result
         year_submitted: input.year_submitted,
         created_at: at,
         updated_at: at,
+        archived_at: None,
     };
     write_plan(tx, &plan, true)
         .await
@@ -238,7 +244,7 @@ pub async fn plans(db: &Db) -> Result<Vec<Plan>> {
         sqlx::query_as::<_, PlanRow>(sql!(
             "SELECT ",
             PLAN_COLUMNS,
-            " FROM tracker_plans ORDER BY year_submitted DESC, plan_number DESC, title_en"
+            " FROM tracker_plans WHERE deleted_at IS NULL ORDER BY year_submitted DESC, plan_number DESC, title_en"
         ))
         .fetch_all(&mut *c)
         .await?
@@ -264,7 +270,7 @@ async fn plan_where(conn: impl Into<Conn<'_>>, key: PlanKey<'_>) -> Result<Optio
     const BY_SLUG: &str = sql!(
         "SELECT ",
         PLAN_COLUMNS,
-        " FROM tracker_plans WHERE slug = $1"
+        " FROM tracker_plans WHERE slug = $1 AND deleted_at IS NULL"
     );
     const BY_ID: &str = sql!("SELECT ", PLAN_COLUMNS, " FROM tracker_plans WHERE id = $1");
     let row = on!(conn, |c| {
@@ -318,7 +324,7 @@ pub async fn set_plan_submission(
 pub async fn commitments_per_plan(db: &Db) -> Result<HashMap<Uuid, i64>> {
     let rows: Vec<(Uuid, i64)> = read!(db, |c| {
         sqlx::query_as(
-            "SELECT plan_id, COUNT(*) FROM tracker_items WHERE plan_id IS NOT NULL GROUP BY plan_id",
+            "SELECT plan_id, COUNT(*) FROM tracker_items WHERE plan_id IS NOT NULL AND deleted_at IS NULL GROUP BY plan_id",
         )
         .fetch_all(&mut *c)
         .await?

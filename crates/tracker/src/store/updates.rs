@@ -317,7 +317,7 @@ pub async fn recent_updates(db: &Db, item: Option<Uuid>, limit: i64) -> Result<V
         UPDATE_COLUMNS,
         ", i.kind, i.slug, i.title_en, i.title_fr, i.short_title_en, i.short_title_fr, m.position, m.activity_en, m.activity_fr \
          FROM tracker_updates u JOIN tracker_items i ON i.id = u.item_id LEFT JOIN tracker_milestones m ON m.id = u.milestone_id \
-         WHERE ($1 IS NULL OR u.item_id = $1) ORDER BY u.posted_at DESC, u.id DESC LIMIT $2"
+         WHERE i.deleted_at IS NULL AND ($1 IS NULL OR u.item_id = $1) ORDER BY u.posted_at DESC, u.id DESC LIMIT $2"
     );
     let rows = read!(db, |c| {
         sqlx::query_as::<_, FeedRow>(RECENT)

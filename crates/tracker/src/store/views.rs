@@ -136,7 +136,7 @@ impl From<&Plan> for PlanRef {
     }
 }
 
-const LIST_WHERE: &str = "($1 = '' OR i.kind = $1) AND ($2 = '' OR i.plan_id IN (SELECT id FROM tracker_plans WHERE slug = $2)) \
+const LIST_WHERE: &str = "i.deleted_at IS NULL AND ($1 = '' OR i.kind = $1) AND ($2 = '' OR i.plan_id IN (SELECT id FROM tracker_plans WHERE slug = $2)) \
     AND ($3 = '' OR i.organization_id IN (SELECT id FROM organizations WHERE slug = $3)) \
     AND ($4 = '' OR EXISTS (SELECT 1 FROM tracker_item_themes t WHERE t.item_id = i.id AND t.theme_slug = $4))";
 
@@ -194,7 +194,9 @@ pub async fn summaries(db: &Db, ids: &[Uuid]) -> Result<Vec<Summary>> {
         return Ok(Vec::new());
     }
     let set = platform::db::placeholders(1, ids.len());
-    let items_sql = format!("SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE i.id IN ({set})");
+    let items_sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM tracker_items i WHERE i.id IN ({set}) AND i.deleted_at IS NULL"
+    );
     let milestones_sql = format!(
         "SELECT {MILESTONE_COLUMNS} FROM tracker_milestones m WHERE m.item_id IN ({set}) ORDER BY m.item_id, m.position"
     );

@@ -4,6 +4,7 @@ mod api;
 mod canada;
 mod common;
 mod forms;
+mod housekeeping;
 mod ogp_csv;
 mod pages;
 mod seed;

@@ -1206,13 +1206,22 @@ async fn items_milestones_and_plans_are_changed_deleted_and_reordered() {
             ("Plan one, revised", 2)
         );
 
-        // Deleting an item takes its milestones, evidence and updates with it.
+        // Deleting an item takes it out of every read; it is kept, with its milestones, evidence
+        // and updates, for an administrator to restore.
+        let milestones = count(db, "tracker_milestones").await;
         let mut tx = db.begin().await.unwrap();
         store::delete_item(&mut tx, &actor, &reread).await.unwrap();
         tx.commit().await.unwrap();
         assert!(store::item_by_slug(db, &item.slug).await.unwrap().is_none());
-        assert_eq!(count(db, "tracker_milestones").await, 0);
-        assert_eq!(count(db, "tracker_items").await, 1);
+        assert_eq!(count(db, "tracker_milestones").await, milestones);
+        assert_eq!(count(db, "tracker_items").await, 2);
+        assert!(
+            store::deleted(db)
+                .await
+                .unwrap()
+                .iter()
+                .any(|d| d.id == item.id)
+        );
 
         // Each change is in the audit log under its action and entity type.
         let log = audited(db).await;
