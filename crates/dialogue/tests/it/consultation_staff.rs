@@ -499,9 +499,9 @@ async fn bad_consultation_forms_are_refused_whole_and_named() {
                 r.body
             );
             assert!(r.body.contains(message), "{e}: {message}: {}", r.body);
-            // What was typed comes back.
+            // What was typed comes back (a field no case changes).
             assert!(
-                r.body.contains("Toronto Reference Library"),
+                r.body.contains("A short survey"),
                 "{e}: {message}"
             );
         }
