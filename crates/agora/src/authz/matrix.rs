@@ -82,6 +82,8 @@ pub const REPORTERS: &[Who] = &[Unverified, Member, Moderator, EditorA, EditorB,
 
 pub enum Rule {
     Public(&'static str),
+    /// Not sent yet; its role checks are in the named area test.
+    Owed(&'static str),
     /// A public read that must not show `secret` (a private dataset's name, a restricted table's
     /// value) to anyone but `allowed`; at least one allowed role must see it there, or the
     /// check proves nothing (no role at all: shown to nobody).
@@ -112,6 +114,16 @@ pub const fn public(method: &'static str, route: &'static str, why: &'static str
         method,
         route,
         rule: Rule::Public(why),
+    }
+}
+
+/// A route the matrix does not send yet: `tested_in` names the area test that checks who may
+/// use it. Owed rows are listed when the matrix runs, so they are not forgotten.
+pub const fn owed(method: &'static str, route: &'static str, tested_in: &'static str) -> Row {
+    Row {
+        method,
+        route,
+        rule: Rule::Owed(tested_in),
     }
 }
 
@@ -1363,5 +1375,247 @@ pub const ROWS: &[Row] = &[
         "/api/action/package_patch",
         r#"{"id": "{open_a}", "title": "Patched again"}"#,
         STAFF_A,
+    ),
+    // Routes whose role checks are, for now, in their area's own tests (named); the matrix
+    // does not send them yet. Each wants a fixture in `World` and a `check` row.
+    public(
+        "GET",
+        "/api/v1/library/agreements",
+        "the collective-agreement index is public",
+    ),
+    public(
+        "GET",
+        "/api/v1/library/agreements.csv",
+        "the collective-agreement index is public",
+    ),
+    owed(
+        "GET",
+        "/api/v1/library/documents",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/api/v1/library/documents/{id}",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/api/v1/library/documents/{id}/file",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/api/v1/library/documents/{id}/pages",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/consultations/new",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "GET",
+        "/consultations/{slug}/attachments/{id}",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "GET",
+        "/consultations/{slug}/delete",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "GET",
+        "/consultations/{slug}/edit",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "GET",
+        "/consultations/{slug}/reopen",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "GET",
+        "/dialogue/consultations",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "GET",
+        "/dialogue/processes/new",
+        "dialogue: tests/it/setup.rs",
+    ),
+    public(
+        "GET",
+        "/library",
+        "the library's public listing; restricted documents are filtered by the store",
+    ),
+    public(
+        "GET",
+        "/library/agreements",
+        "the collective-agreement index is public",
+    ),
+    owed(
+        "GET",
+        "/library/new",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/library/{id}",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/library/{id}/edit",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/library/{id}/withdraw",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "GET",
+        "/processes/{slug}/edit",
+        "dialogue: tests/it/setup.rs",
+    ),
+    owed(
+        "GET",
+        "/tracker/deleted",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "GET",
+        "/tracker/plans/{slug}/delete",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "GET",
+        "/tracker/{kind}/{slug}/delete",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "POST",
+        "/api/v1/library/documents",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "POST",
+        "/api/v1/library/documents/{id}/withdraw",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "POST",
+        "/comments/{id}/edit",
+        "dialogue: tests/it/comments.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/new",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/attachments",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/attachments/{id}/delete",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/close",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/delete",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/edit",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/publish",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/reopen",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/consultations/{slug}/subscribe",
+        "dialogue: tests/it/consultation_staff.rs",
+    ),
+    owed(
+        "POST",
+        "/data/requests/{id}/comments/{comment}/edit",
+        "catalogue: tests/it/request_comments.rs",
+    ),
+    owed(
+        "POST",
+        "/dialogue/processes/new",
+        "dialogue: tests/it/setup.rs",
+    ),
+    owed(
+        "POST",
+        "/library/new",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "POST",
+        "/library/{id}/edit",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "POST",
+        "/library/{id}/withdraw",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "POST",
+        "/processes/{slug}/edit",
+        "dialogue: tests/it/setup.rs",
+    ),
+    owed(
+        "POST",
+        "/tracker/deleted/{id}/restore",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "POST",
+        "/tracker/plans/{slug}/archive",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "POST",
+        "/tracker/plans/{slug}/delete",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "POST",
+        "/tracker/{kind}/{slug}/delete",
+        "tracker: tests/it/housekeeping.rs",
+    ),
+    owed(
+        "PUT",
+        "/api/v1/dialogue/processes/{slug}",
+        "dialogue: tests/it/setup.rs",
+    ),
+    owed(
+        "PUT",
+        "/api/v1/library/documents/{id}",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
+    ),
+    owed(
+        "PUT",
+        "/api/v1/library/documents/{id}/file",
+        "library: tests/it/documents.rs (restricted, withdrawn, staff only)",
     ),
 ];

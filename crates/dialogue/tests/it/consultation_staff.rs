@@ -500,10 +500,7 @@ async fn bad_consultation_forms_are_refused_whole_and_named() {
             );
             assert!(r.body.contains(message), "{e}: {message}: {}", r.body);
             // What was typed comes back (a field no case changes).
-            assert!(
-                r.body.contains("A short survey"),
-                "{e}: {message}"
-            );
+            assert!(r.body.contains("A short survey"), "{e}: {message}");
         }
         // Hostile structure: a way index far out of range is not a form.
         let r = staff
