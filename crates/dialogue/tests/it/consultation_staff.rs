@@ -43,7 +43,10 @@ fn entry_form(slug: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-fn with(form: &[(String, String)], key: &str, value: &str) -> Vec<(String, String)> {
+/// A form's fields, as sent.
+type Form = Vec<(String, String)>;
+
+fn with(form: &[(String, String)], key: &str, value: &str) -> Form {
     let mut f: Vec<(String, String)> = form.iter().filter(|(k, _)| k != key).cloned().collect();
     f.push((key.to_string(), value.to_string()));
     f
@@ -405,7 +408,7 @@ async fn bad_consultation_forms_are_refused_whole_and_named() {
         let staff = client(&t).signed_in(db, editor.id).await;
         let e = t.engine;
         let good = entry_form("water");
-        let cases: Vec<(&str, Vec<(String, String)>, &str)> = vec![
+        let cases: Vec<(&str, Form, &str)> = vec![
             (
                 "en",
                 with(&good, "organization", ""),
