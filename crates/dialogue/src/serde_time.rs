@@ -1,4 +1,3 @@
-//! Dates and times in the API as ISO 8601 text: `2016-12-11` and RFC 3339 timestamps.
+//! Dates and times in the API: the platform's ISO 8601 forms.
 
-time::serde::format_description!(pub date, Date, "[year]-[month]-[day]");
-pub use time::serde::rfc3339 as timestamp;
+pub use platform::serde_time::{date, timestamp};

@@ -107,7 +107,7 @@ pub async fn read_multipart(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| catalogue::upload::multipart_error(e, limits.max_upload_bytes))?
+        .map_err(|e| platform::upload::multipart_error(e, limits.max_upload_bytes))?
     {
         let name = field.name().unwrap_or("").to_string();
         match field.file_name().map(str::to_string) {
@@ -117,15 +117,15 @@ pub async fn read_multipart(
                     .unwrap_or("application/octet-stream")
                     .to_string();
                 let max = limits.max_upload_bytes;
-                let chunks = field.map_err(move |e| catalogue::upload::multipart_error(e, max));
+                let chunks = field.map_err(move |e| platform::upload::multipart_error(e, max));
                 let received = receive(platform, chunks, &filename, &media_type).await?;
                 if received.file.size > 0 {
                     file = Some(received);
                 }
             }
             _ => {
-                let text = catalogue::upload::text_field(field, &mut budget, limits.max_form_bytes)
-                    .await?;
+                let text =
+                    platform::upload::text_field(field, &mut budget, limits.max_form_bytes).await?;
                 if name != "file" {
                     pairs.push((name, text));
                 }

@@ -132,11 +132,14 @@ pub struct Document {
     pub union_name: String,
     pub sector: String,
     pub location: String,
+    #[serde(with = "platform::serde_time::date::option")]
     pub starts_on: Option<Date>,
+    #[serde(with = "platform::serde_time::date::option")]
     pub expires_on: Option<Date>,
     pub employees_covered: Option<i64>,
     pub minister: String,
     pub ministry: String,
+    #[serde(with = "platform::serde_time::date::option")]
     pub letter_on: Option<Date>,
     pub pair_id: Option<Uuid>,
     pub source_url: String,
@@ -154,8 +157,11 @@ pub struct Document {
     pub extraction_note: String,
     pub page_count: i64,
     pub withdrawn_reason: String,
+    #[serde(with = "platform::serde_time::timestamp::option")]
     pub withdrawn_at: Option<OffsetDateTime>,
+    #[serde(with = "platform::serde_time::timestamp")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "platform::serde_time::timestamp")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -227,6 +233,7 @@ pub struct Version {
     pub file_sha256: String,
     pub created_by: String,
     #[schema(value_type = String)]
+    #[serde(with = "platform::serde_time::timestamp")]
     pub created_at: OffsetDateTime,
 }
 

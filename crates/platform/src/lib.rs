@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod orgs;
 pub mod ratelimit;
 pub mod search;
+pub mod serde_time;
 pub mod server;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
